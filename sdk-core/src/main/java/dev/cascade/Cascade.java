@@ -1,0 +1,70 @@
+package dev.cascade;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A built fallback chain: the front door of Cascade. Start with {@link #builder(String)}.
+ *
+ * <pre>{@code
+ * Cascade<Ticket, Reply> triage = Cascade.<Ticket, Reply>builder("support-triage")
+ *     .prompt(t -> ModelRequest.of(SYSTEM_PROMPT, t.text()))
+ *     .parse(r -> Reply.fromJson(r.text()))
+ *     .model("advanced", advancedClient, s -> s
+ *         .timeout(Duration.ofSeconds(8))
+ *         .retry(r -> r.maxAttempts(2))
+ *         .circuitBreaker(cb -> cb.failureRateThreshold(50).openFor(Duration.ofSeconds(30))))
+ *     .model("cheap", cheapClient, s -> s.timeout(Duration.ofSeconds(4)))
+ *     .rules("faq", faqRules)
+ *     .humanReview("support-desk", reviewQueue)
+ *     .accept(reply -> reply.confidence() >= 0.7)
+ *     .deadline(Duration.ofSeconds(10))
+ *     .build();
+ *
+ * Outcome<Reply> out = triage.execute(ticket);
+ * }</pre>
+ *
+ * <p>Steps run in the order they were added, from the step the router picks (the first by default). A step that does
+ * not answer passes the input on with its reason recorded; the human review step, when present, takes whatever is
+ * left, so no input is lost. A built chain is immutable and thread-safe.
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+public interface Cascade<I, O> {
+
+    /** Starts a chain named {@code name} (used in events, spans, metrics and breaker names). */
+    static <I, O> CascadeBuilder<I, O> builder(String name) {
+        return new CascadeBuilder<>(name);
+    }
+
+    /** The chain's name. */
+    String name();
+
+    /**
+     * Runs the chain on the calling thread and returns when a step answered, the review step took the input, or no
+     * step is left. Never throws for a failing step: the outcome says what happened.
+     *
+     * @throws NullPointerException if {@code input} is null (nothing is recorded)
+     */
+    default Outcome<O> execute(I input) {
+        return execute(input, CallContext.empty());
+    }
+
+    /** As {@link #execute(Object)}, with the caller's tenant, idempotency key and attributes. */
+    Outcome<O> execute(I input, CallContext context);
+
+    /**
+     * Runs the chain on the chain's executor. Cancelling the returned future interrupts the in-flight model call and
+     * stops the execution; admission reservations are settled on that path too. The caller's OpenTelemetry context
+     * is carried to the executor's threads.
+     */
+    default CompletableFuture<Outcome<O>> executeAsync(I input) {
+        return executeAsync(input, CallContext.empty());
+    }
+
+    /** As {@link #executeAsync(Object)}, with the caller's context. */
+    CompletableFuture<Outcome<O>> executeAsync(I input, CallContext context);
+
+    /** What the chain is made of: steps in order, each with its policies. Stable, for tests and the actuator. */
+    Description describe();
+}

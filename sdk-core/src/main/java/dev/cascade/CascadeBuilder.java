@@ -1,0 +1,338 @@
+package dev.cascade;
+
+import dev.cascade.internal.CascadeThreads;
+import dev.cascade.internal.ChainConfig;
+import dev.cascade.internal.ChainImpl;
+import dev.cascade.internal.Events;
+import dev.cascade.internal.Retries;
+import dev.cascade.internal.StepDef;
+import dev.cascade.rules.RuleSet;
+import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.FailureClassifier;
+import dev.cascade.spi.ModelClient;
+import dev.cascade.spi.ReviewQueue;
+import dev.cascade.spi.StepAdmission;
+import dev.cascade.spi.TimeSource;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.retry.Retry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds a {@link Cascade}. Steps run in the order they are added. Each model step's policies nest in one fixed
+ * order, outermost first (see {@link ModelStepSpec}):
+ * <pre>
+ * deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ retry ▸ attempt timeout ▸ call
+ * </pre>
+ * Setters check their own argument at once; {@code build()} checks the whole chain and fails with a message naming
+ * the field and the value. The builder is not thread-safe; {@code build()} copies what it needs, so the builder can
+ * be reused and a built chain never changes.
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+public final class CascadeBuilder<I, O> {
+
+    private sealed interface Pending<I, O> {
+        String name();
+    }
+
+    private record PendingModel<I, O>(String name, ModelClient client, ModelStepSpec<I, O> spec)
+            implements Pending<I, O> {
+    }
+
+    private record PendingRules<I, O>(String name, RuleSet<I, O> rules) implements Pending<I, O> {
+    }
+
+    private record PendingCustom<I, O>(String name, Function<? super I, Optional<O>> function)
+            implements Pending<I, O> {
+    }
+
+    private record PendingReview<I, O>(String name, ReviewQueue<I, O> queue) implements Pending<I, O> {
+    }
+
+    private final String name;
+    private final List<Pending<I, O>> steps = new ArrayList<>();
+    private Function<? super I, ModelRequest> prompt;
+    private Function<? super ModelResponse, ? extends O> parse;
+    private Predicate<? super O> accept;
+    private Function<? super I, String> router;
+    private Duration deadline;
+    private final Map<FailureKind, FailurePolicy> policies = new EnumMap<>(FailureKind.class);
+    private final List<FailureClassifier> classifiers = new ArrayList<>();
+    private final List<CascadeListener> listeners = new ArrayList<>();
+    private StepAdmission admission;
+    private TimeSource time;
+    private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+    private ExecutorService executor;
+    private CascadeRegistries registries;
+
+    CascadeBuilder(String name) {
+        this.name = Specs.name("name", name);
+    }
+
+    /** The chain's prompt mapper: input to model request. Model steps may override it. Required if any model step lacks its own. */
+    public CascadeBuilder<I, O> prompt(Function<? super I, ModelRequest> mapper) {
+        this.prompt = Objects.requireNonNull(mapper, "prompt");
+        return this;
+    }
+
+    /** The chain's parser: model response to output. Model steps may override it. Required if any model step lacks its own. */
+    public CascadeBuilder<I, O> parse(Function<? super ModelResponse, ? extends O> parser) {
+        this.parse = Objects.requireNonNull(parser, "parse");
+        return this;
+    }
+
+    /**
+     * The quality gate for model answers: an answer it refuses falls through as {@code REJECTED}. Default: every
+     * parsed, non-empty answer is accepted. Model steps may override it; rules and custom steps are not gated.
+     */
+    public CascadeBuilder<I, O> accept(Predicate<? super O> gate) {
+        this.accept = Objects.requireNonNull(gate, "accept");
+        return this;
+    }
+
+    /** Adds a model step with default policies (no timeout, retry, breaker or limit). */
+    public CascadeBuilder<I, O> model(String name, ModelClient client) {
+        return model(name, client, s -> { });
+    }
+
+    /** Adds a model step; {@code configure} sets its timeout, retry, circuit breaker, rate limit and overrides. */
+    public CascadeBuilder<I, O> model(String name, ModelClient client, Consumer<ModelStepSpec<I, O>> configure) {
+        Objects.requireNonNull(client, () -> "model step '" + name + "': client must not be null");
+        ModelStepSpec<I, O> spec = new ModelStepSpec<>();
+        Objects.requireNonNull(configure, "configure").accept(spec);
+        steps.add(new PendingModel<>(Specs.name("step name", name), client, spec));
+        return this;
+    }
+
+    /** Adds a rules step: the first matching rule answers; none matching passes the input on. */
+    public CascadeBuilder<I, O> rules(String name, RuleSet<I, O> rules) {
+        steps.add(new PendingRules<>(Specs.name("step name", name),
+                Objects.requireNonNull(rules, () -> "rules step '" + name + "': rules must not be null")));
+        return this;
+    }
+
+    /**
+     * Adds a custom step: any function that answers ({@code Optional.of(answer)}) or passes ({@code Optional.empty()}).
+     * An exception is the step's failure ({@code UNAVAILABLE}). Skipped when the deadline has passed.
+     */
+    public CascadeBuilder<I, O> step(String name, Function<? super I, Optional<O>> function) {
+        steps.add(new PendingCustom<>(Specs.name("step name", name),
+                Objects.requireNonNull(function, () -> "custom step '" + name + "': function must not be null")));
+        return this;
+    }
+
+    /** Adds the human review step, which takes every input no earlier step answered. Must be the last step. */
+    public CascadeBuilder<I, O> humanReview(String name, ReviewQueue<I, O> queue) {
+        steps.add(new PendingReview<>(Specs.name("step name", name),
+                Objects.requireNonNull(queue, () -> "review step '" + name + "': queue must not be null")));
+        return this;
+    }
+
+    /**
+     * Picks the first step from the input, by step name (e.g. short inputs start at the cheap model). A router that
+     * throws or names no step starts the execution at the first step; the outcome's {@link Route} says so.
+     */
+    public CascadeBuilder<I, O> router(Function<? super I, String> router) {
+        this.router = Objects.requireNonNull(router, "router");
+        return this;
+    }
+
+    /**
+     * The end-to-end deadline of an execution. Model attempts are shortened to fit it, retries that would pass it are
+     * not made, and model and custom steps are skipped once it has passed ({@code NO_TIME}); rules and human review
+     * still run, so the input is not lost. Default: none. Must be > 0.
+     */
+    public CascadeBuilder<I, O> deadline(Duration deadline) {
+        this.deadline = Specs.positive("deadline", deadline);
+        return this;
+    }
+
+    /** Overrides the policy for one failure kind, starting from its current policy (the default, or an earlier override). */
+    public CascadeBuilder<I, O> onFailure(FailureKind kind, UnaryOperator<FailurePolicy> change) {
+        Objects.requireNonNull(kind, "kind");
+        FailurePolicy current = policies.getOrDefault(kind, kind.defaultPolicy());
+        FailurePolicy next = Objects.requireNonNull(change.apply(current), () -> "onFailure(" + kind + ") returned null");
+        if (kind.isAdmission() && next.retry()) {
+            throw new IllegalArgumentException("onFailure(" + kind + "): admission refusals cannot be retried");
+        }
+        policies.put(kind, next);
+        return this;
+    }
+
+    /** Adds a classifier, asked before the earlier ones' fallback, the built-in classifier, which always runs last. */
+    public CascadeBuilder<I, O> classifier(FailureClassifier classifier) {
+        classifiers.add(Objects.requireNonNull(classifier, "classifier"));
+        return this;
+    }
+
+    /** Adds a listener. A listener that throws is ignored; with no listener, no event is built. */
+    public CascadeBuilder<I, O> listener(CascadeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** The admission hook asked before every model call, after the breaker and the limiter (budgets plug in here). */
+    public CascadeBuilder<I, O> admission(StepAdmission admission) {
+        this.admission = Objects.requireNonNull(admission, "admission");
+        return this;
+    }
+
+    /** Time for deadlines, timeouts, backoff, breakers and limiters. Default: {@link TimeSource#system()}. */
+    public CascadeBuilder<I, O> timeSource(TimeSource time) {
+        this.time = Objects.requireNonNull(time, "timeSource");
+        return this;
+    }
+
+    /** Jitter source: each call returns a number in [0, 1). Default: {@link ThreadLocalRandom}. */
+    public CascadeBuilder<I, O> jitter(DoubleSupplier jitter) {
+        this.jitter = Objects.requireNonNull(jitter, "jitter");
+        return this;
+    }
+
+    /**
+     * Threads for {@code executeAsync} and for model calls with a timeout. Must not be bounded so tightly that a
+     * call waits for a thread. Default: a shared cached pool of daemon threads.
+     */
+    public CascadeBuilder<I, O> executor(ExecutorService executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Where breakers and limiters live; give two chains the same registries to share them. Default: fresh ones. */
+    public CascadeBuilder<I, O> registries(CascadeRegistries registries) {
+        this.registries = Objects.requireNonNull(registries, "registries");
+        return this;
+    }
+
+    /**
+     * Checks the whole chain and builds it.
+     *
+     * @throws IllegalStateException    if the chain is incomplete (no steps, a model step with no prompt or parser)
+     * @throws IllegalArgumentException if options conflict (duplicate names, human review not last, ...)
+     */
+    public Cascade<I, O> build() {
+        String where = "chain '" + name + "'";
+        if (steps.isEmpty()) {
+            throw new IllegalStateException(where + " has no steps; add one with model(), rules(), step() or humanReview()");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Pending<I, O> p = steps.get(i);
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException(where + ": duplicate step name '" + p.name() + "'; step names must be unique");
+            }
+            if (p instanceof PendingReview && i != steps.size() - 1) {
+                throw new IllegalArgumentException(where + ": human review step '" + p.name() + "' must be the last step,"
+                        + " but '" + steps.get(i + 1).name() + "' follows it");
+            }
+        }
+        TimeSource clock = time != null ? time : registries != null ? registries.timeSource() : TimeSource.system();
+        CascadeRegistries regs = registries != null ? registries : CascadeRegistries.create(clock);
+        if (regs.timeSource() != clock) {
+            throw new IllegalArgumentException(where + ": timeSource differs from the registries' timeSource;"
+                    + " create the registries with CascadeRegistries.create(timeSource)");
+        }
+
+        List<StepDef<I, O>> defs = new ArrayList<>();
+        List<Description.Step> described = new ArrayList<>();
+        for (Pending<I, O> p : steps) {
+            StepDef<I, O> def;
+            if (p instanceof PendingModel<I, O> m) {
+                def = modelStep(m, regs);
+            } else if (p instanceof PendingRules<I, O> r) {
+                def = new StepDef.Rules<>(r.name(), r.rules(), Map.of("rules", String.valueOf(r.rules().rules().size())));
+            } else if (p instanceof PendingCustom<I, O> c) {
+                def = new StepDef.Custom<>(c.name(), c.function(), Map.of());
+            } else {
+                PendingReview<I, O> r = (PendingReview<I, O>) p;
+                def = new StepDef.Review<>(r.name(), r.queue(), Map.of("queue", r.queue().getClass().getSimpleName()));
+            }
+            defs.add(def);
+            described.add(new Description.Step(def.name(), def.kind(), def.policies()));
+        }
+
+        FailurePolicy[] resolved = new FailurePolicy[FailureKind.values().length];
+        for (FailureKind k : FailureKind.values()) {
+            resolved[k.ordinal()] = policies.getOrDefault(k, k.defaultPolicy());
+        }
+        Description description = new Description(name, deadline, router != null, described,
+                Description.POLICY_ORDER);
+        ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
+                deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
+                new Events(listeners), admission, clock,
+                executor != null ? executor : CascadeThreads.defaultExecutor(), description);
+        return new ChainImpl<>(config);
+    }
+
+    private StepDef.Model<I, O> modelStep(PendingModel<I, O> m, CascadeRegistries regs) {
+        String where = "chain '" + name + "', model step '" + m.name() + "'";
+        ModelStepSpec<I, O> s = m.spec();
+        Function<? super I, ModelRequest> p = s.promptMapper() != null ? s.promptMapper() : prompt;
+        Function<? super ModelResponse, ? extends O> q = s.parser() != null ? s.parser() : parse;
+        if (p == null) {
+            throw new IllegalStateException(where + ": no prompt mapper; set prompt(...) on the chain or the step");
+        }
+        if (q == null) {
+            throw new IllegalStateException(where + ": no parser; set parse(...) on the chain or the step");
+        }
+        String resource = s.resourceNameValue() != null ? s.resourceNameValue()
+                : m.client().model() != null ? m.client().provider() + "/" + m.client().model()
+                : name + "/" + m.name();
+        Map<String, String> policies = new LinkedHashMap<>();
+        policies.put("provider", m.client().provider());
+        if (m.client().model() != null) {
+            policies.put("model", m.client().model());
+        }
+        if (s.timeout() != null) {
+            policies.put("timeout", s.timeout().toString());
+        }
+        CircuitBreaker breaker = null;
+        CircuitBreakerSpec cb = s.circuitBreakerSpec();
+        if (cb != null) {
+            cb.validate(m.name());
+            breaker = regs.circuitBreaker(resource, cb, where);
+            policies.put("circuitBreaker", resource + " " + cb);
+        }
+        RateLimiter limiter = null;
+        RateLimitSpec rl = s.rateLimitSpec();
+        if (rl != null) {
+            limiter = regs.rateLimiter(resource, rl, where);
+            policies.put("rateLimit", resource + " " + rl);
+        }
+        Retry retry = null;
+        RetrySpec rs = s.retrySpec();
+        if (rs != null) {
+            rs.validate(m.name());
+            retry = Retries.create(name + "/" + m.name(), rs, jitter);
+            policies.put("retry", rs.toString());
+        }
+        if (s.maxOutputTokensValue() > 0) {
+            policies.put("maxOutputTokens", String.valueOf(s.maxOutputTokensValue()));
+        }
+        Predicate<? super O> gate = s.acceptGate() != null ? s.acceptGate() : accept;
+        if (gate != null) {
+            policies.put("accept", s.acceptGate() != null ? "step" : "chain");
+        }
+        return new StepDef.Model<>(m.name(), m.client(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs, retry,
+                breaker, limiter, p, q, gate, s.maxOutputTokensValue(), java.util.Collections.unmodifiableMap(policies));
+    }
+}

@@ -1,0 +1,119 @@
+package dev.cascade;
+
+import dev.cascade.spi.TimeSource;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where circuit breakers and rate limiters live, by resource name (see {@link ModelStepSpec#resourceName}). Chains
+ * built with the same registries share state: one model used by two chains has one breaker, so an outage seen by one
+ * chain spares the other. Each chain gets fresh registries unless given these through
+ * {@link CascadeBuilder#registries}. Thread-safe.
+ *
+ * <p>The breakers and limiters are plain resilience4j objects, so they can be bound to metrics or inspected
+ * ({@link #circuitBreakers()}, {@link #rateLimiters()}). A resource must be configured identically by every step that
+ * names it; a different configuration fails that chain's {@code build()}.
+ */
+public final class CascadeRegistries {
+    private final TimeSource time;
+    private final Map<String, Entry<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
+    private final Map<String, Entry<RateLimiter, RateLimitSpec>> limiters = new ConcurrentHashMap<>();
+
+    private record Entry<T, S>(T value, S spec) {
+    }
+
+    private CascadeRegistries(TimeSource time) {
+        this.time = Objects.requireNonNull(time, "timeSource");
+    }
+
+    /** Registries on real time. */
+    public static CascadeRegistries create() {
+        return new CascadeRegistries(TimeSource.system());
+    }
+
+    /** Registries whose breakers and limiters run on {@code time} (for tests on virtual time). */
+    public static CascadeRegistries create(TimeSource time) {
+        return new CascadeRegistries(time);
+    }
+
+    /** The time source the breakers and limiters use; a chain using these registries must use the same one. */
+    public TimeSource timeSource() {
+        return time;
+    }
+
+    /** The breaker named {@code name}, if a chain created it. */
+    public Optional<CircuitBreaker> circuitBreaker(String name) {
+        Entry<CircuitBreaker, CircuitBreakerSpec> e = breakers.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.value());
+    }
+
+    /** The rate limiter named {@code name}, if a chain created it. */
+    public Optional<RateLimiter> rateLimiter(String name) {
+        Entry<RateLimiter, RateLimitSpec> e = limiters.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.value());
+    }
+
+    public Collection<CircuitBreaker> circuitBreakers() {
+        return breakers.values().stream().map(Entry::value).toList();
+    }
+
+    public Collection<RateLimiter> rateLimiters() {
+        return List.copyOf(limiters.values().stream().map(Entry::value).toList());
+    }
+
+    CircuitBreaker circuitBreaker(String name, CircuitBreakerSpec spec, String owner) {
+        Entry<CircuitBreaker, CircuitBreakerSpec> e = breakers.computeIfAbsent(name,
+                n -> new Entry<>(CircuitBreaker.of(n, toConfig(spec)), spec));
+        if (!e.spec().equals(spec)) {
+            throw new IllegalArgumentException(owner + ": circuit breaker '" + name + "' is already registered as "
+                    + e.spec() + " but this step asks for " + spec
+                    + "; steps sharing a resource must configure it identically, or set a different resourceName");
+        }
+        return e.value();
+    }
+
+    RateLimiter rateLimiter(String name, RateLimitSpec spec, String owner) {
+        Entry<RateLimiter, RateLimitSpec> e = limiters.computeIfAbsent(name, n -> new Entry<>(RateLimiter.of(n,
+                RateLimiterConfig.custom()
+                        .limitForPeriod(spec.permits())
+                        .limitRefreshPeriod(spec.period())
+                        .timeoutDuration(Duration.ZERO)
+                        .build(),
+                time::nanoTime), spec));
+        if (!e.spec().equals(spec)) {
+            throw new IllegalArgumentException(owner + ": rate limiter '" + name + "' is already registered as "
+                    + e.spec() + " but this step asks for " + spec
+                    + "; steps sharing a resource must configure it identically, or set a different resourceName");
+        }
+        return e.value();
+    }
+
+    private CircuitBreakerConfig toConfig(CircuitBreakerSpec spec) {
+        CircuitBreakerConfig.Builder b = CircuitBreakerConfig.custom()
+                .slidingWindow(spec.slidingWindowSize(), spec.minimumCalls(),
+                        CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .failureRateThreshold(spec.failureRateThreshold())
+                .waitDurationInOpenState(spec.openFor())
+                .permittedNumberOfCallsInHalfOpenState(spec.halfOpenCalls())
+                // Open -> half-open happens lazily on the next permission request, on our clock: no timer threads.
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .writableStackTraceEnabled(false)
+                .clock(time.asClock())
+                .currentTimestampFunction(clock -> time.nanoTime(), TimeUnit.NANOSECONDS);
+        if (spec.slowCallThreshold() != null) {
+            b.slowCallDurationThreshold(spec.slowCallThreshold()).slowCallRateThreshold(spec.slowCallRateThreshold());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.cascade;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A model step's circuit breaker, configured inside {@link ModelStepSpec#circuitBreaker}. Backed by a resilience4j
+ * {@code CircuitBreaker} (count-based sliding window, with a half-open state that lets
+ * {@link #halfOpenCalls} trial calls through after {@link #openFor}). Not thread-safe; copied at {@code build()}.
+ * Two specs are equal when every option is: steps sharing one breaker must agree on it.
+ */
+public final class CircuitBreakerSpec {
+    private float failureRateThreshold = 50f;
+    private int slidingWindowSize = 20;
+    private int minimumCalls = 10;
+    private Duration openFor = Duration.ofSeconds(30);
+    private int halfOpenCalls = 3;
+    private Duration slowCallThreshold;
+    private float slowCallRateThreshold = 100f;
+
+    CircuitBreakerSpec() {
+    }
+
+    /** Failure percentage at which the breaker opens. Default 50. Must be in (0, 100]. */
+    public CircuitBreakerSpec failureRateThreshold(float percent) {
+        if (!(percent > 0f && percent <= 100f)) {
+            throw new IllegalArgumentException("circuitBreaker.failureRateThreshold must be in (0, 100], was " + percent);
+        }
+        this.failureRateThreshold = percent;
+        return this;
+    }
+
+    /** Calls in the sliding window. Default 20. Must be >= 1. */
+    public CircuitBreakerSpec slidingWindowSize(int calls) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("circuitBreaker.slidingWindowSize must be >= 1, was " + calls);
+        }
+        this.slidingWindowSize = calls;
+        return this;
+    }
+
+    /** Calls needed before the failure rate counts. Default 10. Must be >= 1. */
+    public CircuitBreakerSpec minimumCalls(int calls) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("circuitBreaker.minimumCalls must be >= 1, was " + calls);
+        }
+        this.minimumCalls = calls;
+        return this;
+    }
+
+    /** How long the breaker stays open before letting trial calls through. Default 30 s. Must be > 0. */
+    public CircuitBreakerSpec openFor(Duration value) {
+        this.openFor = Specs.positive("circuitBreaker.openFor", value);
+        return this;
+    }
+
+    /** Trial calls let through when half-open. Default 3. Must be >= 1. */
+    public CircuitBreakerSpec halfOpenCalls(int calls) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("circuitBreaker.halfOpenCalls must be >= 1, was " + calls);
+        }
+        this.halfOpenCalls = calls;
+        return this;
+    }
+
+    /**
+     * Calls slower than this count as slow; when {@code slowCallRateThreshold} percent are slow the breaker opens.
+     * Default: off. Must be > 0.
+     */
+    public CircuitBreakerSpec slowCalls(Duration threshold, float rateThresholdPercent) {
+        this.slowCallThreshold = Specs.positive("circuitBreaker.slowCallThreshold", threshold);
+        if (!(rateThresholdPercent > 0f && rateThresholdPercent <= 100f)) {
+            throw new IllegalArgumentException("circuitBreaker.slowCallRateThreshold must be in (0, 100], was "
+                    + rateThresholdPercent);
+        }
+        this.slowCallRateThreshold = rateThresholdPercent;
+        return this;
+    }
+
+    public float failureRateThreshold() {
+        return failureRateThreshold;
+    }
+
+    public int slidingWindowSize() {
+        return slidingWindowSize;
+    }
+
+    public int minimumCalls() {
+        return minimumCalls;
+    }
+
+    public Duration openFor() {
+        return openFor;
+    }
+
+    public int halfOpenCalls() {
+        return halfOpenCalls;
+    }
+
+    /** The slow-call threshold, or {@code null} when slow calls are not tracked. */
+    public Duration slowCallThreshold() {
+        return slowCallThreshold;
+    }
+
+    public float slowCallRateThreshold() {
+        return slowCallRateThreshold;
+    }
+
+    void validate(String step) {
+        if (minimumCalls > slidingWindowSize) {
+            throw new IllegalArgumentException("step '" + step + "': circuitBreaker.minimumCalls (" + minimumCalls
+                    + ") must be <= circuitBreaker.slidingWindowSize (" + slidingWindowSize + ")");
+        }
+    }
+
+    CircuitBreakerSpec copy() {
+        CircuitBreakerSpec c = new CircuitBreakerSpec();
+        c.failureRateThreshold = failureRateThreshold;
+        c.slidingWindowSize = slidingWindowSize;
+        c.minimumCalls = minimumCalls;
+        c.openFor = openFor;
+        c.halfOpenCalls = halfOpenCalls;
+        c.slowCallThreshold = slowCallThreshold;
+        c.slowCallRateThreshold = slowCallRateThreshold;
+        return c;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CircuitBreakerSpec c && c.failureRateThreshold == failureRateThreshold
+                && c.slidingWindowSize == slidingWindowSize && c.minimumCalls == minimumCalls
+                && c.openFor.equals(openFor) && c.halfOpenCalls == halfOpenCalls
+                && Objects.equals(c.slowCallThreshold, slowCallThreshold)
+                && c.slowCallRateThreshold == slowCallRateThreshold;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(failureRateThreshold, slidingWindowSize, minimumCalls, openFor, halfOpenCalls);
+    }
+
+    @Override
+    public String toString() {
+        return "circuitBreaker(failureRate>=" + failureRateThreshold + "%, window=" + slidingWindowSize
+                + ", minimumCalls=" + minimumCalls + ", openFor=" + openFor + ", halfOpenCalls=" + halfOpenCalls
+                + (slowCallThreshold == null ? "" : ", slow>" + slowCallThreshold + "@" + slowCallRateThreshold + "%")
+                + ")";
+    }
+}

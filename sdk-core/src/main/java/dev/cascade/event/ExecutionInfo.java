@@ -1,0 +1,74 @@
+package dev.cascade.event;
+
+import dev.cascade.CallContext;
+import io.opentelemetry.context.Context;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The execution an event belongs to. Listeners that need per-execution state (a span, a timer) keep it here with
+ * {@link #attach}/{@link #attachment} instead of in a map of their own. Thread-safe; created only when the chain has
+ * listeners.
+ */
+public final class ExecutionInfo {
+    private final String chain;
+    private final String executionId;
+    private final CallContext context;
+    private final Context parentContext;
+    private final long startNanos;
+    private volatile Map<Object, Object> attachments;
+
+    public ExecutionInfo(String chain, String executionId, CallContext context, Context parentContext, long startNanos) {
+        this.chain = Objects.requireNonNull(chain);
+        this.executionId = Objects.requireNonNull(executionId);
+        this.context = Objects.requireNonNull(context);
+        this.parentContext = Objects.requireNonNull(parentContext);
+        this.startNanos = startNanos;
+    }
+
+    public String chain() {
+        return chain;
+    }
+
+    public String executionId() {
+        return executionId;
+    }
+
+    public CallContext context() {
+        return context;
+    }
+
+    /** The OpenTelemetry context that was current when the caller called {@code execute} or {@code executeAsync}. */
+    public Context parentContext() {
+        return parentContext;
+    }
+
+    /** The chain's {@link dev.cascade.spi.TimeSource#nanoTime()} at the start of the execution. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Stores listener state for this execution under {@code key}. */
+    public void attach(Object key, Object value) {
+        Map<Object, Object> m = attachments;
+        if (m == null) {
+            synchronized (this) {
+                m = attachments;
+                if (m == null) {
+                    m = new ConcurrentHashMap<>();
+                    attachments = m;
+                }
+            }
+        }
+        m.put(key, value);
+    }
+
+    /** Listener state stored under {@code key}, or {@code null}. */
+    @SuppressWarnings("unchecked")
+    public <T> T attachment(Object key) {
+        Map<Object, Object> m = attachments;
+        return m == null ? null : (T) m.get(key);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.cascade.event;
+
+import dev.cascade.Attempt;
+
+/** Admission refused a step; the attempt carries the kind (CIRCUIT_OPEN, NO_PERMIT, ...) and the reason. */
+public record StepSkipped(ExecutionInfo execution, Attempt attempt) {
+}

@@ -1,0 +1,36 @@
+package dev.cascade.internal;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The executor chains use when the user gives none: a cached pool of daemon threads. Not the common fork-join pool:
+ * model calls block, and on a 2-core machine the common pool has one thread.
+ */
+public final class CascadeThreads {
+    private CascadeThreads() {
+    }
+
+    private static final class Holder {
+        static final ExecutorService DEFAULT = create();
+
+        private static ExecutorService create() {
+            AtomicInteger n = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, "cascade-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            return pool;
+        }
+    }
+
+    /** The shared default executor, created on first use. */
+    public static ExecutorService defaultExecutor() {
+        return Holder.DEFAULT;
+    }
+}

@@ -1,0 +1,292 @@
+package dev.cascade.internal;
+
+import dev.cascade.Attempt;
+import dev.cascade.Attempt.Status;
+import dev.cascade.CallContext;
+import dev.cascade.Cascade;
+import dev.cascade.Description;
+import dev.cascade.FailureKind;
+import dev.cascade.Outcome;
+import dev.cascade.Route;
+import dev.cascade.StepKind;
+import dev.cascade.Usage;
+import dev.cascade.event.AttemptFailed;
+import dev.cascade.event.AttemptFinished;
+import dev.cascade.event.AttemptStarted;
+import dev.cascade.event.ExecutionFinished;
+import dev.cascade.event.ExecutionInfo;
+import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.ReviewSubmitted;
+import dev.cascade.event.StepSkipped;
+import dev.cascade.review.ReviewHandle;
+import dev.cascade.review.ReviewRequest;
+import dev.cascade.rules.RuleSet;
+import dev.cascade.spi.CascadeListener;
+import io.opentelemetry.context.Context;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The engine: runs an execution through the steps, in order, from the routed first step. Immutable and thread-safe. */
+public final class ChainImpl<I, O> implements Cascade<I, O> {
+    private final ChainConfig<I, O> config;
+    private final List<StepDef<I, O>> steps;
+    /** The runner of each model step, by position; null at non-model positions. */
+    private final List<ModelStepRunner<I, O>> models;
+    private final Map<String, Integer> index;
+    private final Route defaultRoute;
+    private final String idPrefix;
+    private final AtomicLong ids = new AtomicLong();
+
+    public ChainImpl(ChainConfig<I, O> config) {
+        this.config = config;
+        this.steps = config.steps();
+        List<ModelStepRunner<I, O>> runners = new java.util.ArrayList<>();
+        for (StepDef<I, O> step : steps) {
+            runners.add(step instanceof StepDef.Model<I, O> m ? new ModelStepRunner<>(config, m) : null);
+        }
+        this.models = java.util.Collections.unmodifiableList(runners);
+        this.index = config.index();
+        this.defaultRoute = new Route(steps.get(0).name(), false, "no router");
+        // Ids unique across chains and restarts without UUID's SecureRandom cost on every call.
+        this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL) + "-";
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public Description describe() {
+        return config.description();
+    }
+
+    @Override
+    public Outcome<O> execute(I input, CallContext context) {
+        requireInput(input, context);
+        return run(input, context, Context.current());
+    }
+
+    @Override
+    public CompletableFuture<Outcome<O>> executeAsync(I input, CallContext context) {
+        requireInput(input, context);
+        Context parent = Context.current();
+        ExecutionFuture<Outcome<O>> future = new ExecutionFuture<>();
+        try {
+            config.executor().execute(parent.wrap(() -> future.runAs(() -> run(input, context, parent))));
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private void requireInput(I input, CallContext context) {
+        if (input == null) {
+            throw new NullPointerException("chain '" + config.name() + "': input must not be null;"
+                    + " pass a value, or handle the missing input before calling execute");
+        }
+        Objects.requireNonNull(context, "context must not be null; use CallContext.empty()");
+    }
+
+    private Outcome<O> run(I input, CallContext context, Context parent) {
+        long start = config.time().nanoTime();
+        String id = idPrefix + Long.toHexString(ids.incrementAndGet());
+        long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
+        Events events = config.events();
+        ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), id, context, parent, start) : null;
+        Execution<I, O> x = new Execution<>(input, context, id, start, deadline, info);
+
+        Route route = route(input);
+        if (info != null) {
+            events.fire(CascadeListener::onExecutionStarted, new ExecutionStarted(info, route.firstStep()));
+        }
+        Outcome.Status status = Outcome.Status.UNANSWERED;
+        ReviewHandle<O> review = null;
+        for (int i = index.get(route.firstStep()); i < steps.size(); i++) {
+            if (Thread.currentThread().isInterrupted()) {
+                x.cancelled = true;
+            }
+            if (x.cancelled) {
+                status = Outcome.Status.CANCELLED;
+                break;
+            }
+            StepDef<I, O> step = steps.get(i);
+            if (step instanceof StepDef.Model<I, O>) {
+                ModelStepRunner<I, O> model = models.get(i);
+                if (x.barredBy != null) {
+                    long now = config.time().nanoTime();
+                    skipped(x, model.step().name(), StepKind.MODEL, FailureKind.BARRED, x.barredBy + " at '"
+                            + x.barredAt + "': policy forbids other models for this failure", now);
+                } else if (model.run(x)) {
+                    status = Outcome.Status.ANSWERED;
+                    break;
+                }
+                if (x.cancelled) {
+                    status = Outcome.Status.CANCELLED;
+                    break;
+                }
+            } else if (step instanceof StepDef.Rules<I, O> rules) {
+                if (runRules(x, rules)) {
+                    status = Outcome.Status.ANSWERED;
+                    break;
+                }
+            } else if (step instanceof StepDef.Custom<I, O> custom) {
+                if (runCustom(x, custom)) {
+                    status = Outcome.Status.ANSWERED;
+                    break;
+                }
+            } else if (step instanceof StepDef.Review<I, O> r) {
+                review = runReview(x, r);
+                if (review != null) {
+                    status = Outcome.Status.PENDING_REVIEW;
+                }
+                break;
+            }
+        }
+        if (status == Outcome.Status.CANCELLED) {
+            // Leave the interrupt for the caller to see; the outcome says what happened before it.
+            Thread.currentThread().interrupt();
+        }
+        Outcome<O> outcome = Outcome.create(config.name(), id, status, x.answer, x.answeredBy, x.attempts, route,
+                review, Duration.ofNanos(config.time().nanoTime() - start));
+        if (info != null) {
+            events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
+        }
+        return outcome;
+    }
+
+    private Route route(I input) {
+        if (config.router() == null) {
+            return defaultRoute;
+        }
+        String first;
+        try {
+            first = config.router().apply(input);
+        } catch (RuntimeException e) {
+            return new Route(defaultRoute.firstStep(), false, "router threw "
+                    + ModelStepRunner.describe(e) + "; started at the first step");
+        }
+        if (first == null || !index.containsKey(first)) {
+            return new Route(defaultRoute.firstStep(), false, "router chose unknown step '" + first
+                    + "'; started at the first step");
+        }
+        return new Route(first, true, "router");
+    }
+
+    private boolean runRules(Execution<I, O> x, StepDef.Rules<I, O> step) {
+        long t0 = started(x, step.name(), StepKind.RULES);
+        Optional<RuleSet.Match<O>> match;
+        try {
+            match = step.rules().evaluate(x.input);
+        } catch (RuntimeException e) {
+            failed(x, step.name(), StepKind.RULES, FailureKind.UNAVAILABLE, "rule threw "
+                    + ModelStepRunner.describe(e), t0, e);
+            return false;
+        }
+        if (match.isEmpty()) {
+            finished(x, step.name(), StepKind.RULES, Status.PASSED, "no rule matched", t0);
+            return false;
+        }
+        finished(x, step.name(), StepKind.RULES, Status.ANSWERED, "rule '" + match.get().rule() + "'", t0);
+        x.answer = match.get().answer();
+        x.answeredBy = step.name();
+        return true;
+    }
+
+    private boolean runCustom(Execution<I, O> x, StepDef.Custom<I, O> step) {
+        long now = config.time().nanoTime();
+        if (x.remainingNanos(now) <= 0) {
+            skipped(x, step.name(), StepKind.CUSTOM, FailureKind.NO_TIME, "deadline reached", now);
+            return false;
+        }
+        long t0 = started(x, step.name(), StepKind.CUSTOM);
+        Optional<O> answer;
+        try {
+            answer = step.function().apply(x.input);
+            if (answer == null) {
+                throw new IllegalStateException("custom step returned null instead of Optional.empty()");
+            }
+        } catch (RuntimeException e) {
+            failed(x, step.name(), StepKind.CUSTOM, FailureKind.UNAVAILABLE, ModelStepRunner.describe(e), t0, e);
+            return false;
+        }
+        if (answer.isEmpty()) {
+            finished(x, step.name(), StepKind.CUSTOM, Status.PASSED, "no answer", t0);
+            return false;
+        }
+        finished(x, step.name(), StepKind.CUSTOM, Status.ANSWERED, null, t0);
+        x.answer = answer.get();
+        x.answeredBy = step.name();
+        return true;
+    }
+
+    private ReviewHandle<O> runReview(Execution<I, O> x, StepDef.Review<I, O> step) {
+        long t0 = started(x, step.name(), StepKind.HUMAN_REVIEW);
+        String key = x.context.idempotencyKey().orElse(config.name() + ":" + x.id);
+        ReviewHandle<O> handle;
+        try {
+            handle = step.queue().submit(new ReviewRequest<>(config.name(), step.name(), x.id, key, x.input,
+                    x.attempts, x.context));
+            if (handle == null) {
+                throw new IllegalStateException("review queue returned no handle");
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failed(x, step.name(), StepKind.HUMAN_REVIEW, FailureKind.UNAVAILABLE, "review queue failed: "
+                    + ModelStepRunner.describe(e), t0, e);
+            return null;
+        }
+        finished(x, step.name(), StepKind.HUMAN_REVIEW, Status.QUEUED, "review item " + handle.id(), t0);
+        if (x.info != null) {
+            config.events().fire(CascadeListener::onReviewSubmitted, new ReviewSubmitted(x.info, step.name(),
+                    handle.id()));
+        }
+        return handle;
+    }
+
+    private long started(Execution<I, O> x, String step, StepKind kind) {
+        if (x.info != null) {
+            config.events().fire(CascadeListener::onAttemptStarted, new AttemptStarted(x.info, step, kind, 1, null,
+                    null, 0));
+        }
+        return config.time().nanoTime();
+    }
+
+    private void finished(Execution<I, O> x, String step, StepKind kind, Status status, String reason, long t0) {
+        Attempt a = x.record(step, kind, 1, status, null, reason, t0, config.time().nanoTime(), Usage.NONE, null);
+        if (x.info != null) {
+            config.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a));
+        }
+    }
+
+    private void failed(Execution<I, O> x, String step, StepKind kind, FailureKind failure, String reason, long t0,
+                        Throwable error) {
+        Attempt a = x.record(step, kind, 1, Status.FAILED, failure, reason, t0, config.time().nanoTime(), Usage.NONE,
+                null);
+        if (x.info != null) {
+            config.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
+        }
+    }
+
+    private void skipped(Execution<I, O> x, String step, StepKind kind, FailureKind failure, String reason, long now) {
+        Attempt a = x.record(step, kind, 0, Status.SKIPPED, failure, reason, now, now, Usage.NONE, null);
+        if (x.info != null) {
+            config.events().fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.description().toString();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.cascade.internal;
+
+import dev.cascade.spi.CascadeListener;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Delivers events to a chain's listeners. Callers check {@link #enabled()} before building an event, so a chain with
+ * no listener builds none. A listener that throws is ignored, by contract: observability must never break a call
+ * (errors that mean the JVM itself is failing are rethrown).
+ *
+ * <p>Call sites pass a method reference such as {@code CascadeListener::onAttemptStarted}: it captures nothing, so it
+ * costs no allocation.
+ */
+public final class Events {
+    private final CascadeListener[] listeners;
+
+    public Events(List<CascadeListener> listeners) {
+        this.listeners = listeners.toArray(new CascadeListener[0]);
+    }
+
+    public boolean enabled() {
+        return listeners.length > 0;
+    }
+
+    <E> void fire(BiConsumer<CascadeListener, E> method, E event) {
+        for (CascadeListener l : listeners) {
+            try {
+                method.accept(l, event);
+            } catch (VirtualMachineError vme) {
+                throw vme;
+            } catch (Throwable ignored) {
+                // By contract (see CascadeListener): a failing listener never breaks the call.
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.cascade.internal;
+
+import dev.cascade.Attempt;
+import dev.cascade.CallContext;
+import dev.cascade.FailureKind;
+import dev.cascade.StepKind;
+import dev.cascade.Usage;
+import dev.cascade.event.ExecutionInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mutable state of one execution. Confined to the thread running the execution; the only cross-thread signal is
+ * the interrupt that cancellation sends.
+ */
+final class Execution<I, O> {
+    final I input;
+    final CallContext context;
+    final String id;
+    final long startNanos;
+    /** Absolute deadline on the chain's ticker; {@link Long#MAX_VALUE} when the chain has none. */
+    final long deadlineNanos;
+    /** Non-null only when the chain has listeners. */
+    final ExecutionInfo info;
+    final List<Attempt> attempts = new ArrayList<>(4);
+
+    O answer;
+    String answeredBy;
+    boolean cancelled;
+    /** Set when a failure's policy forbids further model steps. */
+    FailureKind barredBy;
+    String barredAt;
+
+    Execution(I input, CallContext context, String id, long startNanos, long deadlineNanos, ExecutionInfo info) {
+        this.input = input;
+        this.context = context;
+        this.id = id;
+        this.startNanos = startNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.info = info;
+    }
+
+    Attempt record(String step, StepKind kind, int number, Attempt.Status status, FailureKind failure, String reason,
+                   long startedAt, long endedAt, Usage usage, String model) {
+        Attempt a = new Attempt(step, kind, number, status, failure, reason, Duration.ofNanos(startedAt - startNanos),
+                Duration.ofNanos(endedAt - startedAt), usage, model);
+        attempts.add(a);
+        return a;
+    }
+
+    long remainingNanos(long now) {
+        return deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - now;
+    }
+}

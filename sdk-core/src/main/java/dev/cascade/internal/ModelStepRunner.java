@@ -1,0 +1,345 @@
+package dev.cascade.internal;
+
+import dev.cascade.Attempt;
+import dev.cascade.Attempt.Status;
+import dev.cascade.FailureKind;
+import dev.cascade.FailurePolicy;
+import dev.cascade.ModelRequest;
+import dev.cascade.ModelResponse;
+import dev.cascade.StepKind;
+import dev.cascade.Usage;
+import dev.cascade.event.Alert;
+import dev.cascade.event.AttemptFailed;
+import dev.cascade.event.AttemptFinished;
+import dev.cascade.event.AttemptStarted;
+import dev.cascade.event.CircuitStateChanged;
+import dev.cascade.event.RetryScheduled;
+import dev.cascade.event.StepSkipped;
+import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.FailureClassifier;
+import dev.cascade.spi.FailureClassifier.Classification;
+import dev.cascade.spi.StepAdmission;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+import io.opentelemetry.context.Context;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
+ * deadline, circuit breaker, rate limiter, admission hook, retry, attempt timeout, call. Admission is checked again
+ * before every retry, so a retry never knocks on an open breaker.
+ *
+ * <p>Why the breaker is asked before the rate limiter (the design sketch lists the limiter first): a permit spent on a
+ * call that an open breaker then refuses is a permit wasted, and under an outage it would starve the half-open trial
+ * calls. When the limiter refuses after the breaker granted a (half-open trial) permission, that permission is
+ * released.
+ */
+final class ModelStepRunner<I, O> {
+    private static final int MAX_REASON = 200;
+
+    private final ChainConfig<I, O> chain;
+    private final StepDef.Model<I, O> step;
+    /** Last breaker state this chain reported, to turn observed changes into events. Null with no breaker. */
+    private final AtomicReference<CircuitBreaker.State> lastState;
+
+    ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step) {
+        this.chain = chain;
+        this.step = step;
+        this.lastState = step.breaker() == null ? null : new AtomicReference<>(step.breaker().getState());
+    }
+
+    StepDef.Model<I, O> step() {
+        return step;
+    }
+
+    /** Returns true when the step answered (the answer is on {@code x}); otherwise the chain moves on. */
+    boolean run(Execution<I, O> x) {
+        Events events = chain.events();
+        long t0 = chain.time().nanoTime();
+        ModelRequest request;
+        try {
+            request = step.prompt().apply(x.input);
+            if (request == null) {
+                throw new IllegalStateException("prompt mapper returned null");
+            }
+        } catch (RuntimeException e) {
+            failNoCall(x, FailureKind.INVALID_REQUEST, "prompt mapper threw " + describe(e), t0, e);
+            return false;
+        }
+        if (step.maxOutputTokens() > 0 && request.maxOutputTokens().isEmpty()) {
+            request = request.withMaxOutputTokens(step.maxOutputTokens());
+        }
+
+        Retry.AsyncContext<Object> retry = null;
+        for (int number = 1; ; number++) {
+            // ---- admission: deadline, breaker, limiter, hook. Any "no" skips at once.
+            long now = chain.time().nanoTime();
+            long remaining = x.remainingNanos(now);
+            if (remaining <= 0) {
+                skip(x, number, FailureKind.NO_TIME, "deadline reached before attempt " + number, now);
+                return false;
+            }
+            CircuitBreaker breaker = step.breaker();
+            if (breaker != null && !breaker.tryAcquirePermission()) {
+                observeBreaker();
+                skip(x, number, FailureKind.CIRCUIT_OPEN, "circuit breaker '" + breaker.getName() + "' is "
+                        + breaker.getState(), now);
+                return false;
+            }
+            if (step.limiter() != null && !step.limiter().acquirePermission()) {
+                if (breaker != null) {
+                    breaker.releasePermission();
+                }
+                skip(x, number, FailureKind.NO_PERMIT, "rate limiter '" + step.limiter().getName()
+                        + "' has no permit", now);
+                return false;
+            }
+            StepAdmission.Ticket ticket = StepAdmission.ADMITTED;
+            if (chain.admission() != null) {
+                try {
+                    ticket = chain.admission().admit(new StepAdmission.Request(chain.name(), step.name(), x.id,
+                            number, step.client(), request, x.context));
+                } catch (RuntimeException e) {
+                    ticket = StepAdmission.refuse(FailureKind.OVER_BUDGET, "admission threw " + describe(e));
+                }
+                if (ticket == null || !ticket.admitted()) {
+                    if (breaker != null) {
+                        breaker.releasePermission();
+                    }
+                    FailureKind kind = ticket == null ? FailureKind.OVER_BUDGET : ticket.refusal();
+                    skip(x, number, kind, ticket == null ? "admission returned null" : ticket.reason(), now);
+                    return false;
+                }
+            }
+
+            // ---- the call, bounded by the step timeout and the deadline
+            if (events.enabled()) {
+                events.fire(CascadeListener::onAttemptStarted, new AttemptStarted(x.info, step.name(), StepKind.MODEL,
+                        number, step.client().provider(), step.client().model(),
+                        request.maxOutputTokens().orElse(0)));
+            }
+            long timeout = step.timeoutNanos() > 0 ? Math.min(step.timeoutNanos(), remaining) : remaining;
+            long start = chain.time().nanoTime();
+            ModelResponse response = null;
+            Throwable error = null;
+            try {
+                response = call(request, timeout);
+                if (response == null) {
+                    error = new IllegalStateException("model client returned null");
+                }
+            } catch (Throwable e) {
+                if (e instanceof VirtualMachineError vme) {
+                    settle(ticket, Usage.NONE, FailureKind.UNAVAILABLE);
+                    throw vme;
+                }
+                error = e;
+            }
+            long end = chain.time().nanoTime();
+
+            if (error == null) {
+                settle(ticket, response.usage(), null);
+                if (breaker != null) {
+                    breaker.onSuccess(end - start, TimeUnit.NANOSECONDS);
+                    observeBreaker();
+                }
+                return gate(x, number, response, start, end);
+            }
+
+            // ---- failure: classify, tell the breaker, maybe retry
+            boolean cancelled = isCancellation(error);
+            Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
+            FailureKind kind = c.kind();
+            settle(ticket, Usage.NONE, kind);
+            FailurePolicy policy = chain.policy(kind);
+            if (breaker != null) {
+                if (policy.countsForBreaker()) {
+                    breaker.onError(end - start, TimeUnit.NANOSECONDS, error);
+                } else {
+                    breaker.releasePermission();
+                }
+                observeBreaker();
+            }
+            String reason = kind == FailureKind.TIMEOUT && error instanceof java.util.concurrent.TimeoutException
+                    ? "attempt timed out after " + Duration.ofNanos(timeout).toMillis() + "ms"
+                    : describe(error);
+            Attempt a = x.record(step.name(), StepKind.MODEL, number, Status.FAILED, kind, reason, start, end,
+                    Usage.NONE, null);
+            if (events.enabled()) {
+                events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
+                if (policy.alert()) {
+                    events.fire(CascadeListener::onAlert, new Alert(x.info, step.name(), kind, reason));
+                }
+            }
+            if (cancelled) {
+                x.cancelled = true;
+                return false;
+            }
+            if (!policy.fallToModels()) {
+                x.barredBy = kind;
+                x.barredAt = step.name();
+            }
+            if (!policy.retry() || step.retry() == null) {
+                return false;
+            }
+            if (retry == null) {
+                retry = step.retry().asyncContext();
+            }
+            long retryAfter = c.retryAfter() == null ? 0 : c.retryAfter().toNanos();
+            if (retryAfter > step.retrySpec().maxRetryAfter().toNanos()) {
+                annotate(x, "; Retry-After " + c.retryAfter().toMillis() + "ms exceeds retry.maxRetryAfter "
+                        + step.retrySpec().maxRetryAfter().toMillis() + "ms, not retried");
+                return false;
+            }
+            long delayMillis = retry.onError(new AttemptFailure(kind, retryAfter, null));
+            if (delayMillis < 0) {
+                annotate(x, "; retries exhausted (" + number + " of " + step.retrySpec().maxAttempts() + ")");
+                return false;
+            }
+            long delay = TimeUnit.MILLISECONDS.toNanos(delayMillis);
+            long left = x.remainingNanos(chain.time().nanoTime());
+            if (left != Long.MAX_VALUE && delay >= left) {
+                annotate(x, "; retry in " + delayMillis + "ms would pass the deadline (" + TimeUnit.NANOSECONDS
+                        .toMillis(left) + "ms left), not retried");
+                return false;
+            }
+            if (events.enabled()) {
+                events.fire(CascadeListener::onRetryScheduled, new RetryScheduled(x.info, step.name(), number + 1, kind,
+                        Duration.ofNanos(delay)));
+            }
+            try {
+                chain.time().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                x.cancelled = true;
+                return false;
+            }
+        }
+    }
+
+    private ModelResponse call(ModelRequest request, long timeoutNanos) throws Exception {
+        if (timeoutNanos == Long.MAX_VALUE) {
+            // No timeout and no deadline: call on the caller's thread, no hand-off.
+            return step.client().call(request);
+        }
+        Context otel = Context.current();
+        return chain.time().callWithTimeout(otel.wrap(() -> step.client().call(request)), timeoutNanos,
+                chain.executor());
+    }
+
+    /** The answer passed the parser and the accept gate? */
+    private boolean gate(Execution<I, O> x, int number, ModelResponse response, long start, long end) {
+        String rejection = null;
+        O answer = null;
+        if (response.isEmpty()) {
+            rejection = "empty answer";
+        } else {
+            try {
+                answer = step.parse().apply(response);
+                if (answer == null) {
+                    rejection = "parser returned null";
+                } else if (step.accept() != null && !step.accept().test(answer)) {
+                    rejection = "accept gate refused the answer";
+                }
+            } catch (RuntimeException e) {
+                // Only the type: parser messages often quote the model's output, which is not ours to log.
+                rejection = "parser threw " + e.getClass().getName();
+            }
+        }
+        Attempt a = x.record(step.name(), StepKind.MODEL, number, rejection == null ? Status.ANSWERED : Status.REJECTED,
+                rejection == null ? null : FailureKind.REJECTED, rejection, start, end, response.usage(),
+                response.model());
+        if (chain.events().enabled()) {
+            chain.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a));
+        }
+        if (rejection != null) {
+            return false;
+        }
+        x.answer = answer;
+        x.answeredBy = step.name();
+        return true;
+    }
+
+    private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long now) {
+        // A skip after failed attempts is the end of the retry loop, not a skip of the step.
+        String why = number == 1 ? reason : reason + " (before retry " + number + ")";
+        Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.SKIPPED, kind, why, now, now, Usage.NONE, null);
+        if (chain.events().enabled()) {
+            chain.events().fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
+        }
+    }
+
+    private void failNoCall(Execution<I, O> x, FailureKind kind, String reason, long at, Throwable error) {
+        Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.FAILED, kind, reason, at, chain.time().nanoTime(),
+                Usage.NONE, null);
+        if (!chain.policy(kind).fallToModels()) {
+            x.barredBy = kind;
+            x.barredAt = step.name();
+        }
+        if (chain.events().enabled()) {
+            chain.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
+        }
+    }
+
+    /** Appends why the step stopped retrying to its last attempt's reason. */
+    private static void annotate(Execution<?, ?> x, String note) {
+        int last = x.attempts.size() - 1;
+        Attempt a = x.attempts.get(last);
+        x.attempts.set(last, new Attempt(a.step(), a.stepKind(), a.number(), a.status(), a.failure(),
+                a.reason() + note, a.offset(), a.latency(), a.usage(), a.model()));
+    }
+
+    private static void settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
+        if (ticket == StepAdmission.ADMITTED) {
+            return;
+        }
+        try {
+            ticket.settle(usage, failure);
+        } catch (RuntimeException ignored) {
+            // A failing settle must not turn an answer into a failure; the admission owns its own errors.
+        }
+    }
+
+    private static boolean isCancellation(Throwable error) {
+        if (error instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        // A client that swallowed the interrupt still leaves the flag set; a timeout is not a cancellation.
+        return Thread.currentThread().isInterrupted();
+    }
+
+    private Classification classify(Throwable error) {
+        for (FailureClassifier c : chain.classifiers()) {
+            try {
+                Classification r = c.classify(error);
+                if (r != null && r.kind() != null && !r.kind().isAdmission()) {
+                    return r;
+                }
+            } catch (RuntimeException ignored) {
+                // A broken classifier must not break the call; the next one decides.
+            }
+        }
+        return DefaultClassifier.INSTANCE.classify(error);
+    }
+
+    private void observeBreaker() {
+        if (lastState == null || !chain.events().enabled()) {
+            return;
+        }
+        CircuitBreaker.State now = step.breaker().getState();
+        CircuitBreaker.State before = lastState.getAndSet(now);
+        if (before != now) {
+            chain.events().fire(CascadeListener::onCircuitStateChanged, new CircuitStateChanged(chain.name(),
+                    step.name(), step.breaker().getName(), before.name(), now.name()));
+        }
+    }
+
+    static String describe(Throwable e) {
+        String msg = e.getMessage();
+        String s = e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        return s.length() > MAX_REASON ? s.substring(0, MAX_REASON) + "..." : s;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cascade.internal;
+
+import dev.cascade.ModelRequest;
+import dev.cascade.ModelResponse;
+import dev.cascade.RetrySpec;
+import dev.cascade.StepKind;
+import dev.cascade.rules.RuleSet;
+import dev.cascade.spi.ModelClient;
+import dev.cascade.spi.ReviewQueue;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.retry.Retry;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/** A built step. Immutable; the builder makes these, the engine runs them. */
+public sealed interface StepDef<I, O> {
+
+    String name();
+
+    StepKind kind();
+
+    /** The step's options for {@code describe()}. */
+    Map<String, String> policies();
+
+    /**
+     * A model step with its resolved policies. {@code timeoutNanos} is 0 when unset; {@code retry}, {@code breaker}
+     * and {@code limiter} are {@code null} when unset.
+     */
+    record Model<I, O>(String name, ModelClient client, long timeoutNanos, RetrySpec retrySpec, Retry retry,
+                       CircuitBreaker breaker, RateLimiter limiter, Function<? super I, ModelRequest> prompt,
+                       Function<? super ModelResponse, ? extends O> parse, Predicate<? super O> accept,
+                       int maxOutputTokens, Map<String, String> policies) implements StepDef<I, O> {
+        @Override
+        public StepKind kind() {
+            return StepKind.MODEL;
+        }
+    }
+
+    record Rules<I, O>(String name, RuleSet<I, O> rules, Map<String, String> policies) implements StepDef<I, O> {
+        @Override
+        public StepKind kind() {
+            return StepKind.RULES;
+        }
+    }
+
+    record Custom<I, O>(String name, Function<? super I, Optional<O>> function, Map<String, String> policies)
+            implements StepDef<I, O> {
+        @Override
+        public StepKind kind() {
+            return StepKind.CUSTOM;
+        }
+    }
+
+    record Review<I, O>(String name, ReviewQueue<I, O> queue, Map<String, String> policies) implements StepDef<I, O> {
+        @Override
+        public StepKind kind() {
+            return StepKind.HUMAN_REVIEW;
+        }
+    }
+}

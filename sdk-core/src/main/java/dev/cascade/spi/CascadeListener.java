@@ -1,0 +1,53 @@
+package dev.cascade.spi;
+
+import dev.cascade.event.Alert;
+import dev.cascade.event.AttemptFailed;
+import dev.cascade.event.AttemptFinished;
+import dev.cascade.event.AttemptStarted;
+import dev.cascade.event.CircuitStateChanged;
+import dev.cascade.event.ExecutionFinished;
+import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.RetryScheduled;
+import dev.cascade.event.ReviewSubmitted;
+import dev.cascade.event.StepSkipped;
+
+/**
+ * Everything a chain reports, as events. Every method does nothing by default, so new events never break old
+ * listeners. Telemetry, budgets' watchers and users' own logging are listeners.
+ *
+ * <p>Guarantees: a listener that throws is ignored (the call goes on); when a chain has no listener, no event object
+ * is built. Events of one execution arrive in order, from whichever thread runs that part of the execution, so
+ * implementations must be thread-safe and should be quick.
+ */
+public interface CascadeListener {
+
+    default void onExecutionStarted(ExecutionStarted event) {
+    }
+
+    default void onExecutionFinished(ExecutionFinished event) {
+    }
+
+    default void onAttemptStarted(AttemptStarted event) {
+    }
+
+    default void onAttemptFinished(AttemptFinished event) {
+    }
+
+    default void onAttemptFailed(AttemptFailed event) {
+    }
+
+    default void onRetryScheduled(RetryScheduled event) {
+    }
+
+    default void onStepSkipped(StepSkipped event) {
+    }
+
+    default void onCircuitStateChanged(CircuitStateChanged event) {
+    }
+
+    default void onReviewSubmitted(ReviewSubmitted event) {
+    }
+
+    default void onAlert(Alert event) {
+    }
+}

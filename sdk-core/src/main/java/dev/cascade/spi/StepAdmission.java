@@ -1,0 +1,73 @@
+package dev.cascade.spi;
+
+import dev.cascade.CallContext;
+import dev.cascade.FailureKind;
+import dev.cascade.ModelRequest;
+import dev.cascade.Usage;
+
+/**
+ * The last admission check before a model call, after the deadline, the circuit breaker and the rate limiter. Budgets
+ * plug in here: reserve the worst case in {@link #admit}, settle to what was really used in
+ * {@link Ticket#settle}. Implementations must be thread-safe.
+ *
+ * <p>Contract: for every ticket that {@link Ticket#admitted() admitted}, the engine calls {@code settle} exactly once,
+ * on every path (answer, failure, timeout, cancellation), so no reservation leaks.
+ */
+@FunctionalInterface
+public interface StepAdmission {
+
+    /** What is about to be called. */
+    record Request(String chain, String step, String executionId, int attempt, ModelClient client,
+                   ModelRequest request, CallContext context) {
+    }
+
+    /** The admission's answer for one attempt. */
+    interface Ticket {
+        /** Whether the call may go ahead. */
+        boolean admitted();
+
+        /** The kind recorded when refused (usually {@link FailureKind#OVER_BUDGET}). */
+        default FailureKind refusal() {
+            return FailureKind.OVER_BUDGET;
+        }
+
+        /** Why it was refused; shown in the attempt's reason. */
+        default String reason() {
+            return "refused by admission";
+        }
+
+        /**
+         * Called once after an admitted call ends.
+         *
+         * @param usage   what the provider reported; {@link Usage#NONE} when the call failed before any report
+         * @param failure the failure kind, or {@code null} if the call returned
+         */
+        default void settle(Usage usage, FailureKind failure) {
+        }
+    }
+
+    /** A ticket that lets the call go ahead and settles nothing. */
+    Ticket ADMITTED = () -> true;
+
+    Ticket admit(Request request);
+
+    /** A refusal with a kind and a reason. */
+    static Ticket refuse(FailureKind kind, String reason) {
+        return new Ticket() {
+            @Override
+            public boolean admitted() {
+                return false;
+            }
+
+            @Override
+            public FailureKind refusal() {
+                return kind;
+            }
+
+            @Override
+            public String reason() {
+                return reason;
+            }
+        };
+    }
+}
