@@ -19,6 +19,7 @@ public final class ExecutionInfo {
     private final Context parentContext;
     private final long startNanos;
     private volatile Map<Object, Object> attachments;
+    private volatile Context callContext;
 
     public ExecutionInfo(String chain, String executionId, CallContext context, Context parentContext, long startNanos) {
         this.chain = Objects.requireNonNull(chain);
@@ -43,6 +44,20 @@ public final class ExecutionInfo {
     /** The OpenTelemetry context that was current when the caller called {@code execute} or {@code executeAsync}. */
     public Context parentContext() {
         return parentContext;
+    }
+
+    /**
+     * Sets the OpenTelemetry context the current model attempt's call runs in, typically the attempt's span, so the
+     * client library's own instrumentation (HTTP spans) nests under it. Set it in
+     * {@link dev.cascade.spi.CascadeListener#onAttemptStarted}; the engine uses it for that one call, then clears it.
+     */
+    public void setCallContext(Context context) {
+        this.callContext = context;
+    }
+
+    /** The context set by {@link #setCallContext}, or {@code null}. */
+    public Context callContext() {
+        return callContext;
     }
 
     /** The chain's {@link dev.cascade.spi.TimeSource#nanoTime()} at the start of the execution. */

@@ -126,7 +126,7 @@ final class ModelStepRunner<I, O> {
             ModelResponse response = null;
             Throwable error = null;
             try {
-                response = call(request, timeout);
+                response = call(x, request, timeout);
                 if (response == null) {
                     error = new IllegalStateException("model client returned null");
                 }
@@ -144,6 +144,9 @@ final class ModelStepRunner<I, O> {
                 if (breaker != null) {
                     breaker.onSuccess(end - start, TimeUnit.NANOSECONDS);
                     observeBreaker();
+                }
+                if (retry != null) {
+                    retry.onComplete(); // lets resilience4j's Retry count a success after retries
                 }
                 return gate(x, number, response, start, end);
             }
@@ -219,12 +222,21 @@ final class ModelStepRunner<I, O> {
         }
     }
 
-    private ModelResponse call(ModelRequest request, long timeoutNanos) throws Exception {
+    private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos) throws Exception {
+        Context set = x.info == null ? null : x.info.callContext();
+        if (set != null) {
+            x.info.setCallContext(null);
+        }
+        Context otel = set != null ? set : Context.current();
         if (timeoutNanos == Long.MAX_VALUE) {
             // No timeout and no deadline: call on the caller's thread, no hand-off.
-            return step.client().call(request);
+            if (set == null) {
+                return step.client().call(request);
+            }
+            try (var scope = otel.makeCurrent()) {
+                return step.client().call(request);
+            }
         }
-        Context otel = Context.current();
         return chain.time().callWithTimeout(otel.wrap(() -> step.client().call(request)), timeoutNanos,
                 chain.executor());
     }

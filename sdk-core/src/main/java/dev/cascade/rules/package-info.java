@@ -1,0 +1,2 @@
+/** Rule steps: ordered, local, cheap rules whose first match answers. */
+package dev.cascade.rules;
