@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param latency    how long it took (zero for skips)
  * @param usage      tokens the provider reported for a model call; {@link Usage#NONE} otherwise
  * @param model      the model that answered, as the provider reported it; {@code null} when unknown
+ * @param finishReason the provider's finish reason for a model answer (e.g. {@code stop}); {@code null} otherwise
  */
 public record Attempt(String step, StepKind stepKind, int number, Status status, FailureKind failure, String reason,
-                      Duration offset, Duration latency, Usage usage, String model) {
+                      Duration offset, Duration latency, Usage usage, String model, String finishReason) {
 
     /** What came of an attempt. */
     public enum Status {

@@ -263,7 +263,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     }
 
     private void finished(Execution<I, O> x, String step, StepKind kind, Status status, String reason, long t0) {
-        Attempt a = x.record(step, kind, 1, status, null, reason, t0, config.time().nanoTime(), Usage.NONE, null);
+        Attempt a = x.record(step, kind, 1, status, null, reason, t0, config.time().nanoTime(), Usage.NONE, null,
+                null);
         if (x.info != null) {
             config.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a));
         }
@@ -272,14 +273,14 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     private void failed(Execution<I, O> x, String step, StepKind kind, FailureKind failure, String reason, long t0,
                         Throwable error) {
         Attempt a = x.record(step, kind, 1, Status.FAILED, failure, reason, t0, config.time().nanoTime(), Usage.NONE,
-                null);
+                null, null);
         if (x.info != null) {
             config.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
         }
     }
 
     private void skipped(Execution<I, O> x, String step, StepKind kind, FailureKind failure, String reason, long now) {
-        Attempt a = x.record(step, kind, 0, Status.SKIPPED, failure, reason, now, now, Usage.NONE, null);
+        Attempt a = x.record(step, kind, 0, Status.SKIPPED, failure, reason, now, now, Usage.NONE, null, null);
         if (x.info != null) {
             config.events().fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
         }

@@ -43,9 +43,9 @@ final class Execution<I, O> {
     }
 
     Attempt record(String step, StepKind kind, int number, Attempt.Status status, FailureKind failure, String reason,
-                   long startedAt, long endedAt, Usage usage, String model) {
+                   long startedAt, long endedAt, Usage usage, String model, String finishReason) {
         Attempt a = new Attempt(step, kind, number, status, failure, reason, Duration.ofNanos(startedAt - startNanos),
-                Duration.ofNanos(endedAt - startedAt), usage, model);
+                Duration.ofNanos(endedAt - startedAt), usage, model, finishReason);
         attempts.add(a);
         return a;
     }

@@ -169,7 +169,7 @@ final class ModelStepRunner<I, O> {
                     ? "attempt timed out after " + Duration.ofNanos(timeout).toMillis() + "ms"
                     : describe(error);
             Attempt a = x.record(step.name(), StepKind.MODEL, number, Status.FAILED, kind, reason, start, end,
-                    Usage.NONE, null);
+                    Usage.NONE, null, null);
             if (events.enabled()) {
                 events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
                 if (policy.alert()) {
@@ -262,7 +262,7 @@ final class ModelStepRunner<I, O> {
         }
         Attempt a = x.record(step.name(), StepKind.MODEL, number, rejection == null ? Status.ANSWERED : Status.REJECTED,
                 rejection == null ? null : FailureKind.REJECTED, rejection, start, end, response.usage(),
-                response.model());
+                response.model(), response.finishReason());
         if (chain.events().enabled()) {
             chain.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a));
         }
@@ -277,7 +277,7 @@ final class ModelStepRunner<I, O> {
     private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long now) {
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
         String why = number == 1 ? reason : reason + " (before retry " + number + ")";
-        Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.SKIPPED, kind, why, now, now, Usage.NONE, null);
+        Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.SKIPPED, kind, why, now, now, Usage.NONE, null, null);
         if (chain.events().enabled()) {
             chain.events().fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
         }
@@ -285,7 +285,7 @@ final class ModelStepRunner<I, O> {
 
     private void failNoCall(Execution<I, O> x, FailureKind kind, String reason, long at, Throwable error) {
         Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.FAILED, kind, reason, at, chain.time().nanoTime(),
-                Usage.NONE, null);
+                Usage.NONE, null, null);
         if (!chain.policy(kind).fallToModels()) {
             x.barredBy = kind;
             x.barredAt = step.name();
@@ -300,7 +300,7 @@ final class ModelStepRunner<I, O> {
         int last = x.attempts.size() - 1;
         Attempt a = x.attempts.get(last);
         x.attempts.set(last, new Attempt(a.step(), a.stepKind(), a.number(), a.status(), a.failure(),
-                a.reason() + note, a.offset(), a.latency(), a.usage(), a.model()));
+                a.reason() + note, a.offset(), a.latency(), a.usage(), a.model(), a.finishReason()));
     }
 
     private static void settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
