@@ -20,6 +20,7 @@ public final class ExecutionInfo {
     private final long startNanos;
     private volatile Map<Object, Object> attachments;
     private volatile Context callContext;
+    private volatile Context executionContext;
 
     public ExecutionInfo(String chain, String executionId, CallContext context, Context parentContext, long startNanos) {
         this.chain = Objects.requireNonNull(chain);
@@ -44,6 +45,20 @@ public final class ExecutionInfo {
     /** The OpenTelemetry context that was current when the caller called {@code execute} or {@code executeAsync}. */
     public Context parentContext() {
         return parentContext;
+    }
+
+    /**
+     * Sets the OpenTelemetry context of the whole execution, typically the execution's root span. Set it in
+     * {@link dev.cascade.spi.CascadeListener#onExecutionStarted}; model calls without a call context run in it, and
+     * the human review step stores it with the review item so a later decision can link back to this trace.
+     */
+    public void setExecutionContext(Context context) {
+        this.executionContext = context;
+    }
+
+    /** The context set by {@link #setExecutionContext}, or {@code null}. */
+    public Context executionContext() {
+        return executionContext;
     }
 
     /**

@@ -234,7 +234,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         ReviewHandle<O> handle;
         try {
             handle = step.queue().submit(new ReviewRequest<>(config.name(), step.name(), x.id, key, x.input,
-                    x.attempts, x.context));
+                    x.attempts, x.context, TraceContexts.inject(x.info != null && x.info.executionContext() != null
+                    ? x.info.executionContext() : Context.current())));
             if (handle == null) {
                 throw new IllegalStateException("review queue returned no handle");
             }
@@ -257,7 +258,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     private long started(Execution<I, O> x, String step, StepKind kind) {
         if (x.info != null) {
             config.events().fire(CascadeListener::onAttemptStarted, new AttemptStarted(x.info, step, kind, 1, null,
-                    null, 0));
+                    null, 0, null, null));
         }
         return config.time().nanoTime();
     }
@@ -266,7 +267,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Attempt a = x.record(step, kind, 1, status, null, reason, t0, config.time().nanoTime(), Usage.NONE, null,
                 null);
         if (x.info != null) {
-            config.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a));
+            config.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a, null));
         }
     }
 

@@ -119,7 +119,8 @@ final class ModelStepRunner<I, O> {
             if (events.enabled()) {
                 events.fire(CascadeListener::onAttemptStarted, new AttemptStarted(x.info, step.name(), StepKind.MODEL,
                         number, step.client().provider(), step.client().model(),
-                        request.maxOutputTokens().orElse(0)));
+                        request.maxOutputTokens().orElse(0), request,
+                        breaker == null ? null : breaker.getState().name()));
             }
             long timeout = step.timeoutNanos() > 0 ? Math.min(step.timeoutNanos(), remaining) : remaining;
             long start = chain.time().nanoTime();
@@ -227,7 +228,8 @@ final class ModelStepRunner<I, O> {
         if (set != null) {
             x.info.setCallContext(null);
         }
-        Context otel = set != null ? set : Context.current();
+        Context otel = set != null ? set : x.info != null && x.info.executionContext() != null
+                ? x.info.executionContext() : Context.current();
         if (timeoutNanos == Long.MAX_VALUE) {
             // No timeout and no deadline: call on the caller's thread, no hand-off.
             if (set == null) {
@@ -264,7 +266,7 @@ final class ModelStepRunner<I, O> {
                 rejection == null ? null : FailureKind.REJECTED, rejection, start, end, response.usage(),
                 response.model(), response.finishReason());
         if (chain.events().enabled()) {
-            chain.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a));
+            chain.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a, response));
         }
         if (rejection != null) {
             return false;

@@ -4,6 +4,7 @@ import dev.cascade.Attempt;
 import dev.cascade.CallContext;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,10 +18,19 @@ import java.util.Objects;
  * @param input          the chain's input, never dropped
  * @param attempts       every attempt before the review step, in order
  * @param context        the caller's context (tenant, attributes)
+ * @param traceContext   the execution's trace context as W3C {@code traceparent}/{@code tracestate} entries (empty
+ *                       when there was no sampled span), so a decision made later, elsewhere, can link to the trace
  * @param <I>            the chain's input type
  */
 public record ReviewRequest<I>(String chain, String step, String executionId, String idempotencyKey, I input,
-                               List<Attempt> attempts, CallContext context) {
+                               List<Attempt> attempts, CallContext context, Map<String, String> traceContext) {
+
+    /** A request with no trace context. */
+    public ReviewRequest(String chain, String step, String executionId, String idempotencyKey, I input,
+                         List<Attempt> attempts, CallContext context) {
+        this(chain, step, executionId, idempotencyKey, input, attempts, context, Map.of());
+    }
+
     public ReviewRequest {
         Objects.requireNonNull(chain, "chain");
         Objects.requireNonNull(step, "step");
@@ -29,5 +39,6 @@ public record ReviewRequest<I>(String chain, String step, String executionId, St
         Objects.requireNonNull(input, "input");
         attempts = List.copyOf(attempts);
         Objects.requireNonNull(context, "context");
+        traceContext = Map.copyOf(traceContext);
     }
 }
