@@ -13,9 +13,11 @@ import dev.cascade.spi.ModelClient;
 import dev.cascade.spi.ReviewQueue;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.spi.TimeSource;
+import dev.cascade.telemetry.CascadeTelemetry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,6 +189,20 @@ public final class CascadeBuilder<I, O> {
     /** Adds a listener. A listener that throws is ignored; with no listener, no event is built. */
     public CascadeBuilder<I, O> listener(CascadeListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Adds {@link CascadeTelemetry} (spans and metrics, no content capture) for {@code openTelemetry}, e.g. the
+     * application's SDK or {@code GlobalOpenTelemetry.get()}. When it is the API's no-op (no SDK installed), nothing
+     * is added, so the chain pays nothing. For content capture or a shared instance, use
+     * {@code listener(CascadeTelemetry.builder(otel)...build())}.
+     */
+    public CascadeBuilder<I, O> openTelemetry(OpenTelemetry openTelemetry) {
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
+        if (!CascadeTelemetry.isNoop(openTelemetry)) {
+            listeners.add(CascadeTelemetry.create(openTelemetry));
+        }
         return this;
     }
 

@@ -3,9 +3,9 @@ package dev.cascade.event;
 import dev.cascade.CallContext;
 import io.opentelemetry.context.Context;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The execution an event belongs to. Listeners that need per-execution state (a span, a timer) keep it here with
@@ -18,7 +18,10 @@ public final class ExecutionInfo {
     private final CallContext context;
     private final Context parentContext;
     private final long startNanos;
-    private volatile Map<Object, Object> attachments;
+    // The first attachment lives in two fields: the common case (one telemetry listener) allocates no map.
+    private Object firstKey;
+    private Object firstValue;
+    private Map<Object, Object> attachments;
     private volatile Context callContext;
     private volatile Context executionContext;
 
@@ -80,25 +83,26 @@ public final class ExecutionInfo {
         return startNanos;
     }
 
-    /** Stores listener state for this execution under {@code key}. */
-    public void attach(Object key, Object value) {
-        Map<Object, Object> m = attachments;
-        if (m == null) {
-            synchronized (this) {
-                m = attachments;
-                if (m == null) {
-                    m = new ConcurrentHashMap<>();
-                    attachments = m;
-                }
-            }
+    /** Stores listener state for this execution under {@code key} (replacing what was there). */
+    public synchronized void attach(Object key, Object value) {
+        Objects.requireNonNull(key, "key");
+        if (firstKey == null || firstKey.equals(key)) {
+            firstKey = key;
+            firstValue = value;
+            return;
         }
-        m.put(key, value);
+        if (attachments == null) {
+            attachments = new HashMap<>(4);
+        }
+        attachments.put(key, value);
     }
 
     /** Listener state stored under {@code key}, or {@code null}. */
     @SuppressWarnings("unchecked")
-    public <T> T attachment(Object key) {
-        Map<Object, Object> m = attachments;
-        return m == null ? null : (T) m.get(key);
+    public synchronized <T> T attachment(Object key) {
+        if (key.equals(firstKey)) {
+            return (T) firstValue;
+        }
+        return attachments == null ? null : (T) attachments.get(key);
     }
 }

@@ -13,7 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * A review queue held in memory: for tests, demos and single-process tools. Items are lost when the process ends;
@@ -39,6 +41,7 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, Entry<I, O>> byId = new ConcurrentHashMap<>();
     private final Map<String, String> idByKey = new ConcurrentHashMap<>();
+    private final List<BiConsumer<ReviewRequest<I>, ReviewDecision<O>>> decisionListeners = new CopyOnWriteArrayList<>();
 
     /** A queue on the system clock. */
     public InMemoryReviewQueue() {
@@ -48,6 +51,15 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
     /** A queue whose leases run on {@code clock}. */
     public InMemoryReviewQueue(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Calls {@code listener} after every decision, on the deciding thread (e.g.
+     * {@code queue.onDecision(telemetry::recordReviewDecision)}). A listener that throws does not undo the decision.
+     */
+    public InMemoryReviewQueue<I, O> onDecision(BiConsumer<ReviewRequest<I>, ReviewDecision<O>> listener) {
+        decisionListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
     }
 
     @Override
@@ -168,6 +180,13 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
         }
         // Completed outside the lock: callbacks on the future run in this thread.
         e.future.complete(decision);
+        for (BiConsumer<ReviewRequest<I>, ReviewDecision<O>> l : decisionListeners) {
+            try {
+                l.accept(e.request, decision);
+            } catch (RuntimeException ignored) {
+                // The decision is stored and delivered; a failing observer must not make the reviewer retry it.
+            }
+        }
         return decision;
     }
 

@@ -1,0 +1,87 @@
+package dev.cascade.telemetry;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+import java.util.List;
+
+/**
+ * Every attribute name Cascade's telemetry writes, in one place. The {@code gen_ai.*} and {@code error.type} names
+ * follow the OpenTelemetry GenAI semantic conventions as of v1.41 (a test checks them against
+ * {@code opentelemetry-semconv-incubating}, so they cannot drift); Cascade's own live under {@code cascade.*}.
+ */
+public final class CascadeAttributes {
+    private CascadeAttributes() {
+    }
+
+    // ---- OpenTelemetry GenAI semantic conventions (v1.41)
+    public static final AttributeKey<String> GEN_AI_OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
+    /** Replaces the deprecated {@code gen_ai.system}, which Cascade never writes. */
+    public static final AttributeKey<String> GEN_AI_PROVIDER_NAME = AttributeKey.stringKey("gen_ai.provider.name");
+    public static final AttributeKey<String> GEN_AI_REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    public static final AttributeKey<String> GEN_AI_RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
+    public static final AttributeKey<Long> GEN_AI_REQUEST_MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
+    public static final AttributeKey<Long> GEN_AI_USAGE_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+    public static final AttributeKey<Long> GEN_AI_USAGE_OUTPUT_TOKENS =
+            AttributeKey.longKey("gen_ai.usage.output_tokens");
+    public static final AttributeKey<Long> GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS =
+            AttributeKey.longKey("gen_ai.usage.cache_read.input_tokens");
+    public static final AttributeKey<List<String>> GEN_AI_RESPONSE_FINISH_REASONS =
+            AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    public static final AttributeKey<String> GEN_AI_TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+    /** Opt-in content (JSON), written only when content capture is on. */
+    public static final AttributeKey<String> GEN_AI_SYSTEM_INSTRUCTIONS =
+            AttributeKey.stringKey("gen_ai.system_instructions");
+    public static final AttributeKey<String> GEN_AI_INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
+    public static final AttributeKey<String> GEN_AI_OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
+    public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+    /** The value of {@code gen_ai.operation.name} for a model step. */
+    public static final String OPERATION_CHAT = "chat";
+
+    // ---- Cascade's own
+    public static final AttributeKey<String> CHAIN = AttributeKey.stringKey("cascade.chain");
+    public static final AttributeKey<String> EXECUTION_ID = AttributeKey.stringKey("cascade.execution.id");
+    public static final AttributeKey<String> STEP = AttributeKey.stringKey("cascade.step");
+    public static final AttributeKey<String> STEP_KIND = AttributeKey.stringKey("cascade.step.kind");
+    public static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("cascade.attempt");
+    public static final AttributeKey<String> FAILURE_KIND = AttributeKey.stringKey("cascade.failure.kind");
+    public static final AttributeKey<String> REASON = AttributeKey.stringKey("cascade.reason");
+    public static final AttributeKey<String> STATUS = AttributeKey.stringKey("cascade.status");
+    public static final AttributeKey<Double> COST_USD = AttributeKey.doubleKey("cascade.cost.usd");
+    public static final AttributeKey<Double> BUDGET_REMAINING_USD = AttributeKey.doubleKey("cascade.budget.remaining.usd");
+    public static final AttributeKey<String> CIRCUIT_STATE = AttributeKey.stringKey("cascade.circuit.state");
+    public static final AttributeKey<String> ANSWERED_BY = AttributeKey.stringKey("cascade.answered_by");
+    public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("cascade.outcome");
+    public static final AttributeKey<String> FIRST_STEP = AttributeKey.stringKey("cascade.route.first_step");
+    public static final AttributeKey<Boolean> ROUTED = AttributeKey.booleanKey("cascade.routed");
+    public static final AttributeKey<String> REVIEW_ID = AttributeKey.stringKey("cascade.review.id");
+    public static final AttributeKey<Long> RETRY_DELAY_MS = AttributeKey.longKey("cascade.retry.delay_ms");
+    public static final AttributeKey<String> REVIEW_VERDICT = AttributeKey.stringKey("cascade.review.verdict");
+    public static final AttributeKey<String> REVIEW_QUEUE = AttributeKey.stringKey("cascade.review.queue");
+
+    // ---- span event names
+    public static final String EVENT_STEP_SKIPPED = "cascade.step.skipped";
+    public static final String EVENT_FALLBACK = "cascade.fallback";
+    public static final String EVENT_RETRY = "cascade.retry";
+    public static final String EVENT_ALERT = "cascade.alert";
+
+    // ---- metric names
+    public static final String METRIC_TOKEN_USAGE = "gen_ai.client.token.usage";
+    public static final String METRIC_OPERATION_DURATION = "gen_ai.client.operation.duration";
+    public static final String METRIC_EXECUTIONS = "cascade.executions";
+    public static final String METRIC_EXECUTION_DURATION = "cascade.execution.duration";
+    public static final String METRIC_FALLBACKS = "cascade.fallbacks";
+    public static final String METRIC_SKIPS = "cascade.skips";
+    public static final String METRIC_CIRCUIT_TRANSITIONS = "cascade.circuit.transitions";
+    public static final String METRIC_CIRCUIT_STATE = "cascade.circuit.state";
+    public static final String METRIC_COST = "cascade.cost";
+    public static final String METRIC_REVIEW_DEPTH = "cascade.review.queue.depth";
+    public static final String METRIC_BUDGET_REMAINING = "cascade.budget.remaining";
+
+    /** Bucket boundaries of {@code gen_ai.client.token.usage}, from the semantic conventions. */
+    public static final List<Long> TOKEN_USAGE_BUCKETS = List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L,
+            262144L, 1048576L, 4194304L, 16777216L, 67108864L);
+    /** Bucket boundaries (seconds) of {@code gen_ai.client.operation.duration}, from the semantic conventions. */
+    public static final List<Double> OPERATION_DURATION_BUCKETS = List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64,
+            1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+}

@@ -1,0 +1,372 @@
+package dev.cascade.telemetry;
+
+import dev.cascade.Attempt;
+import dev.cascade.ModelRequest;
+import dev.cascade.ModelResponse;
+import dev.cascade.Outcome;
+import dev.cascade.StepKind;
+import dev.cascade.event.Alert;
+import dev.cascade.event.AttemptFailed;
+import dev.cascade.event.AttemptFinished;
+import dev.cascade.event.AttemptStarted;
+import dev.cascade.event.CircuitStateChanged;
+import dev.cascade.event.ExecutionFinished;
+import dev.cascade.event.ExecutionInfo;
+import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.RetryScheduled;
+import dev.cascade.event.ReviewSubmitted;
+import dev.cascade.event.StepSkipped;
+import dev.cascade.review.ReviewDecision;
+import dev.cascade.review.ReviewRequest;
+import dev.cascade.spi.CascadeListener;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+import static dev.cascade.telemetry.CascadeAttributes.*;
+
+/**
+ * OpenTelemetry spans and metrics for chains, as a {@link CascadeListener}. Add it with
+ * {@link dev.cascade.CascadeBuilder#openTelemetry(OpenTelemetry)} or {@link dev.cascade.CascadeBuilder#listener}.
+ * Uses {@code opentelemetry-api} only: with no SDK installed, {@code openTelemetry(...)} adds nothing and the chain
+ * pays nothing.
+ *
+ * <p>The trace of one execution:
+ * <pre>
+ * cascade {chain}                 INTERNAL  child of the caller's span; cascade.answered_by, cascade.outcome
+ * ├─ chat {model}                 CLIENT    one per model attempt: gen_ai.* attributes, error.type + ERROR on failure
+ * ├─ rules {step}                 INTERNAL  rules, custom and review steps get their own spans
+ * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.retry, cascade.alert
+ * </pre>
+ * The model call runs inside its attempt span, so the client library's HTTP spans nest under it.
+ *
+ * <p>Prompt and completion text are recorded only with {@link Builder#captureContent(boolean)}, as the semantic
+ * conventions' opt-in attributes, after the {@link Builder#redactor redactor}. API keys and headers are never seen by
+ * Cascade's telemetry. Thread-safe; one instance may serve many chains.
+ */
+public final class CascadeTelemetry implements CascadeListener {
+    /** Instrumentation scope name. */
+    public static final String SCOPE = "dev.cascade";
+
+    private static final Object ATTEMPT_SPAN = new Object();
+
+    /** What an attempt's end needs from its start. */
+    private record Open(Span span, String provider, String requestModel) {
+    }
+    private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
+
+    private final Tracer tracer;
+    private final TelemetryMetrics metrics;
+    private final boolean captureContent;
+    private final UnaryOperator<String> redactor;
+    private final Map<String, String> rootNames = new ConcurrentHashMap<>();
+    private final Map<String, String> modelSpanNames = new ConcurrentHashMap<>();
+
+    private CascadeTelemetry(Builder b) {
+        this.tracer = b.openTelemetry.getTracer(SCOPE);
+        this.metrics = new TelemetryMetrics(b.openTelemetry.getMeter(SCOPE));
+        this.captureContent = b.captureContent;
+        this.redactor = b.redactor;
+    }
+
+    /** Telemetry with defaults: no content capture. */
+    public static CascadeTelemetry create(OpenTelemetry openTelemetry) {
+        return builder(openTelemetry).build();
+    }
+
+    public static Builder builder(OpenTelemetry openTelemetry) {
+        return new Builder(openTelemetry);
+    }
+
+    /**
+     * Whether {@code openTelemetry} is the API's no-op (no SDK installed), in which case adding telemetry would only
+     * cost time.
+     */
+    public static boolean isNoop(OpenTelemetry openTelemetry) {
+        return openTelemetry.getTracerProvider() == TracerProvider.noop()
+                && openTelemetry.getMeterProvider() == MeterProvider.noop();
+    }
+
+    /** Reports {@code depth} as the gauge {@code cascade.review.queue.depth} for the queue named {@code queue}. */
+    public void observeReviewQueue(String queue, LongSupplier depth) {
+        metrics.observeReviewQueue(queue, depth);
+    }
+
+    /**
+     * Records a reviewer's decision as a span linked to the trace of the execution that created the item (from
+     * {@link ReviewRequest#traceContext()}), so the decision, made later and maybe in another process, shows in the
+     * same story.
+     */
+    public void recordReviewDecision(ReviewRequest<?> request, ReviewDecision<?> decision) {
+        SpanBuilder b = tracer.spanBuilder("review.decision " + request.step())
+                .setSpanKind(SpanKind.INTERNAL)
+                .setNoParent()
+                .setAttribute(CHAIN, request.chain())
+                .setAttribute(STEP, request.step())
+                .setAttribute(EXECUTION_ID, request.executionId())
+                .setAttribute(REVIEW_ID, decision.itemId())
+                .setAttribute(REVIEW_VERDICT, decision.verdict().name());
+        SpanContext origin = Span.fromContext(W3CTraceContextPropagator.getInstance()
+                .extract(Context.root(), request.traceContext(), MAP_GETTER)).getSpanContext();
+        if (origin.isValid()) {
+            b.addLink(origin);
+        }
+        b.startSpan().end();
+    }
+
+    @Override
+    public void onExecutionStarted(ExecutionStarted e) {
+        ExecutionInfo x = e.execution();
+        Span root = tracer.spanBuilder(rootNames.computeIfAbsent(x.chain(), c -> "cascade " + c))
+                .setParent(x.parentContext())
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(CHAIN, x.chain())
+                .setAttribute(EXECUTION_ID, x.executionId())
+                .setAttribute(FIRST_STEP, e.firstStep())
+                .startSpan();
+        x.setExecutionContext(x.parentContext().with(root));
+    }
+
+    @Override
+    public void onAttemptStarted(AttemptStarted e) {
+        ExecutionInfo x = e.execution();
+        Context parent = x.executionContext() != null ? x.executionContext() : x.parentContext();
+        Span span;
+        if (e.stepKind() == StepKind.MODEL) {
+            String model = e.model();
+            SpanBuilder b = tracer.spanBuilder(model == null ? OPERATION_CHAT
+                            : modelSpanNames.computeIfAbsent(model, m -> OPERATION_CHAT + " " + m))
+                    .setParent(parent)
+                    .setSpanKind(SpanKind.CLIENT)
+                    .setAttribute(GEN_AI_OPERATION_NAME, OPERATION_CHAT)
+                    .setAttribute(GEN_AI_PROVIDER_NAME, e.provider())
+                    .setAttribute(STEP, e.step())
+                    .setAttribute(STEP_KIND, "model")
+                    .setAttribute(ATTEMPT, e.number());
+            if (model != null) {
+                b.setAttribute(GEN_AI_REQUEST_MODEL, model);
+            }
+            if (e.maxOutputTokens() > 0) {
+                b.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) e.maxOutputTokens());
+            }
+            if (e.circuitState() != null) {
+                b.setAttribute(CIRCUIT_STATE, e.circuitState());
+            }
+            if (captureContent && e.request() != null) {
+                ModelRequest r = e.request();
+                if (r.system() != null) {
+                    b.setAttribute(GEN_AI_SYSTEM_INSTRUCTIONS, ContentJson.systemInstructions(redactor.apply(r.system())));
+                }
+                b.setAttribute(GEN_AI_INPUT_MESSAGES, ContentJson.inputMessages(redactor.apply(r.user())));
+            }
+            span = b.startSpan();
+            x.setCallContext(parent.with(span));
+            x.attach(ATTEMPT_SPAN, new Open(span, e.provider(), model));
+            return;
+        } else {
+            span = tracer.spanBuilder(kindName(e.stepKind()) + " " + e.step())
+                    .setParent(parent)
+                    .setSpanKind(SpanKind.INTERNAL)
+                    .setAttribute(STEP, e.step())
+                    .setAttribute(STEP_KIND, kindName(e.stepKind()))
+                    .startSpan();
+        }
+        x.attach(ATTEMPT_SPAN, new Open(span, null, null));
+    }
+
+    @Override
+    public void onAttemptFinished(AttemptFinished e) {
+        ExecutionInfo x = e.execution();
+        Attempt a = e.attempt();
+        Open open = x.attachment(ATTEMPT_SPAN);
+        if (open == null) {
+            return;
+        }
+        x.attach(ATTEMPT_SPAN, null);
+        Span span = open.span();
+        span.setAttribute(STATUS, statusName(a.status()));
+        if (a.stepKind() == StepKind.MODEL) {
+            ModelResponse r = e.response();
+            if (a.model() != null) {
+                span.setAttribute(GEN_AI_RESPONSE_MODEL, a.model());
+            }
+            span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, a.usage().inputTokens());
+            span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, a.usage().outputTokens());
+            if (a.usage().cachedInputTokens() > 0) {
+                span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, a.usage().cachedInputTokens());
+            }
+            if (a.finishReason() != null) {
+                span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(a.finishReason()));
+            }
+            if (captureContent && r != null && r.text() != null) {
+                span.setAttribute(GEN_AI_OUTPUT_MESSAGES,
+                        ContentJson.outputMessages(redactor.apply(r.text()), a.finishReason()));
+            }
+            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), null);
+        }
+        if (a.status() == Attempt.Status.REJECTED || a.status() == Attempt.Status.PASSED) {
+            if (a.failure() != null) {
+                span.setAttribute(FAILURE_KIND, a.failure().name());
+            }
+            if (a.reason() != null) {
+                span.setAttribute(REASON, a.reason());
+            }
+            fallback(x, a);
+        }
+        span.end();
+    }
+
+    @Override
+    public void onAttemptFailed(AttemptFailed e) {
+        ExecutionInfo x = e.execution();
+        Attempt a = e.attempt();
+        Open open = x.attachment(ATTEMPT_SPAN);
+        Span span;
+        if (open != null) {
+            span = open.span();
+        } else {
+            // A failure before any call (a prompt mapper that threw): a span of its own, so the story is complete.
+            span = tracer.spanBuilder(kindName(a.stepKind()) + " " + a.step())
+                    .setParent(x.executionContext() != null ? x.executionContext() : x.parentContext())
+                    .setAttribute(STEP, a.step())
+                    .setAttribute(STEP_KIND, kindName(a.stepKind()))
+                    .startSpan();
+        }
+        x.attach(ATTEMPT_SPAN, null);
+        String kind = a.failure() == null ? "UNKNOWN" : a.failure().name();
+        span.setAttribute(ERROR_TYPE, kind);
+        span.setAttribute(FAILURE_KIND, kind);
+        span.setAttribute(STATUS, statusName(a.status()));
+        if (a.reason() != null) {
+            span.setAttribute(REASON, a.reason());
+        }
+        span.setStatus(StatusCode.ERROR, a.reason() == null ? kind : a.reason());
+        if (open != null && a.stepKind() == StepKind.MODEL) {
+            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind);
+        }
+        span.end();
+        fallback(x, a);
+    }
+
+    @Override
+    public void onStepSkipped(StepSkipped e) {
+        Attempt a = e.attempt();
+        root(e.execution()).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
+                a.failure().name(), REASON, String.valueOf(a.reason())));
+        metrics.skip(e.execution().chain(), a);
+    }
+
+    @Override
+    public void onRetryScheduled(RetryScheduled e) {
+        root(e.execution()).addEvent(EVENT_RETRY, Attributes.of(STEP, e.step(), ATTEMPT, (long) e.nextAttempt(),
+                FAILURE_KIND, e.after().name(), RETRY_DELAY_MS, e.delay().toMillis()));
+    }
+
+    @Override
+    public void onAlert(Alert e) {
+        root(e.execution()).addEvent(EVENT_ALERT, Attributes.of(STEP, e.step(), FAILURE_KIND, e.kind().name(),
+                REASON, String.valueOf(e.message())));
+    }
+
+    @Override
+    public void onReviewSubmitted(ReviewSubmitted e) {
+        root(e.execution()).setAttribute(REVIEW_ID, e.reviewId());
+    }
+
+    @Override
+    public void onCircuitStateChanged(CircuitStateChanged e) {
+        metrics.circuit(e);
+    }
+
+    @Override
+    public void onExecutionFinished(ExecutionFinished e) {
+        ExecutionInfo x = e.execution();
+        Outcome<?> o = e.outcome();
+        Span root = root(x);
+        String outcome = o.status().name().toLowerCase(Locale.ROOT);
+        root.setAttribute(OUTCOME, outcome);
+        root.setAttribute(ROUTED, o.route().routed());
+        o.answeredBy().ifPresent(s -> root.setAttribute(ANSWERED_BY, s));
+        if (o.status() == Outcome.Status.UNANSWERED || o.status() == Outcome.Status.CANCELLED) {
+            root.setStatus(StatusCode.ERROR, outcome);
+        }
+        root.end();
+        metrics.execution(x.chain(), o);
+    }
+
+    private void fallback(ExecutionInfo x, Attempt a) {
+        root(x).addEvent(EVENT_FALLBACK, Attributes.of(STEP, a.step(), FAILURE_KIND,
+                a.failure() == null ? statusName(a.status()) : a.failure().name(), REASON, String.valueOf(a.reason())));
+        metrics.fallback(x.chain(), a);
+    }
+
+    private static Span root(ExecutionInfo x) {
+        return x.executionContext() == null ? Span.getInvalid() : Span.fromContext(x.executionContext());
+    }
+
+    private static String kindName(StepKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String statusName(Attempt.Status status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Configures {@link CascadeTelemetry}. Not thread-safe. */
+    public static final class Builder {
+        private final OpenTelemetry openTelemetry;
+        private boolean captureContent;
+        private UnaryOperator<String> redactor = UnaryOperator.identity();
+
+        private Builder(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+        }
+
+        /**
+         * Records prompt and completion text as {@code gen_ai.system_instructions}, {@code gen_ai.input.messages}
+         * and {@code gen_ai.output.messages}. Default: off. Turn on only where the data may be kept.
+         */
+        public Builder captureContent(boolean value) {
+            this.captureContent = value;
+            return this;
+        }
+
+        /** Applied to every captured text before it is recorded (e.g. to mask emails). Default: identity. */
+        public Builder redactor(UnaryOperator<String> value) {
+            this.redactor = Objects.requireNonNull(value, "redactor");
+            return this;
+        }
+
+        public CascadeTelemetry build() {
+            return new CascadeTelemetry(this);
+        }
+    }
+}
