@@ -87,7 +87,7 @@ public final class CascadeBuilder<I, O> {
     private CascadeRegistries registries;
 
     CascadeBuilder(String name) {
-        this.name = Specs.name("name", name);
+        this.name = Specs.name("chain name", name);
     }
 
     /** The chain's prompt mapper: input to model request. Model steps may override it. Required if any model step lacks its own. */
@@ -120,7 +120,13 @@ public final class CascadeBuilder<I, O> {
     public CascadeBuilder<I, O> model(String name, ModelClient client, Consumer<ModelStepSpec<I, O>> configure) {
         Objects.requireNonNull(client, () -> "model step '" + name + "': client must not be null");
         ModelStepSpec<I, O> spec = new ModelStepSpec<>();
-        Objects.requireNonNull(configure, "configure").accept(spec);
+        Objects.requireNonNull(configure, "configure");
+        try {
+            configure.accept(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("chain '" + this.name + "', model step '" + name + "': "
+                    + e.getMessage(), e);
+        }
         steps.add(new PendingModel<>(Specs.name("step name", name), client, spec));
         return this;
     }
@@ -173,8 +179,9 @@ public final class CascadeBuilder<I, O> {
         Objects.requireNonNull(kind, "kind");
         FailurePolicy current = policies.getOrDefault(kind, kind.defaultPolicy());
         FailurePolicy next = Objects.requireNonNull(change.apply(current), () -> "onFailure(" + kind + ") returned null");
-        if (kind.isAdmission() && next.retry()) {
-            throw new IllegalArgumentException("onFailure(" + kind + "): admission refusals cannot be retried");
+        if (kind.isAdmission() && !next.withAlert(current.alert()).equals(current)) {
+            throw new IllegalArgumentException("onFailure(" + kind + "): an admission refusal is never retried, always"
+                    + " falls through and never counts for the breaker; only its alert may be changed, was " + next);
         }
         policies.put(kind, next);
         return this;
@@ -268,6 +275,13 @@ public final class CascadeBuilder<I, O> {
                     + " create the registries with CascadeRegistries.create(timeSource)");
         }
 
+        // Check every model step before registering anything: a failed build leaves the registries untouched.
+        Map<String, Object[]> resources = new java.util.HashMap<>();
+        for (Pending<I, O> p : steps) {
+            if (p instanceof PendingModel<I, O> m) {
+                checkModelStep(m, regs, resources);
+            }
+        }
         List<StepDef<I, O>> defs = new ArrayList<>();
         List<Description.Step> described = new ArrayList<>();
         for (Pending<I, O> p : steps) {
@@ -299,20 +313,57 @@ public final class CascadeBuilder<I, O> {
         return new ChainImpl<>(config);
     }
 
+    private String where(PendingModel<I, O> m) {
+        return "chain '" + name + "', model step '" + m.name() + "'";
+    }
+
+    private String resourceOf(PendingModel<I, O> m) {
+        ModelStepSpec<I, O> s = m.spec();
+        return s.resourceNameValue() != null ? s.resourceNameValue()
+                : m.client().model() != null ? m.client().provider() + "/" + m.client().model()
+                : name + "/" + m.name();
+    }
+
+    /** Every check of a model step that needs no side effect; {@code seen} catches conflicts within this chain. */
+    private void checkModelStep(PendingModel<I, O> m, CascadeRegistries regs, Map<String, Object[]> seen) {
+        String where = where(m);
+        ModelStepSpec<I, O> s = m.spec();
+        if (s.promptMapper() == null && prompt == null) {
+            throw new IllegalStateException(where + ": no prompt mapper; set prompt(...) on the chain or the step");
+        }
+        if (s.parser() == null && parse == null) {
+            throw new IllegalStateException(where + ": no parser; set parse(...) on the chain or the step");
+        }
+        CircuitBreakerSpec cb = s.circuitBreakerSpec();
+        if (cb != null) {
+            cb.validate(where);
+        }
+        RetrySpec rs = s.retrySpec();
+        if (rs != null) {
+            rs.validate(where);
+        }
+        RateLimitSpec rl = s.rateLimitSpec();
+        String resource = resourceOf(m);
+        regs.checkCompatible(resource, cb, rl, where);
+        Object[] earlier = seen.putIfAbsent(resource, new Object[] {cb, rl});
+        if (earlier != null) {
+            if (cb != null && earlier[0] != null && !cb.equals(earlier[0])) {
+                throw CascadeRegistries.conflict(where, "circuit breaker", resource, earlier[0], cb);
+            }
+            if (rl != null && earlier[1] != null && !rl.equals(earlier[1])) {
+                throw CascadeRegistries.conflict(where, "rate limiter", resource, earlier[1], rl);
+            }
+            earlier[0] = earlier[0] != null ? earlier[0] : cb;
+            earlier[1] = earlier[1] != null ? earlier[1] : rl;
+        }
+    }
+
     private StepDef.Model<I, O> modelStep(PendingModel<I, O> m, CascadeRegistries regs) {
-        String where = "chain '" + name + "', model step '" + m.name() + "'";
+        String where = where(m);
         ModelStepSpec<I, O> s = m.spec();
         Function<? super I, ModelRequest> p = s.promptMapper() != null ? s.promptMapper() : prompt;
         Function<? super ModelResponse, ? extends O> q = s.parser() != null ? s.parser() : parse;
-        if (p == null) {
-            throw new IllegalStateException(where + ": no prompt mapper; set prompt(...) on the chain or the step");
-        }
-        if (q == null) {
-            throw new IllegalStateException(where + ": no parser; set parse(...) on the chain or the step");
-        }
-        String resource = s.resourceNameValue() != null ? s.resourceNameValue()
-                : m.client().model() != null ? m.client().provider() + "/" + m.client().model()
-                : name + "/" + m.name();
+        String resource = resourceOf(m);
         Map<String, String> policies = new LinkedHashMap<>();
         policies.put("provider", m.client().provider());
         if (m.client().model() != null) {
@@ -324,7 +375,6 @@ public final class CascadeBuilder<I, O> {
         CircuitBreaker breaker = null;
         CircuitBreakerSpec cb = s.circuitBreakerSpec();
         if (cb != null) {
-            cb.validate(m.name());
             breaker = regs.circuitBreaker(resource, cb, where);
             policies.put("circuitBreaker", resource + " " + cb);
         }
@@ -337,7 +387,6 @@ public final class CascadeBuilder<I, O> {
         Retry retry = null;
         RetrySpec rs = s.retrySpec();
         if (rs != null) {
-            rs.validate(m.name());
             retry = Retries.create(name + "/" + m.name(), rs, jitter);
             policies.put("retry", rs.toString());
         }

@@ -72,13 +72,29 @@ public final class CascadeRegistries {
         return List.copyOf(limiters.values().stream().map(Entry::value).toList());
     }
 
+    /** Fails, without registering anything, if {@code name} is already registered with a different spec. */
+    void checkCompatible(String name, CircuitBreakerSpec breaker, RateLimitSpec limiter, String owner) {
+        Entry<CircuitBreaker, CircuitBreakerSpec> b = breaker == null ? null : breakers.get(name);
+        if (b != null && !b.spec().equals(breaker)) {
+            throw conflict(owner, "circuit breaker", name, b.spec(), breaker);
+        }
+        Entry<RateLimiter, RateLimitSpec> l = limiter == null ? null : limiters.get(name);
+        if (l != null && !l.spec().equals(limiter)) {
+            throw conflict(owner, "rate limiter", name, l.spec(), limiter);
+        }
+    }
+
+    static IllegalArgumentException conflict(String owner, String what, String name, Object existing, Object asked) {
+        return new IllegalArgumentException(owner + ": " + what + " '" + name + "' is already registered as "
+                + existing + " but this step asks for " + asked
+                + "; steps sharing a resource must configure it identically, or set a different resourceName");
+    }
+
     CircuitBreaker circuitBreaker(String name, CircuitBreakerSpec spec, String owner) {
         Entry<CircuitBreaker, CircuitBreakerSpec> e = breakers.computeIfAbsent(name,
                 n -> new Entry<>(CircuitBreaker.of(n, toConfig(spec)), spec));
         if (!e.spec().equals(spec)) {
-            throw new IllegalArgumentException(owner + ": circuit breaker '" + name + "' is already registered as "
-                    + e.spec() + " but this step asks for " + spec
-                    + "; steps sharing a resource must configure it identically, or set a different resourceName");
+            throw conflict(owner, "circuit breaker", name, e.spec(), spec);
         }
         return e.value();
     }
@@ -92,9 +108,7 @@ public final class CascadeRegistries {
                         .build(),
                 time::nanoTime), spec));
         if (!e.spec().equals(spec)) {
-            throw new IllegalArgumentException(owner + ": rate limiter '" + name + "' is already registered as "
-                    + e.spec() + " but this step asks for " + spec
-                    + "; steps sharing a resource must configure it identically, or set a different resourceName");
+            throw conflict(owner, "rate limiter", name, e.spec(), spec);
         }
         return e.value();
     }

@@ -12,7 +12,8 @@ import java.util.Objects;
 public final class CircuitBreakerSpec {
     private float failureRateThreshold = 50f;
     private int slidingWindowSize = 20;
-    private int minimumCalls = 10;
+    /** 0 = not set: then min(10, slidingWindowSize). */
+    private int minimumCalls;
     private Duration openFor = Duration.ofSeconds(30);
     private int halfOpenCalls = 3;
     private Duration slowCallThreshold;
@@ -39,7 +40,7 @@ public final class CircuitBreakerSpec {
         return this;
     }
 
-    /** Calls needed before the failure rate counts. Default 10. Must be >= 1. */
+    /** Calls needed before the failure rate counts. Default: 10, or the window size if smaller. Must be >= 1. */
     public CircuitBreakerSpec minimumCalls(int calls) {
         if (calls < 1) {
             throw new IllegalArgumentException("circuitBreaker.minimumCalls must be >= 1, was " + calls);
@@ -86,7 +87,7 @@ public final class CircuitBreakerSpec {
     }
 
     public int minimumCalls() {
-        return minimumCalls;
+        return minimumCalls == 0 ? Math.min(10, slidingWindowSize) : minimumCalls;
     }
 
     public Duration openFor() {
@@ -106,9 +107,9 @@ public final class CircuitBreakerSpec {
         return slowCallRateThreshold;
     }
 
-    void validate(String step) {
-        if (minimumCalls > slidingWindowSize) {
-            throw new IllegalArgumentException("step '" + step + "': circuitBreaker.minimumCalls (" + minimumCalls
+    void validate(String where) {
+        if (minimumCalls() > slidingWindowSize) {
+            throw new IllegalArgumentException(where + ": circuitBreaker.minimumCalls (" + minimumCalls()
                     + ") must be <= circuitBreaker.slidingWindowSize (" + slidingWindowSize + ")");
         }
     }
@@ -128,7 +129,7 @@ public final class CircuitBreakerSpec {
     @Override
     public boolean equals(Object o) {
         return o instanceof CircuitBreakerSpec c && c.failureRateThreshold == failureRateThreshold
-                && c.slidingWindowSize == slidingWindowSize && c.minimumCalls == minimumCalls
+                && c.slidingWindowSize == slidingWindowSize && c.minimumCalls() == minimumCalls()
                 && c.openFor.equals(openFor) && c.halfOpenCalls == halfOpenCalls
                 && Objects.equals(c.slowCallThreshold, slowCallThreshold)
                 && c.slowCallRateThreshold == slowCallRateThreshold;
@@ -136,13 +137,13 @@ public final class CircuitBreakerSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(failureRateThreshold, slidingWindowSize, minimumCalls, openFor, halfOpenCalls);
+        return Objects.hash(failureRateThreshold, slidingWindowSize, minimumCalls(), openFor, halfOpenCalls);
     }
 
     @Override
     public String toString() {
         return "circuitBreaker(failureRate>=" + failureRateThreshold + "%, window=" + slidingWindowSize
-                + ", minimumCalls=" + minimumCalls + ", openFor=" + openFor + ", halfOpenCalls=" + halfOpenCalls
+                + ", minimumCalls=" + minimumCalls() + ", openFor=" + openFor + ", halfOpenCalls=" + halfOpenCalls
                 + (slowCallThreshold == null ? "" : ", slow>" + slowCallThreshold + "@" + slowCallRateThreshold + "%")
                 + ")";
     }

@@ -1,6 +1,8 @@
 package dev.cascade;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,14 +21,22 @@ public record Description(String chain, Duration deadline, boolean routed, List<
     public static final String POLICY_ORDER =
             "deadline > circuit breaker > rate limiter > admission > retry > attempt timeout > call";
 
+    public Description {
+        steps = List.copyOf(steps);
+    }
+
     /**
      * One step.
      *
      * @param name     the step's name
      * @param kind     its kind
-     * @param policies its options as text, in order (empty for non-model steps); e.g. {@code timeout=PT8S}
+     * @param policies its options as text, in order; e.g. {@code timeout=PT8S} for a model step, {@code rules=3}
+     *                 for a rules step
      */
     public record Step(String name, StepKind kind, Map<String, String> policies) {
+        public Step {
+            policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
+        }
     }
 
     @Override

@@ -92,9 +92,9 @@ public final class RetrySpec {
         return maxRetryAfter;
     }
 
-    void validate(String step) {
+    void validate(String where) {
         if (maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("step '" + step + "': retry.maxBackoff (" + maxBackoff
+            throw new IllegalArgumentException(where + ": retry.maxBackoff (" + maxBackoff
                     + ") must be >= retry.initialBackoff (" + initialBackoff + ")");
         }
     }

@@ -245,8 +245,9 @@ class TelemetrySpanTreeTest {
         assertThat(attr(attempts.get(0), GEN_AI_USAGE_INPUT_TOKENS)).isNull();
         assertThat(attr(attempts.get(1), GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(10L);
         SpanData root = span("cascade triage");
-        assertThat(eventNames(root)).containsExactly(EVENT_FALLBACK, EVENT_RETRY);
-        EventData retry = root.getEvents().get(1);
+        // A failure the step retried is not a fallback: the chain did not move on.
+        assertThat(eventNames(root)).containsExactly(EVENT_RETRY);
+        EventData retry = root.getEvents().get(0);
         assertThat(retry.getAttributes().get(ATTEMPT)).isEqualTo(2L);
         assertThat(retry.getAttributes().get(RETRY_DELAY_MS)).isBetween(80L, 120L);
         assertThat(attr(root, ANSWERED_BY)).isEqualTo("advanced");

@@ -18,6 +18,7 @@ import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
 import dev.cascade.event.ReviewSubmitted;
 import dev.cascade.event.StepSkipped;
+import dev.cascade.review.ReviewDecision;
 import dev.cascade.review.ReviewHandle;
 import dev.cascade.review.ReviewRequest;
 import dev.cascade.rules.RuleSet;
@@ -27,7 +28,6 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -91,9 +91,12 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     private void requireInput(I input, CallContext context) {
         if (input == null) {
             throw new NullPointerException("chain '" + config.name() + "': input must not be null;"
-                    + " pass a value, or handle the missing input before calling execute");
+                    + " pass a value, or handle the missing input before calling execute or executeAsync");
         }
-        Objects.requireNonNull(context, "context must not be null; use CallContext.empty()");
+        if (context == null) {
+            throw new NullPointerException("chain '" + config.name() + "': context must not be null;"
+                    + " use CallContext.empty()");
+        }
     }
 
     private Outcome<O> run(I input, CallContext context, Context parent) {
@@ -146,7 +149,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
             } else if (step instanceof StepDef.Review<I, O> r) {
                 review = runReview(x, r);
                 if (review != null) {
-                    status = Outcome.Status.PENDING_REVIEW;
+                    status = reviewStatus(x, r, review);
                 }
                 break;
             }
@@ -174,7 +177,10 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
             return new Route(defaultRoute.firstStep(), false, "router threw "
                     + ModelStepRunner.describe(e) + "; started at the first step");
         }
-        if (first == null || !index.containsKey(first)) {
+        if (first == null) {
+            return new Route(defaultRoute.firstStep(), false, "router returned null; started at the first step");
+        }
+        if (!index.containsKey(first)) {
             return new Route(defaultRoute.firstStep(), false, "router chose unknown step '" + first
                     + "'; started at the first step");
         }
@@ -230,7 +236,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
 
     private ReviewHandle<O> runReview(Execution<I, O> x, StepDef.Review<I, O> step) {
         long t0 = started(x, step.name(), StepKind.HUMAN_REVIEW);
-        String key = x.context.idempotencyKey().orElse(config.name() + ":" + x.id);
+        // Scoped to the chain: two chains sharing a queue must never collapse each other's inputs into one item.
+        String key = config.name() + ":" + x.context.idempotencyKey().orElse(x.id);
         ReviewHandle<O> handle;
         try {
             handle = step.queue().submit(new ReviewRequest<>(config.name(), step.name(), x.id, key, x.input,
@@ -255,6 +262,24 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         return handle;
     }
 
+    /**
+     * A resubmitted idempotency key may find its item already decided: then the decision is the answer (or, when
+     * rejected, there is none) instead of a "pending" that would never change.
+     */
+    private Outcome.Status reviewStatus(Execution<I, O> x, StepDef.Review<I, O> step, ReviewHandle<O> handle) {
+        CompletableFuture<ReviewDecision<O>> decision = handle.decision();
+        if (!decision.isDone() || decision.isCompletedExceptionally()) {
+            return Outcome.Status.PENDING_REVIEW;
+        }
+        ReviewDecision<O> d = decision.join();
+        if (d.answer().isPresent()) {
+            x.answer = d.answer().get();
+            x.answeredBy = step.name();
+            return Outcome.Status.ANSWERED;
+        }
+        return Outcome.Status.UNANSWERED;
+    }
+
     private long started(Execution<I, O> x, String step, StepKind kind) {
         if (x.info != null) {
             config.events().fire(CascadeListener::onAttemptStarted, new AttemptStarted(x.info, step, kind, 1, null,
@@ -276,7 +301,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Attempt a = x.record(step, kind, 1, Status.FAILED, failure, reason, t0, config.time().nanoTime(), Usage.NONE,
                 null, null);
         if (x.info != null) {
-            config.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
+            config.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error, false));
         }
     }
 

@@ -25,7 +25,8 @@ import io.opentelemetry.context.Context;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
@@ -42,13 +43,17 @@ final class ModelStepRunner<I, O> {
 
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
-    /** Last breaker state this chain reported, to turn observed changes into events. Null with no breaker. */
-    private final AtomicReference<CircuitBreaker.State> lastState;
-
     ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step) {
         this.chain = chain;
         this.step = step;
-        this.lastState = step.breaker() == null ? null : new AtomicReference<>(step.breaker().getState());
+        if (step.breaker() != null && chain.events().enabled()) {
+            // Subscribed only when someone listens: with a consumer, resilience4j builds an event for every call.
+            // A breaker shared by several chains reports to each chain's listeners.
+            step.breaker().getEventPublisher().onStateTransition(e -> chain.events().fire(
+                    CascadeListener::onCircuitStateChanged, new CircuitStateChanged(chain.name(), step.name(),
+                            e.getCircuitBreakerName(), e.getStateTransition().getFromState().name(),
+                            e.getStateTransition().getToState().name())));
+        }
     }
 
     StepDef.Model<I, O> step() {
@@ -84,7 +89,6 @@ final class ModelStepRunner<I, O> {
             }
             CircuitBreaker breaker = step.breaker();
             if (breaker != null && !breaker.tryAcquirePermission()) {
-                observeBreaker();
                 skip(x, number, FailureKind.CIRCUIT_OPEN, "circuit breaker '" + breaker.getName() + "' is "
                         + breaker.getState(), now);
                 return false;
@@ -109,7 +113,10 @@ final class ModelStepRunner<I, O> {
                     if (breaker != null) {
                         breaker.releasePermission();
                     }
-                    FailureKind kind = ticket == null ? FailureKind.OVER_BUDGET : ticket.refusal();
+                    FailureKind kind = ticket == null ? null : ticket.refusal();
+                    if (kind == null || !kind.isAdmission()) {
+                        kind = FailureKind.OVER_BUDGET; // a refusal is an admission outcome whatever the hook said
+                    }
                     skip(x, number, kind, ticket == null ? "admission returned null" : ticket.reason(), now);
                     return false;
                 }
@@ -126,8 +133,9 @@ final class ModelStepRunner<I, O> {
             long start = chain.time().nanoTime();
             ModelResponse response = null;
             Throwable error = null;
+            AtomicBoolean started = timeout == Long.MAX_VALUE ? null : new AtomicBoolean();
             try {
-                response = call(x, request, timeout);
+                response = call(x, request, timeout, started);
                 if (response == null) {
                     error = new IllegalStateException("model client returned null");
                 }
@@ -144,7 +152,6 @@ final class ModelStepRunner<I, O> {
                 settle(ticket, response.usage(), null);
                 if (breaker != null) {
                     breaker.onSuccess(end - start, TimeUnit.NANOSECONDS);
-                    observeBreaker();
                 }
                 if (retry != null) {
                     retry.onComplete(); // lets resilience4j's Retry count a success after retries
@@ -152,27 +159,51 @@ final class ModelStepRunner<I, O> {
                 return gate(x, number, response, start, end);
             }
 
-            // ---- failure: classify, tell the breaker, maybe retry
+            // ---- failure: classify, tell the breaker, decide on a retry, then record and report
             boolean cancelled = isCancellation(error);
+            // Timed out while still waiting for a pool thread: the provider never saw this attempt.
+            boolean neverStarted = !cancelled && started != null && !started.get();
             Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
             FailureKind kind = c.kind();
             settle(ticket, Usage.NONE, kind);
             FailurePolicy policy = chain.policy(kind);
             if (breaker != null) {
-                if (policy.countsForBreaker()) {
+                if (policy.countsForBreaker() && !neverStarted) {
                     breaker.onError(end - start, TimeUnit.NANOSECONDS, error);
                 } else {
                     breaker.releasePermission();
                 }
-                observeBreaker();
             }
-            String reason = kind == FailureKind.TIMEOUT && error instanceof java.util.concurrent.TimeoutException
-                    ? "attempt timed out after " + Duration.ofNanos(timeout).toMillis() + "ms"
-                    : describe(error);
-            Attempt a = x.record(step.name(), StepKind.MODEL, number, Status.FAILED, kind, reason, start, end,
-                    Usage.NONE, null, null);
+            String reason = !(error instanceof TimeoutException) || kind != FailureKind.TIMEOUT ? describe(error)
+                    : "attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + "ms"
+                    + (neverStarted ? " before the call started (no executor thread was free in time)" : "");
+            long delay = -1;
+            if (!cancelled && policy.retry() && step.retry() != null) {
+                long retryAfter = c.retryAfter() == null ? 0 : c.retryAfter().toNanos();
+                long maxRetryAfter = step.retrySpec().maxRetryAfter().toNanos();
+                if (retryAfter > maxRetryAfter) {
+                    reason += "; Retry-After " + c.retryAfter().toMillis() + "ms exceeds retry.maxRetryAfter "
+                            + step.retrySpec().maxRetryAfter().toMillis() + "ms, not retried";
+                } else {
+                    if (retry == null) {
+                        retry = step.retry().asyncContext();
+                    }
+                    long delayMillis = retry.onError(new AttemptFailure(kind, retryAfter, null));
+                    long left = x.remainingNanos(chain.time().nanoTime());
+                    if (delayMillis < 0) {
+                        reason += "; retries exhausted (" + number + " of " + step.retrySpec().maxAttempts() + ")";
+                    } else if (left != Long.MAX_VALUE && TimeUnit.MILLISECONDS.toNanos(delayMillis) >= left) {
+                        reason += "; retry in " + delayMillis + "ms would pass the deadline ("
+                                + TimeUnit.NANOSECONDS.toMillis(left) + "ms left), not retried";
+                    } else {
+                        delay = TimeUnit.MILLISECONDS.toNanos(delayMillis);
+                    }
+                }
+            }
+            Attempt a = x.record(step.name(), StepKind.MODEL, neverStarted ? 0 : number, Status.FAILED, kind, reason,
+                    start, end, Usage.NONE, null, null);
             if (events.enabled()) {
-                events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
+                events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error, delay >= 0));
                 if (policy.alert()) {
                     events.fire(CascadeListener::onAlert, new Alert(x.info, step.name(), kind, reason));
                 }
@@ -185,29 +216,11 @@ final class ModelStepRunner<I, O> {
                 x.barredBy = kind;
                 x.barredAt = step.name();
             }
-            if (!policy.retry() || step.retry() == null) {
+            if (delay < 0) {
                 return false;
             }
-            if (retry == null) {
-                retry = step.retry().asyncContext();
-            }
-            long retryAfter = c.retryAfter() == null ? 0 : c.retryAfter().toNanos();
-            if (retryAfter > step.retrySpec().maxRetryAfter().toNanos()) {
-                annotate(x, "; Retry-After " + c.retryAfter().toMillis() + "ms exceeds retry.maxRetryAfter "
-                        + step.retrySpec().maxRetryAfter().toMillis() + "ms, not retried");
-                return false;
-            }
-            long delayMillis = retry.onError(new AttemptFailure(kind, retryAfter, null));
-            if (delayMillis < 0) {
-                annotate(x, "; retries exhausted (" + number + " of " + step.retrySpec().maxAttempts() + ")");
-                return false;
-            }
-            long delay = TimeUnit.MILLISECONDS.toNanos(delayMillis);
-            long left = x.remainingNanos(chain.time().nanoTime());
-            if (left != Long.MAX_VALUE && delay >= left) {
-                annotate(x, "; retry in " + delayMillis + "ms would pass the deadline (" + TimeUnit.NANOSECONDS
-                        .toMillis(left) + "ms left), not retried");
-                return false;
+            if (neverStarted) {
+                number--; // the next real call keeps this attempt's number
             }
             if (events.enabled()) {
                 events.fire(CascadeListener::onRetryScheduled, new RetryScheduled(x.info, step.name(), number + 1, kind,
@@ -223,7 +236,8 @@ final class ModelStepRunner<I, O> {
         }
     }
 
-    private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos) throws Exception {
+    private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos, AtomicBoolean started)
+            throws Exception {
         Context set = x.info == null ? null : x.info.callContext();
         if (set != null) {
             x.info.setCallContext(null);
@@ -239,8 +253,10 @@ final class ModelStepRunner<I, O> {
                 return step.client().call(request);
             }
         }
-        return chain.time().callWithTimeout(otel.wrap(() -> step.client().call(request)), timeoutNanos,
-                chain.executor());
+        return chain.time().callWithTimeout(otel.wrap(() -> {
+            started.set(true);
+            return step.client().call(request);
+        }), timeoutNanos, chain.executor());
     }
 
     /** The answer passed the parser and the accept gate? */
@@ -282,6 +298,9 @@ final class ModelStepRunner<I, O> {
         Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.SKIPPED, kind, why, now, now, Usage.NONE, null, null);
         if (chain.events().enabled()) {
             chain.events().fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
+            if (chain.policy(kind).alert()) {
+                chain.events().fire(CascadeListener::onAlert, new Alert(x.info, step.name(), kind, why));
+            }
         }
     }
 
@@ -293,16 +312,8 @@ final class ModelStepRunner<I, O> {
             x.barredAt = step.name();
         }
         if (chain.events().enabled()) {
-            chain.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error));
+            chain.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error, false));
         }
-    }
-
-    /** Appends why the step stopped retrying to its last attempt's reason. */
-    private static void annotate(Execution<?, ?> x, String note) {
-        int last = x.attempts.size() - 1;
-        Attempt a = x.attempts.get(last);
-        x.attempts.set(last, new Attempt(a.step(), a.stepKind(), a.number(), a.status(), a.failure(),
-                a.reason() + note, a.offset(), a.latency(), a.usage(), a.model(), a.finishReason()));
     }
 
     private static void settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
@@ -337,18 +348,6 @@ final class ModelStepRunner<I, O> {
             }
         }
         return DefaultClassifier.INSTANCE.classify(error);
-    }
-
-    private void observeBreaker() {
-        if (lastState == null || !chain.events().enabled()) {
-            return;
-        }
-        CircuitBreaker.State now = step.breaker().getState();
-        CircuitBreaker.State before = lastState.getAndSet(now);
-        if (before != now) {
-            chain.events().fire(CascadeListener::onCircuitStateChanged, new CircuitStateChanged(chain.name(),
-                    step.name(), step.breaker().getName(), before.name(), now.name()));
-        }
     }
 
     static String describe(Throwable e) {

@@ -66,8 +66,9 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
     public ReviewHandle<O> submit(ReviewRequest<I> request) {
         Objects.requireNonNull(request, "request");
         String id = idByKey.computeIfAbsent(request.idempotencyKey(), k -> {
-            String newId = "rv-" + ids.incrementAndGet();
-            byId.put(newId, new Entry<>(newId, request, clock.instant()));
+            long seq = ids.incrementAndGet();
+            String newId = "rv-" + seq;
+            byId.put(newId, new Entry<>(newId, seq, request, clock.instant()));
             return newId;
         });
         return byId.get(id);
@@ -105,15 +106,17 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
     /** Snapshots of items that are claimable now (pending, or claimed with an expired lease), oldest first. */
     public List<Item<I>> claimable() {
         Instant now = clock.instant();
+        List<Entry<I, O>> entries = new ArrayList<>(byId.values());
+        // Submission order: the sequence breaks ties between items created at the same instant.
+        entries.sort((a, b) -> Long.compare(a.seq, b.seq));
         List<Item<I>> out = new ArrayList<>();
-        for (Entry<I, O> e : byId.values()) {
+        for (Entry<I, O> e : entries) {
             synchronized (e) {
                 if (e.claimableAt(now)) {
                     out.add(e.snapshot(now));
                 }
             }
         }
-        out.sort((a, b) -> a.createdAt().compareTo(b.createdAt()));
         return out;
     }
 
@@ -192,12 +195,14 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
 
     private static void requireReviewer(String reviewer) {
         if (reviewer == null || reviewer.isBlank()) {
-            throw new IllegalArgumentException("reviewer must not be blank");
+            throw new IllegalArgumentException("reviewer must not be blank, was "
+                    + (reviewer == null ? "null" : "'" + reviewer + "'"));
         }
     }
 
     private static final class Entry<I, O> implements ReviewHandle<O> {
         final String id;
+        final long seq;
         final ReviewRequest<I> request;
         final Instant createdAt;
         final CompletableFuture<ReviewDecision<O>> future = new CompletableFuture<>();
@@ -205,8 +210,9 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
         String claimedBy;
         Instant leaseUntil;
 
-        Entry(String id, ReviewRequest<I> request, Instant createdAt) {
+        Entry(String id, long seq, ReviewRequest<I> request, Instant createdAt) {
             this.id = id;
+            this.seq = seq;
             this.request = request;
             this.createdAt = createdAt;
         }

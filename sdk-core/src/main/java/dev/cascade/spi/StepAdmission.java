@@ -51,8 +51,12 @@ public interface StepAdmission {
 
     Ticket admit(Request request);
 
-    /** A refusal with a kind and a reason. */
+    /** A refusal with an admission kind (usually {@link FailureKind#OVER_BUDGET}) and a reason. */
     static Ticket refuse(FailureKind kind, String reason) {
+        if (kind == null || !kind.isAdmission()) {
+            throw new IllegalArgumentException("a refusal needs an admission kind (OVER_BUDGET, NO_PERMIT, ...), was "
+                    + kind);
+        }
         return new Ticket() {
             @Override
             public boolean admitted() {

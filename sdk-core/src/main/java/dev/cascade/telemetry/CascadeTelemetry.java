@@ -273,7 +273,9 @@ public final class CascadeTelemetry implements CascadeListener {
             metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind);
         }
         span.end();
-        fallback(x, a);
+        if (!e.retrying()) {
+            fallback(x, a);
+        }
     }
 
     @Override
