@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The engine: runs an execution through the steps, in order, from the routed first step. Immutable and thread-safe. */
@@ -72,7 +73,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     @Override
     public Outcome<O> execute(I input, CallContext context) {
         requireInput(input, context);
-        return run(input, context, Context.current());
+        return run(input, context, Context.current(), null);
     }
 
     @Override
@@ -81,7 +82,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Context parent = Context.current();
         ExecutionFuture<Outcome<O>> future = new ExecutionFuture<>();
         try {
-            config.executor().execute(parent.wrap(() -> future.runAs(() -> run(input, context, parent))));
+            config.executor().execute(parent.wrap(() -> future.runAs(() -> run(input, context, parent, future.cancelRequested))));
         } catch (RejectedExecutionException e) {
             future.completeExceptionally(e);
         }
@@ -99,13 +100,13 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         }
     }
 
-    private Outcome<O> run(I input, CallContext context, Context parent) {
+    private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag) {
         long start = config.time().nanoTime();
         String id = idPrefix + Long.toHexString(ids.incrementAndGet());
         long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
         Events events = config.events();
         ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), id, context, parent, start) : null;
-        Execution<I, O> x = new Execution<>(input, context, id, start, deadline, info);
+        Execution<I, O> x = new Execution<>(input, context, id, start, deadline, info, cancelFlag);
 
         Route route = route(input);
         if (info != null) {
@@ -114,7 +115,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Outcome.Status status = Outcome.Status.UNANSWERED;
         ReviewHandle<O> review = null;
         for (int i = index.get(route.firstStep()); i < steps.size(); i++) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted() || x.cancelRequested()) {
                 x.cancelled = true;
             }
             if (x.cancelled) {

@@ -5,7 +5,6 @@ import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
 
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeoutException;
 
@@ -23,9 +22,11 @@ final class DefaultClassifier implements FailureClassifier {
             if (t instanceof ModelCallException m) {
                 return new Classification(m.kind(), m.retryAfter().orElse(null));
             }
+            // OkHttp reports its call timeout as InterruptedIOException("timeout"); the JDK client as
+            // HttpTimeoutException.
             if (t instanceof TimeoutException || t instanceof SocketTimeoutException
-                    || t instanceof InterruptedIOException && !(t instanceof ConnectException)
-                    && "timeout".equalsIgnoreCase(String.valueOf(t.getMessage()))) {
+                    || t instanceof java.net.http.HttpTimeoutException
+                    || t instanceof InterruptedIOException && "timeout".equalsIgnoreCase(String.valueOf(t.getMessage()))) {
                 return Classification.of(FailureKind.TIMEOUT);
             }
         }

@@ -10,6 +10,7 @@ import dev.cascade.event.ExecutionInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The mutable state of one execution. Confined to the thread running the execution; the only cross-thread signal is
@@ -33,7 +34,12 @@ final class Execution<I, O> {
     FailureKind barredBy;
     String barredAt;
 
-    Execution(I input, CallContext context, String id, long startNanos, long deadlineNanos, ExecutionInfo info) {
+    /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
+    private final AtomicBoolean cancelFlag;
+
+    Execution(I input, CallContext context, String id, long startNanos, long deadlineNanos, ExecutionInfo info,
+              AtomicBoolean cancelFlag) {
+        this.cancelFlag = cancelFlag;
         this.input = input;
         this.context = context;
         this.id = id;
@@ -48,6 +54,11 @@ final class Execution<I, O> {
                 Duration.ofNanos(endedAt - startedAt), usage, model, finishReason);
         attempts.add(a);
         return a;
+    }
+
+    /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */
+    boolean cancelRequested() {
+        return cancelFlag != null && cancelFlag.get();
     }
 
     long remainingNanos(long now) {

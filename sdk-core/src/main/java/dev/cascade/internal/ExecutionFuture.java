@@ -1,6 +1,7 @@
 package dev.cascade.internal;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -9,6 +10,8 @@ import java.util.function.Supplier;
  */
 final class ExecutionFuture<T> extends CompletableFuture<T> {
     private Thread runner;
+    /** Read by the execution: a client may swallow the interrupt, this flag it cannot. */
+    final AtomicBoolean cancelRequested = new AtomicBoolean();
 
     void runAs(Supplier<T> body) {
         synchronized (this) {
@@ -34,6 +37,7 @@ final class ExecutionFuture<T> extends CompletableFuture<T> {
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         if (cancelled) {
+            cancelRequested.set(true);
             synchronized (this) {
                 if (runner != null) {
                     runner.interrupt();

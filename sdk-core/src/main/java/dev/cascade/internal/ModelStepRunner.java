@@ -26,7 +26,8 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
@@ -40,6 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ModelStepRunner<I, O> {
     private static final int MAX_REASON = 200;
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int ABANDONED = 2;
 
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
@@ -133,9 +137,10 @@ final class ModelStepRunner<I, O> {
             long start = chain.time().nanoTime();
             ModelResponse response = null;
             Throwable error = null;
-            AtomicBoolean started = timeout == Long.MAX_VALUE ? null : new AtomicBoolean();
+            // Timed calls hand off to a pool thread: a handshake decides whether the call happened (see call()).
+            AtomicInteger handoff = timeout == Long.MAX_VALUE ? null : new AtomicInteger(NEW);
             try {
-                response = call(x, request, timeout, started);
+                response = call(x, request, timeout, handoff);
                 if (response == null) {
                     error = new IllegalStateException("model client returned null");
                 }
@@ -160,9 +165,9 @@ final class ModelStepRunner<I, O> {
             }
 
             // ---- failure: classify, tell the breaker, decide on a retry, then record and report
-            boolean cancelled = isCancellation(error);
-            // Timed out while still waiting for a pool thread: the provider never saw this attempt.
-            boolean neverStarted = !cancelled && started != null && !started.get();
+            boolean cancelled = isCancellation(x, error);
+            // Given up while still waiting for a pool thread: the call will never be made, the provider never saw it.
+            boolean neverStarted = handoff != null && handoff.compareAndSet(NEW, ABANDONED);
             Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
             FailureKind kind = c.kind();
             settle(ticket, Usage.NONE, kind);
@@ -219,6 +224,10 @@ final class ModelStepRunner<I, O> {
             if (delay < 0) {
                 return false;
             }
+            if (x.cancelRequested()) {
+                x.cancelled = true;
+                return false;
+            }
             if (neverStarted) {
                 number--; // the next real call keeps this attempt's number
             }
@@ -236,7 +245,13 @@ final class ModelStepRunner<I, O> {
         }
     }
 
-    private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos, AtomicBoolean started)
+    /**
+     * Calls the client, on this thread when there is no time bound, else on a pool thread with a timeout. The pool
+     * task claims {@code handoff} (NEW to STARTED) before calling; a caller that gives up claims it (NEW to
+     * ABANDONED) first when the task never started. Exactly one wins, so a call is either made and recorded as a
+     * call, or never made.
+     */
+    private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos, AtomicInteger handoff)
             throws Exception {
         Context set = x.info == null ? null : x.info.callContext();
         if (set != null) {
@@ -254,7 +269,9 @@ final class ModelStepRunner<I, O> {
             }
         }
         return chain.time().callWithTimeout(otel.wrap(() -> {
-            started.set(true);
+            if (!handoff.compareAndSet(NEW, STARTED)) {
+                throw new CancellationException("attempt abandoned before its call started");
+            }
             return step.client().call(request);
         }), timeoutNanos, chain.executor());
     }
@@ -270,12 +287,19 @@ final class ModelStepRunner<I, O> {
                 answer = step.parse().apply(response);
                 if (answer == null) {
                     rejection = "parser returned null";
-                } else if (step.accept() != null && !step.accept().test(answer)) {
-                    rejection = "accept gate refused the answer";
                 }
             } catch (RuntimeException e) {
                 // Only the type: parser messages often quote the model's output, which is not ours to log.
                 rejection = "parser threw " + e.getClass().getName();
+            }
+            if (rejection == null && step.accept() != null) {
+                try {
+                    if (!step.accept().test(answer)) {
+                        rejection = "accept gate refused the answer";
+                    }
+                } catch (RuntimeException e) {
+                    rejection = "accept gate threw " + e.getClass().getName();
+                }
             }
         }
         Attempt a = x.record(step.name(), StepKind.MODEL, number, rejection == null ? Status.ANSWERED : Status.REJECTED,
@@ -327,13 +351,19 @@ final class ModelStepRunner<I, O> {
         }
     }
 
-    private static boolean isCancellation(Throwable error) {
-        if (error instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-            return true;
+    /**
+     * Whether the caller cancelled. A timeout is not a cancellation. Clients that wrap the InterruptedException (and
+     * so clear the flag) are caught by the cause chain and by the execution's own cancel flag.
+     */
+    private static boolean isCancellation(Execution<?, ?> x, Throwable error) {
+        boolean interrupted = Thread.currentThread().isInterrupted() || x.cancelRequested();
+        for (Throwable t = error; t != null && !interrupted; t = t.getCause() == t ? null : t.getCause()) {
+            interrupted = t instanceof InterruptedException;
         }
-        // A client that swallowed the interrupt still leaves the flag set; a timeout is not a cancellation.
-        return Thread.currentThread().isInterrupted();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return interrupted;
     }
 
     private Classification classify(Throwable error) {

@@ -1,0 +1,66 @@
+package dev.cascade;
+
+import dev.cascade.event.Alert;
+import dev.cascade.event.ExecutionFinished;
+import dev.cascade.spi.CascadeListener;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** Shared helpers for the scenario tests: the two entry points, a readable trace of an outcome, an event recorder. */
+final class Scenarios {
+    private Scenarios() {
+    }
+
+    /** The two public entry points every scenario runs through. */
+    enum Entry {
+        EXECUTE {
+            @Override
+            <I, O> Outcome<O> run(Cascade<I, O> chain, I input) {
+                return chain.execute(input);
+            }
+        },
+        EXECUTE_ASYNC {
+            @Override
+            <I, O> Outcome<O> run(Cascade<I, O> chain, I input) throws Exception {
+                // Generous: on virtual time a scenario takes microseconds; this only bounds a broken engine.
+                return chain.executeAsync(input).get(30, TimeUnit.SECONDS);
+            }
+        };
+
+        abstract <I, O> Outcome<O> run(Cascade<I, O> chain, I input) throws Exception;
+    }
+
+    /**
+     * One line per attempt: {@code step#number STATUS [KIND]}, e.g. {@code advanced#2 FAILED RATE_LIMITED} or
+     * {@code cheap#0 SKIPPED BARRED}. Lets a test state the whole story of an execution in one assertion.
+     */
+    static List<String> trace(Outcome<?> outcome) {
+        return outcome.attempts().stream().map(Scenarios::line).toList();
+    }
+
+    static String line(Attempt a) {
+        return a.step() + "#" + a.number() + " " + a.status() + (a.failure() == null ? "" : " " + a.failure());
+    }
+
+    /** Records alerts and finished executions. Thread-safe. */
+    static final class Recorder implements CascadeListener {
+        final List<Alert> alerts = new CopyOnWriteArrayList<>();
+        final List<Outcome<?>> finished = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onAlert(Alert event) {
+            alerts.add(event);
+        }
+
+        @Override
+        public void onExecutionFinished(ExecutionFinished event) {
+            finished.add(event.outcome());
+        }
+
+        List<String> alertLines() {
+            return alerts.stream().map(a -> a.step() + " " + a.kind()).toList();
+        }
+    }
+}
