@@ -1,0 +1,19 @@
+package dev.cascade.examples.outage;
+
+import dev.cascade.ModelRequest;
+
+/** The prompt every strategy sends for a ticket, so they all pay for the same tokens. */
+public final class SupportPrompt {
+    /** The system prompt of the support assistant. */
+    public static final String SYSTEM = "You are the support assistant of a SaaS product. Answer the customer's ticket"
+            + " in two or three friendly sentences, in the customer's language. If you are not sure, say that a"
+            + " colleague will follow up, and never invent features, prices or deadlines.";
+
+    private SupportPrompt() {
+    }
+
+    /** The model request for {@code ticket}. */
+    public static ModelRequest of(Ticket ticket) {
+        return ModelRequest.of(SYSTEM, ticket.text());
+    }
+}
