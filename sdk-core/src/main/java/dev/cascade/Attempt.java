@@ -1,5 +1,7 @@
 package dev.cascade;
 
+import dev.cascade.budget.Money;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,9 +22,11 @@ import java.util.Optional;
  * @param usage      tokens the provider reported for a model call; {@link Usage#NONE} otherwise
  * @param model      the model that answered, as the provider reported it; {@code null} when unknown
  * @param finishReason the provider's finish reason for a model answer (e.g. {@code stop}); {@code null} otherwise
+ * @param cost       what the attempt cost, as settled by the chain's budget ({@link Money#ZERO} without a budget,
+ *                   and for attempts that called no model)
  */
 public record Attempt(String step, StepKind stepKind, int number, Status status, FailureKind failure, String reason,
-                      Duration offset, Duration latency, Usage usage, String model, String finishReason) {
+                      Duration offset, Duration latency, Usage usage, String model, String finishReason, Money cost) {
 
     /** What came of an attempt. */
     public enum Status {
@@ -47,6 +51,7 @@ public record Attempt(String step, StepKind stepKind, int number, Status status,
         Objects.requireNonNull(offset, "offset");
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(cost, "cost");
     }
 
     /** The failure kind, if the attempt failed, was rejected or was skipped. */

@@ -1,5 +1,6 @@
 package dev.cascade;
 
+import dev.cascade.budget.Budget;
 import dev.cascade.internal.CascadeThreads;
 import dev.cascade.internal.ChainConfig;
 import dev.cascade.internal.ChainImpl;
@@ -213,10 +214,26 @@ public final class CascadeBuilder<I, O> {
         return this;
     }
 
-    /** The admission hook asked before every model call, after the breaker and the limiter (budgets plug in here). */
+    /**
+     * The admission hook asked before every model call, after the breaker and the limiter. A chain has one: a
+     * {@link #budget(Budget)} is one too.
+     */
     public CascadeBuilder<I, O> admission(StepAdmission admission) {
-        this.admission = Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(admission, "admission");
+        if (this.admission != null && this.admission != admission) {
+            throw new IllegalStateException("chain '" + name + "' already has an admission hook (" + this.admission
+                    + "); a chain has one, and a budget is one");
+        }
+        this.admission = admission;
         return this;
+    }
+
+    /**
+     * Caps spending: every model attempt reserves its worst case on the budget's limits first, and is skipped with
+     * {@code OVER_BUDGET} when they cannot cover it, so a cheaper step answers. See {@link Budget}.
+     */
+    public CascadeBuilder<I, O> budget(Budget budget) {
+        return admission(Objects.requireNonNull(budget, "budget"));
     }
 
     /** Time for deadlines, timeouts, backoff, breakers and limiters. Default: {@link TimeSource#system()}. */

@@ -1,5 +1,6 @@
 package dev.cascade;
 
+import dev.cascade.budget.Money;
 import dev.cascade.review.ReviewHandle;
 
 import java.time.Duration;
@@ -115,6 +116,15 @@ public final class Outcome<O> {
             cached += a.usage().cachedInputTokens();
         }
         return new Usage(in, out, cached);
+    }
+
+    /** What this execution spent, as settled by the chain's budget ({@link Money#ZERO} on a chain with none). */
+    public Money cost() {
+        long micros = 0;
+        for (Attempt a : attempts) {
+            micros += a.cost().micros();
+        }
+        return Money.ofMicros(micros);
     }
 
     /** How many model calls were made (retries included, skips excluded). */

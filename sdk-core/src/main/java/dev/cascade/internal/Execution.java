@@ -5,6 +5,7 @@ import dev.cascade.CallContext;
 import dev.cascade.FailureKind;
 import dev.cascade.StepKind;
 import dev.cascade.Usage;
+import dev.cascade.budget.Money;
 import dev.cascade.event.ExecutionInfo;
 
 import java.time.Duration;
@@ -27,6 +28,7 @@ final class Execution<I, O> {
     final ExecutionInfo info;
     final List<Attempt> attempts = new ArrayList<>(4);
 
+    private long spentMicros;
     O answer;
     String answeredBy;
     boolean cancelled;
@@ -50,10 +52,22 @@ final class Execution<I, O> {
 
     Attempt record(String step, StepKind kind, int number, Attempt.Status status, FailureKind failure, String reason,
                    long startedAt, long endedAt, Usage usage, String model, String finishReason) {
+        return record(step, kind, number, status, failure, reason, startedAt, endedAt, usage, model, finishReason,
+                Money.ZERO);
+    }
+
+    Attempt record(String step, StepKind kind, int number, Attempt.Status status, FailureKind failure, String reason,
+                   long startedAt, long endedAt, Usage usage, String model, String finishReason, Money cost) {
         Attempt a = new Attempt(step, kind, number, status, failure, reason, Duration.ofNanos(startedAt - startNanos),
-                Duration.ofNanos(endedAt - startedAt), usage, model, finishReason);
+                Duration.ofNanos(endedAt - startedAt), usage, model, finishReason, cost);
         attempts.add(a);
+        spentMicros += cost.micros();
         return a;
+    }
+
+    /** What this execution's settled attempts cost so far. */
+    Money spent() {
+        return Money.ofMicros(spentMicros);
     }
 
     /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */

@@ -8,6 +8,7 @@ import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.StepKind;
 import dev.cascade.Usage;
+import dev.cascade.budget.Money;
 import dev.cascade.event.Alert;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
@@ -109,7 +110,7 @@ final class ModelStepRunner<I, O> {
             if (chain.admission() != null) {
                 try {
                     ticket = chain.admission().admit(new StepAdmission.Request(chain.name(), step.name(), x.id,
-                            number, step.client(), request, x.context));
+                            number, step.client(), request, x.context, x.spent()));
                 } catch (RuntimeException e) {
                     ticket = StepAdmission.refuse(FailureKind.OVER_BUDGET, "admission threw " + describe(e));
                 }
@@ -154,14 +155,14 @@ final class ModelStepRunner<I, O> {
             long end = chain.time().nanoTime();
 
             if (error == null) {
-                settle(ticket, response.usage(), null);
+                Money cost = settle(ticket, response.usage(), null);
                 if (breaker != null) {
                     breaker.onSuccess(end - start, TimeUnit.NANOSECONDS);
                 }
                 if (retry != null) {
                     retry.onComplete(); // lets resilience4j's Retry count a success after retries
                 }
-                return gate(x, number, response, start, end);
+                return gate(x, number, response, start, end, cost);
             }
 
             // ---- failure: classify, tell the breaker, decide on a retry, then record and report
@@ -170,7 +171,7 @@ final class ModelStepRunner<I, O> {
             boolean neverStarted = handoff != null && handoff.compareAndSet(NEW, ABANDONED);
             Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
             FailureKind kind = c.kind();
-            settle(ticket, Usage.NONE, kind);
+            Money cost = settle(ticket, Usage.NONE, kind);
             FailurePolicy policy = chain.policy(kind);
             if (breaker != null) {
                 if (policy.countsForBreaker() && !neverStarted) {
@@ -206,7 +207,7 @@ final class ModelStepRunner<I, O> {
                 }
             }
             Attempt a = x.record(step.name(), StepKind.MODEL, neverStarted ? 0 : number, Status.FAILED, kind, reason,
-                    start, end, Usage.NONE, null, null);
+                    start, end, Usage.NONE, null, null, cost);
             if (events.enabled()) {
                 events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error, delay >= 0));
                 if (policy.alert()) {
@@ -277,7 +278,7 @@ final class ModelStepRunner<I, O> {
     }
 
     /** The answer passed the parser and the accept gate? */
-    private boolean gate(Execution<I, O> x, int number, ModelResponse response, long start, long end) {
+    private boolean gate(Execution<I, O> x, int number, ModelResponse response, long start, long end, Money cost) {
         String rejection = null;
         O answer = null;
         if (response.isEmpty()) {
@@ -304,7 +305,7 @@ final class ModelStepRunner<I, O> {
         }
         Attempt a = x.record(step.name(), StepKind.MODEL, number, rejection == null ? Status.ANSWERED : Status.REJECTED,
                 rejection == null ? null : FailureKind.REJECTED, rejection, start, end, response.usage(),
-                response.model(), response.finishReason());
+                response.model(), response.finishReason(), cost);
         if (chain.events().enabled()) {
             chain.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a, response));
         }
@@ -340,14 +341,18 @@ final class ModelStepRunner<I, O> {
         }
     }
 
-    private static void settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
+    /** Settles the ticket exactly once and returns what the attempt cost. */
+    private static Money settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
         if (ticket == StepAdmission.ADMITTED) {
-            return;
+            return Money.ZERO;
         }
         try {
             ticket.settle(usage, failure);
+            Money cost = ticket.cost();
+            return cost == null ? Money.ZERO : cost;
         } catch (RuntimeException ignored) {
             // A failing settle must not turn an answer into a failure; the admission owns its own errors.
+            return Money.ZERO;
         }
     }
 

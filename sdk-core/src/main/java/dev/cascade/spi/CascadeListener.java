@@ -1,9 +1,11 @@
 package dev.cascade.spi;
 
 import dev.cascade.event.Alert;
+import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;
+import dev.cascade.event.BudgetAlert;
 import dev.cascade.event.CircuitStateChanged;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionStarted;
@@ -49,5 +51,13 @@ public interface CascadeListener {
     }
 
     default void onAlert(Alert event) {
+    }
+
+    /** From a {@link dev.cascade.budget.Budget}: a soft limit crossed, a reservation exceeded. */
+    default void onBudgetAlert(BudgetAlert event) {
+    }
+
+    /** From a watcher: a spend spike, an error-rate breach, acceptance drift. */
+    default void onAnomaly(Anomaly event) {
     }
 }

@@ -4,6 +4,7 @@ import dev.cascade.CallContext;
 import dev.cascade.FailureKind;
 import dev.cascade.ModelRequest;
 import dev.cascade.Usage;
+import dev.cascade.budget.Money;
 
 /**
  * The last admission check before a model call, after the deadline, the circuit breaker and the rate limiter. Budgets
@@ -16,9 +17,14 @@ import dev.cascade.Usage;
 @FunctionalInterface
 public interface StepAdmission {
 
-    /** What is about to be called. */
+    /**
+     * What is about to be called.
+     *
+     * @param spent what the execution's earlier attempts cost (for per-request ceilings; one execution runs one
+     *              attempt at a time, so nothing else of it is in flight)
+     */
     record Request(String chain, String step, String executionId, int attempt, ModelClient client,
-                   ModelRequest request, CallContext context) {
+                   ModelRequest request, CallContext context, Money spent) {
     }
 
     /** The admission's answer for one attempt. */
@@ -43,6 +49,11 @@ public interface StepAdmission {
          * @param failure the failure kind, or {@code null} if the call returned
          */
         default void settle(Usage usage, FailureKind failure) {
+        }
+
+        /** What the settled attempt cost; read once, after {@link #settle}. Default: zero. */
+        default Money cost() {
+            return Money.ZERO;
         }
     }
 

@@ -115,7 +115,10 @@ public final class CascadeTelemetry implements CascadeListener {
                 && openTelemetry.getMeterProvider() == MeterProvider.noop();
     }
 
-    /** Reports {@code depth} as the gauge {@code cascade.review.queue.depth} for the queue named {@code queue}. */
+    /**
+     * Reports {@code depth} as the gauge {@code cascade.review.queue.depth} for the queue named {@code queue}. Call
+     * once per queue: each call registers a callback for the life of the meter.
+     */
     public void observeReviewQueue(String queue, LongSupplier depth) {
         metrics.observeReviewQueue(queue, depth);
     }
@@ -226,6 +229,9 @@ public final class CascadeTelemetry implements CascadeListener {
             if (a.finishReason() != null) {
                 span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(a.finishReason()));
             }
+            if (a.cost().isPositive()) {
+                span.setAttribute(COST_USD, a.cost().toUsd().doubleValue());
+            }
             if (captureContent && r != null && r.text() != null) {
                 span.setAttribute(GEN_AI_OUTPUT_MESSAGES,
                         ContentJson.outputMessages(redactor.apply(r.text()), a.finishReason()));
@@ -237,7 +243,7 @@ public final class CascadeTelemetry implements CascadeListener {
                 span.setAttribute(FAILURE_KIND, a.failure().name());
             }
             if (a.reason() != null) {
-                span.setAttribute(REASON, a.reason());
+                span.setAttribute(REASON, redactor.apply(a.reason()));
             }
             fallback(x, a);
         }
@@ -265,10 +271,11 @@ public final class CascadeTelemetry implements CascadeListener {
         span.setAttribute(ERROR_TYPE, kind);
         span.setAttribute(FAILURE_KIND, kind);
         span.setAttribute(STATUS, statusName(a.status()));
-        if (a.reason() != null) {
-            span.setAttribute(REASON, a.reason());
+        String reason = a.reason() == null ? null : redactor.apply(a.reason());
+        if (reason != null) {
+            span.setAttribute(REASON, reason);
         }
-        span.setStatus(StatusCode.ERROR, a.reason() == null ? kind : a.reason());
+        span.setStatus(StatusCode.ERROR, reason == null ? kind : reason);
         if (open != null && a.stepKind() == StepKind.MODEL) {
             metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind);
         }
@@ -282,7 +289,7 @@ public final class CascadeTelemetry implements CascadeListener {
     public void onStepSkipped(StepSkipped e) {
         Attempt a = e.attempt();
         root(e.execution()).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
-                a.failure().name(), REASON, String.valueOf(a.reason())));
+                a.failure().name(), REASON, redactor.apply(String.valueOf(a.reason()))));
         metrics.skip(e.execution().chain(), a);
     }
 
@@ -295,7 +302,7 @@ public final class CascadeTelemetry implements CascadeListener {
     @Override
     public void onAlert(Alert e) {
         root(e.execution()).addEvent(EVENT_ALERT, Attributes.of(STEP, e.step(), FAILURE_KIND, e.kind().name(),
-                REASON, String.valueOf(e.message())));
+                REASON, redactor.apply(String.valueOf(e.message()))));
     }
 
     @Override
@@ -317,6 +324,9 @@ public final class CascadeTelemetry implements CascadeListener {
         root.setAttribute(OUTCOME, outcome);
         root.setAttribute(ROUTED, o.route().routed());
         o.answeredBy().ifPresent(s -> root.setAttribute(ANSWERED_BY, s));
+        if (o.cost().isPositive()) {
+            root.setAttribute(COST_USD, o.cost().toUsd().doubleValue());
+        }
         if (o.status() == Outcome.Status.UNANSWERED || o.status() == Outcome.Status.CANCELLED) {
             root.setStatus(StatusCode.ERROR, outcome);
         }
@@ -326,7 +336,8 @@ public final class CascadeTelemetry implements CascadeListener {
 
     private void fallback(ExecutionInfo x, Attempt a) {
         root(x).addEvent(EVENT_FALLBACK, Attributes.of(STEP, a.step(), FAILURE_KIND,
-                a.failure() == null ? statusName(a.status()) : a.failure().name(), REASON, String.valueOf(a.reason())));
+                a.failure() == null ? statusName(a.status()) : a.failure().name(), REASON,
+                redactor.apply(String.valueOf(a.reason()))));
         metrics.fallback(x.chain(), a);
     }
 
@@ -361,7 +372,10 @@ public final class CascadeTelemetry implements CascadeListener {
             return this;
         }
 
-        /** Applied to every captured text before it is recorded (e.g. to mask emails). Default: identity. */
+        /**
+         * Applied to every free text before it is recorded: captured prompts and completions, and failure reasons
+         * (which quote the client's exception message, at most 200 characters). Default: identity.
+         */
         public Builder redactor(UnaryOperator<String> value) {
             this.redactor = Objects.requireNonNull(value, "redactor");
             return this;

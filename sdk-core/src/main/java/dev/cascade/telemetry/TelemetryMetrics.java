@@ -5,6 +5,7 @@ import dev.cascade.Outcome;
 import dev.cascade.event.CircuitStateChanged;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
@@ -27,6 +28,7 @@ final class TelemetryMetrics {
     private final LongCounter fallbacks;
     private final LongCounter skips;
     private final LongCounter circuitTransitions;
+    private final DoubleCounter cost;
     /** Latest known breaker state per chain/step, read by the {@code cascade.circuit.state} gauge. */
     private final Map<Attributes, Long> circuitStates = new ConcurrentHashMap<>();
 
@@ -64,6 +66,11 @@ final class TelemetryMetrics {
                 .setUnit("{transition}")
                 .setDescription("Circuit breaker state changes, by the new state.")
                 .build();
+        this.cost = meter.counterBuilder(METRIC_COST)
+                .ofDoubles()
+                .setUnit("USD")
+                .setDescription("Money spent on model calls, as settled by the chain's budget.")
+                .build();
         meter.gaugeBuilder(METRIC_CIRCUIT_STATE)
                 .ofLongs()
                 .setDescription("Circuit breaker state per chain step: 0 closed, 1 open, 2 half-open, 3 other.")
@@ -89,6 +96,9 @@ final class TelemetryMetrics {
         }
         Attributes common = b.build();
         operationDuration.record(a.latency().toNanos() / 1e9, common);
+        if (a.cost().isPositive()) {
+            cost.add(a.cost().toUsd().doubleValue(), common);
+        }
         if (errorType == null) {
             tokenUsage.record(a.usage().inputTokens(), common.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build());
             tokenUsage.record(a.usage().outputTokens(), common.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());

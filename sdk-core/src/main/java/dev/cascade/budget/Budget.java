@@ -1,0 +1,389 @@
+package dev.cascade.budget;
+
+import dev.cascade.Usage;
+import dev.cascade.FailureKind;
+import dev.cascade.event.BudgetAlert;
+import dev.cascade.spi.BudgetLedger;
+import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.StepAdmission;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Cost budgets for chains: reserve the worst case before every model call, settle to what the provider reported
+ * after it, and skip the step ({@code OVER_BUDGET}) when a hard limit cannot cover it, so a cheaper step answers.
+ * Add it with {@link dev.cascade.CascadeBuilder#budget(Budget)}; one budget may serve many chains (its chain limits
+ * apply to each chain by name, its tenant limits to each tenant, its global limits to all).
+ *
+ * <pre>{@code
+ * Budget budget = Budget.builder()
+ *     .perRequest("0.05")                              // one execution never commits more
+ *     .limit(Scope.CHAIN, Window.DAY, "200.00")        // hard: never exceeded
+ *     .limit(Scope.TENANT, Window.MONTH, "1000.00")
+ *     .softLimit(Scope.GLOBAL, Window.DAY, "500.00")   // soft: an event, nothing refused
+ *     .zone(ZoneId.of("Europe/Berlin"))
+ *     .ledger(new JdbcBudgetLedger(dataSource))        // shared by every instance
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Reserve.</b> The worst case is the estimated input tokens ({@link TokenEstimator}) at the input price plus the
+ * request's max output tokens (or {@link Builder#defaultMaxOutputTokens}) at the output price. It is held on every
+ * hard limit that applies, all or nothing, by the {@link BudgetLedger}; the ledger guarantees a hard limit is never
+ * passed by reservations, also under concurrency and across processes sharing a ledger.
+ * <b>Settle.</b> The actual cost replaces the hold: the reported usage for an answer; for a failure, the usage the
+ * provider reported (usually none, so the hold is released). Every admitted attempt is settled exactly once by the
+ * engine, on every path. A provider that reports more than the worst case is counted in full and raises
+ * {@link BudgetAlert.Type#RESERVATION_EXCEEDED}: make the estimator err high.
+ * <b>Fail closed.</b> A model with no known price is skipped with a reason naming it.
+ *
+ * <p>Immutable and thread-safe once built.
+ */
+public final class Budget implements StepAdmission {
+
+    /** A limit on one scope over one window. */
+    public record Limit(Scope scope, Window window, Money amount) {
+    }
+
+    /** What an account has spent and may still spend. {@code limit} and {@code remaining} are empty without a hard limit. */
+    public record Spend(String account, Money spent, Money reserved, Optional<Money> limit, Optional<Money> remaining) {
+    }
+
+    private final Money perRequest;
+    private final List<Limit> hard;
+    private final List<Limit> soft;
+    private final ZoneId zone;
+    private final PriceCatalog prices;
+    private final TokenEstimator estimator;
+    private final int defaultMaxOutputTokens;
+    private final BudgetLedger ledger;
+    private final Clock clock;
+    private final List<CascadeListener> listeners;
+    private final String instance = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final AtomicLong sequence = new AtomicLong();
+    private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
+
+    private Budget(Builder b) {
+        this.perRequest = b.perRequest;
+        this.hard = List.copyOf(b.hard);
+        this.soft = List.copyOf(b.soft);
+        this.zone = b.zone;
+        this.prices = b.prices;
+        this.estimator = b.estimator;
+        this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
+        this.ledger = b.ledger != null ? b.ledger : new InMemoryBudgetLedger();
+        this.clock = b.clock;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The ledger this budget holds and spends in. */
+    public BudgetLedger ledger() {
+        return ledger;
+    }
+
+    public List<Limit> hardLimits() {
+        return hard;
+    }
+
+    public List<Limit> softLimits() {
+        return soft;
+    }
+
+    /**
+     * What {@code subject} (a chain name, a tenant, or ignored for GLOBAL) has spent in the current {@code window},
+     * and what its hard limit leaves.
+     */
+    public Spend spend(Scope scope, String subject, Window window) {
+        return spend(scope, subject, window, clock.instant());
+    }
+
+    /** As {@link #spend(Scope, String, Window)}, for the window containing {@code at}. */
+    public Spend spend(Scope scope, String subject, Window window, Instant at) {
+        String account = account(scope, subject, window, at);
+        BudgetLedger.Balance b = ledger.balance(account);
+        Optional<Money> limit = hard.stream().filter(l -> l.scope() == scope && l.window() == window)
+                .map(Limit::amount).findFirst();
+        Money spent = Money.ofMicros(b.spentMicros());
+        Money reserved = Money.ofMicros(b.reservedMicros());
+        return new Spend(account, spent, reserved, limit,
+                limit.map(l -> Money.ofMicros(Math.max(0, l.micros() - b.spentMicros() - b.reservedMicros()))));
+    }
+
+    /** The account key of a scope's window, e.g. {@code chain:support-triage|DAY|2026-11-28}. */
+    public String account(Scope scope, String subject, Window window, Instant at) {
+        String who = switch (scope) {
+            case CHAIN -> "chain:" + subject;
+            case TENANT -> "tenant:" + subject;
+            case GLOBAL -> "global";
+        };
+        return who + "|" + window + "|" + window.label(at, zone);
+    }
+
+    @Override
+    public Ticket admit(Request r) {
+        Instant now = clock.instant();
+        String model = r.client().model();
+        Optional<Pricing> found = prices.price(model, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        if (found.isEmpty()) {
+            return StepAdmission.refuse(FailureKind.OVER_BUDGET, "no price for model '" + model + "' (provider "
+                    + r.client().provider() + "); a budgeted chain fails closed: add one with Budget.builder()"
+                    + ".price(\"" + model + "\", Pricing.perMillionTokens(...))");
+        }
+        Pricing pricing = found.get();
+        long input = estimator.estimateInputTokens(r.request());
+        long output = r.request().maxOutputTokens().orElse(defaultMaxOutputTokens);
+        Money worst = pricing.worstCase(input, output);
+        if (perRequest != null && r.spent().plus(worst).compareTo(perRequest) > 0) {
+            return StepAdmission.refuse(FailureKind.OVER_BUDGET, "per-request ceiling " + perRequest
+                    + " cannot cover this call's worst case " + worst + " (already spent " + r.spent() + ")");
+        }
+        List<BudgetLedger.Hold> holds = new ArrayList<>(hard.size() + soft.size());
+        for (Limit l : hard) {
+            String subject = subject(l.scope(), r);
+            if (subject != null) {
+                holds.add(new BudgetLedger.Hold(account(l.scope(), subject, l.window(), now), l.amount().micros(),
+                        worst.micros()));
+            }
+        }
+        for (Limit l : soft) {
+            // Soft accounts are tracked in the ledger too (so spend is known), with no cap.
+            String subject = subject(l.scope(), r);
+            String account = subject == null ? null : account(l.scope(), subject, l.window(), now);
+            if (account != null && holds.stream().noneMatch(h -> h.account().equals(account))) {
+                holds.add(new BudgetLedger.Hold(account, Long.MAX_VALUE, worst.micros()));
+            }
+        }
+        String id = instance + "-" + sequence.incrementAndGet();
+        String refusedBy = holds.isEmpty() ? null : ledger.reserve(id, holds);
+        if (refusedBy != null) {
+            BudgetLedger.Balance b = ledger.balance(refusedBy);
+            long limit = holds.stream().filter(h -> h.account().equals(refusedBy)).findFirst()
+                    .map(BudgetLedger.Hold::limitMicros).orElse(0L);
+            return StepAdmission.refuse(FailureKind.OVER_BUDGET, "budget '" + refusedBy + "' (limit "
+                    + Money.ofMicros(limit) + ") cannot cover this call's worst case " + worst + " (spent "
+                    + Money.ofMicros(b.spentMicros()) + ", held " + Money.ofMicros(b.reservedMicros()) + ")");
+        }
+        return new BudgetTicket(id, holds.isEmpty() ? null : holds, pricing, worst, r, now);
+    }
+
+    private static String subject(Scope scope, Request r) {
+        return switch (scope) {
+            case CHAIN -> r.chain();
+            case TENANT -> r.context().tenant().orElse(null);
+            case GLOBAL -> "";
+        };
+    }
+
+    private void afterSettle(Request r, Instant at, Money worst, Money actual) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        if (actual.compareTo(worst) > 0) {
+            fire(new BudgetAlert(BudgetAlert.Type.RESERVATION_EXCEEDED, r.chain() + "/" + r.step(), actual, worst,
+                    "model '" + r.client().model() + "' cost " + actual + ", more than the reserved worst case "
+                            + worst + "; the token estimator is too low for this traffic"));
+        }
+        for (Limit l : soft) {
+            String subject = subject(l.scope(), r);
+            if (subject == null) {
+                continue;
+            }
+            String account = account(l.scope(), subject, l.window(), at);
+            BudgetLedger.Balance b = ledger.balance(account);
+            if (b.spentMicros() >= l.amount().micros() && softCrossed.add(account + "|" + l.amount().micros())) {
+                fire(new BudgetAlert(BudgetAlert.Type.SOFT_LIMIT_CROSSED, account, Money.ofMicros(b.spentMicros()),
+                        l.amount(), "soft limit " + l.amount() + " of '" + account + "' crossed"));
+            }
+        }
+    }
+
+    private void fire(BudgetAlert alert) {
+        for (CascadeListener l : listeners) {
+            try {
+                l.onBudgetAlert(alert);
+            } catch (RuntimeException ignored) {
+                // Listeners never break a call (see CascadeListener).
+            }
+        }
+    }
+
+    /** One admitted attempt's reservation; settled exactly once. */
+    private final class BudgetTicket implements Ticket {
+        private final String id;
+        private final List<BudgetLedger.Hold> holds;
+        private final Pricing pricing;
+        private final Money worst;
+        private final Request request;
+        private final Instant at;
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private volatile Money cost = Money.ZERO;
+
+        BudgetTicket(String id, List<BudgetLedger.Hold> holds, Pricing pricing, Money worst, Request request,
+                     Instant at) {
+            this.id = id;
+            this.holds = holds;
+            this.pricing = pricing;
+            this.worst = worst;
+            this.request = request;
+            this.at = at;
+        }
+
+        @Override
+        public boolean admitted() {
+            return true;
+        }
+
+        @Override
+        public void settle(Usage usage, FailureKind failure) {
+            if (!settled.compareAndSet(false, true)) {
+                throw new IllegalStateException("reservation '" + id + "' is already settled; settle exactly once");
+            }
+            // What was really billed: the reported usage (a failed call usually reports none: a release).
+            Money actual = usage.totalTokens() == 0 ? Money.ZERO : pricing.cost(usage);
+            if (holds != null) {
+                ledger.settle(id, actual.micros());
+            }
+            cost = actual;
+            afterSettle(request, at, worst, actual);
+        }
+
+        @Override
+        public Money cost() {
+            return cost;
+        }
+    }
+
+    /** Configures a {@link Budget}. Not thread-safe; {@code build()} copies. */
+    public static final class Builder {
+        private Money perRequest;
+        private final List<Limit> hard = new ArrayList<>();
+        private final List<Limit> soft = new ArrayList<>();
+        private ZoneId zone = ZoneOffset.UTC;
+        private PriceCatalog prices = PriceCatalog.builtIn();
+        private TokenEstimator estimator = TokenEstimator.charsPerToken();
+        private int defaultMaxOutputTokens = 4096;
+        private BudgetLedger ledger;
+        private Clock clock = Clock.systemUTC();
+        private final List<CascadeListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The most one execution may commit, in USD (e.g. {@code "0.05"}). Default: no ceiling. Must be > 0. */
+        public Builder perRequest(String usd) {
+            this.perRequest = positive("perRequest", Money.usd(usd));
+            return this;
+        }
+
+        /** A hard limit in USD: reservations never take {@code scope}'s spending in a {@code window} past it. */
+        public Builder limit(Scope scope, Window window, String usd) {
+            Limit l = new Limit(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(window, "window"),
+                    positive("limit(" + scope + ", " + window + ")", Money.usd(usd)));
+            if (hard.stream().anyMatch(h -> h.scope() == scope && h.window() == window)) {
+                throw new IllegalArgumentException("limit(" + scope + ", " + window + ") is set twice");
+            }
+            hard.add(l);
+            return this;
+        }
+
+        /** A hard daily limit on each chain: {@code limit(Scope.CHAIN, Window.DAY, usd)}. */
+        public Builder perDay(String usd) {
+            return limit(Scope.CHAIN, Window.DAY, usd);
+        }
+
+        /** A soft limit in USD: crossing it raises {@link BudgetAlert.Type#SOFT_LIMIT_CROSSED}; nothing is refused. */
+        public Builder softLimit(Scope scope, Window window, String usd) {
+            soft.add(new Limit(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(window, "window"),
+                    positive("softLimit(" + scope + ", " + window + ")", Money.usd(usd))));
+            return this;
+        }
+
+        /** The time zone windows align to. Default: UTC. */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "zone");
+            return this;
+        }
+
+        /** The price catalogue. Default: {@link PriceCatalog#builtIn()}. */
+        public Builder prices(PriceCatalog prices) {
+            this.prices = Objects.requireNonNull(prices, "prices");
+            return this;
+        }
+
+        /** Adds or overrides one model's price (on top of the catalogue set so far). */
+        public Builder price(String model, Pricing pricing) {
+            this.prices = prices.with(model, pricing);
+            return this;
+        }
+
+        /** How input tokens are estimated for the reservation. Default: {@link TokenEstimator#charsPerToken()}. */
+        public Builder estimator(TokenEstimator estimator) {
+            this.estimator = Objects.requireNonNull(estimator, "estimator");
+            return this;
+        }
+
+        /** Output tokens reserved for a request that sets no cap. Default: 4096. Must be > 0. */
+        public Builder defaultMaxOutputTokens(int tokens) {
+            if (tokens <= 0) {
+                throw new IllegalArgumentException("defaultMaxOutputTokens must be > 0, was " + tokens);
+            }
+            this.defaultMaxOutputTokens = tokens;
+            return this;
+        }
+
+        /** Where money is held. Default: a new {@link InMemoryBudgetLedger} (one process only). */
+        public Builder ledger(BudgetLedger ledger) {
+            this.ledger = Objects.requireNonNull(ledger, "ledger");
+            return this;
+        }
+
+        /** The clock windows are read from. Default: the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Receives {@link BudgetAlert}s. A listener that throws is ignored. */
+        public Builder listener(CascadeListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** @throws IllegalStateException if no limit at all is set */
+        public Budget build() {
+            if (perRequest == null && hard.isEmpty() && soft.isEmpty()) {
+                throw new IllegalStateException("a budget needs at least one limit: perRequest(...), limit(...) or"
+                        + " softLimit(...)");
+            }
+            return new Budget(this);
+        }
+
+        private static Money positive(String field, Money m) {
+            if (!m.isPositive()) {
+                throw new IllegalArgumentException(field + " must be > 0, was " + m);
+            }
+            return m;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Budget[perRequest=" + perRequest + ", hard=" + hard + ", soft=" + soft + ", zone=" + zone + "]";
+    }
+}

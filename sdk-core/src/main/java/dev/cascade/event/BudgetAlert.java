@@ -1,0 +1,23 @@
+package dev.cascade.event;
+
+import dev.cascade.budget.Money;
+
+/**
+ * A budget crossed a line someone should know about.
+ *
+ * @param type    what happened
+ * @param account the budget account (scope, window and window start), e.g. {@code chain:triage|DAY|2026-11-28}
+ * @param spent   spent in the account so far
+ * @param limit   the limit concerned (the soft limit for SOFT_LIMIT_CROSSED)
+ * @param message a human-readable explanation
+ */
+public record BudgetAlert(Type type, String account, Money spent, Money limit, String message) {
+
+    /** Kinds of budget alert. */
+    public enum Type {
+        /** Spending passed a soft limit (reported once per account). */
+        SOFT_LIMIT_CROSSED,
+        /** A provider reported more usage than the reservation's worst case (the estimator was too low). */
+        RESERVATION_EXCEEDED
+    }
+}
