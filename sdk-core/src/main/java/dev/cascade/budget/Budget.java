@@ -14,6 +14,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -74,6 +75,7 @@ public final class Budget implements StepAdmission {
     private final String instance = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final AtomicLong sequence = new AtomicLong();
     private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Money> headroom;
 
     private Budget(Builder b) {
         this.perRequest = b.perRequest;
@@ -86,6 +88,7 @@ public final class Budget implements StepAdmission {
         this.ledger = b.ledger != null ? b.ledger : new InMemoryBudgetLedger();
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
+        this.headroom = Map.copyOf(b.headroom);
     }
 
     public static Builder builder() {
@@ -125,6 +128,34 @@ public final class Budget implements StepAdmission {
                 limit.map(l -> Money.ofMicros(Math.max(0, l.micros() - b.spentMicros() - b.reservedMicros()))));
     }
 
+    /**
+     * Records money spent outside any chain (another system, a batch job, yesterday's import) on the current window of
+     * {@code scope}'s account, so limits account for it. It is counted even if it passes a limit: it was spent.
+     */
+    public void recordSpend(Scope scope, String subject, Window window, Money amount) {
+        Objects.requireNonNull(amount, "amount");
+        if (amount.isNegative()) {
+            throw new IllegalArgumentException("amount must be >= 0, was " + amount);
+        }
+        String id = instance + "-x" + sequence.incrementAndGet();
+        String account = account(scope, subject, window, clock.instant());
+        String refused = ledger.reserve(id, List.of(new BudgetLedger.Hold(account, Long.MAX_VALUE, 0)));
+        if (refused != null) {
+            throw new IllegalStateException("could not open a zero hold on '" + account + "'");
+        }
+        ledger.settle(id, amount.micros());
+    }
+
+    /**
+     * The worst case this budget would reserve for one call of {@code model} with {@code request}: estimated input
+     * tokens at the input price plus the request's max output tokens (or the default) at the output price.
+     */
+    public Optional<Money> worstCase(String model, dev.cascade.ModelRequest request) {
+        return prices.price(model, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .map(p -> p.worstCase(estimator.estimateInputTokens(request),
+                        request.maxOutputTokens().orElse(defaultMaxOutputTokens)));
+    }
+
     /** The account key of a scope's window, e.g. {@code chain:support-triage|DAY|2026-11-28}. */
     public String account(Scope scope, String subject, Window window, Instant at) {
         String who = switch (scope) {
@@ -154,11 +185,18 @@ public final class Budget implements StepAdmission {
                     + " cannot cover this call's worst case " + worst + " (already spent " + r.spent() + ")");
         }
         List<BudgetLedger.Hold> holds = new ArrayList<>(hard.size() + soft.size());
+        Money keep = headroom.getOrDefault(r.step(), Money.ZERO);
         for (Limit l : hard) {
             String subject = subject(l.scope(), r);
             if (subject != null) {
-                holds.add(new BudgetLedger.Hold(account(l.scope(), subject, l.window(), now), l.amount().micros(),
-                        worst.micros()));
+                // A step with headroom may only use the limit minus what it leaves to the steps after it; the ledger
+                // enforces that cap as atomically as the limit itself.
+                long cap = l.amount().micros() - keep.micros();
+                if (cap <= 0) {
+                    return StepAdmission.refuse(FailureKind.OVER_BUDGET, "step '" + r.step() + "' leaves " + keep
+                            + " of " + l.amount() + " to later steps: nothing is left for it");
+                }
+                holds.add(new BudgetLedger.Hold(account(l.scope(), subject, l.window(), now), cap, worst.micros()));
             }
         }
         for (Limit l : soft) {
@@ -176,7 +214,8 @@ public final class Budget implements StepAdmission {
             long limit = holds.stream().filter(h -> h.account().equals(refusedBy)).findFirst()
                     .map(BudgetLedger.Hold::limitMicros).orElse(0L);
             return StepAdmission.refuse(FailureKind.OVER_BUDGET, "budget '" + refusedBy + "' (limit "
-                    + Money.ofMicros(limit) + ") cannot cover this call's worst case " + worst + " (spent "
+                    + Money.ofMicros(limit + keep.micros()) + (keep.isPositive() ? ", of which " + keep
+                    + " is left to later steps" : "") + ") cannot cover this call's worst case " + worst + " (spent "
                     + Money.ofMicros(b.spentMicros()) + ", held " + Money.ofMicros(b.reservedMicros()) + ")");
         }
         return new BudgetTicket(id, holds.isEmpty() ? null : holds, pricing, worst, r, now);
@@ -281,8 +320,23 @@ public final class Budget implements StepAdmission {
         private BudgetLedger ledger;
         private Clock clock = Clock.systemUTC();
         private final List<CascadeListener> listeners = new ArrayList<>();
+        private final Map<String, Money> headroom = new java.util.HashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Makes model step {@code step} leave {@code usd} of every hard limit to the steps after it: it is skipped
+         * ({@code OVER_BUDGET}) once its worst case would take spending closer than that to the limit. So when money
+         * runs low, the expensive first step stops before it has spent the day, and the cheaper steps still have
+         * budget to answer. Enforced by the ledger, atomically, like the limit. Default: none. Must be > 0.
+         */
+        public Builder headroom(String step, String usd) {
+            if (step == null || step.isBlank()) {
+                throw new IllegalArgumentException("headroom step must not be blank");
+            }
+            headroom.put(step, positive("headroom(" + step + ")", Money.usd(usd)));
+            return this;
         }
 
         /** The most one execution may commit, in USD (e.g. {@code "0.05"}). Default: no ceiling. Must be > 0. */

@@ -76,9 +76,10 @@ public record Money(long micros) implements Comparable<Money> {
         return Long.compare(micros, o.micros);
     }
 
-    /** e.g. {@code $0.000066}. */
+    /** Dollars with at least two decimals and no trailing zeros beyond: {@code $100.00}, {@code $0.40}, {@code $0.000066}. */
     @Override
     public String toString() {
-        return (micros < 0 ? "-$" : "$") + BigDecimal.valueOf(Math.abs(micros), 6).toPlainString();
+        BigDecimal d = BigDecimal.valueOf(Math.abs(micros), 6).stripTrailingZeros();
+        return (micros < 0 ? "-$" : "$") + (d.scale() < 2 ? d.setScale(2) : d).toPlainString();
     }
 }

@@ -15,12 +15,14 @@ import java.util.Map;
  * @param models        each simulated model's stats, by id (e.g. {@code cascade/advanced}), in report order
  * @param breaker       the Cascade advanced breaker's state changes
  * @param reviewItems   items in Cascade's human review queue at the end
+ * @param budget        Cascade's daily budget at the end, and the check of its cost figures
  * @param runTime       wall time of the run
  * @param targets       the targets and whether they were met
  */
 public record DemoResult(DemoConfig config, Timeline timeline, Map<String, StrategyStats> strategies,
                          Map<String, String> descriptions, Map<String, ModelStats> models,
-                         List<BreakerLog.Transition> breaker, int reviewItems, Duration runTime,
+                         List<BreakerLog.Transition> breaker, int reviewItems, BudgetReport budget,
+                         Duration runTime,
                          List<TargetCheck> targets) {
 
     public DemoResult {

@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Three strategies answer support tickets at the same time, each with its own simulated providers on one shared
  * timeline (healthy, hard outage of the advanced model, 429 storm, recovery): the Cascade chain
  * ({@link CascadeStrategy}), a retry loop on the advanced model ({@link RetryBaseline}) and a try/catch fallback to
- * the cheap model ({@link TryCatchBaseline}). It prints a table per phase, the models' own latencies, and whether the
- * targets were met, and writes the same as JSON.
+ * the cheap model ({@link TryCatchBaseline}). Cascade's chain runs on a daily budget ({@link DailyBudget}) that runs
+ * low at the start of the recovery phase, so its traffic degrades to the cheaper steps instead of failing. It prints a
+ * table per phase, the models' own latencies, the budget, and whether the targets were met, and writes the same as
+ * JSON.
  *
  * <p>Usage: {@code OutageDemo [output.json]} (default {@code target/cascade-demo/outage.json}). Exits with 0 when the
  * demo ran, even if a target failed (the report says FAIL); a crash exits non-zero.
@@ -59,7 +61,8 @@ public final class OutageDemo {
         Map<String, SimulatedModel> models = new LinkedHashMap<>();
         CascadeStrategy cascade = new CascadeStrategy(config,
                 add(models, advanced("cascade", config, timeline)), add(models, cheap("cascade", config, timeline)),
-                otel);
+                timeline, otel, line -> progress.println("[" + Millis.seconds(timeline.elapsedAt(System.nanoTime()))
+                        + "] budget: " + line));
         RetryBaseline retry = new RetryBaseline(add(models, advanced("baseline_retry", config, timeline)),
                 config.baselineAttempts(), config.baselineBackoff());
         TryCatchBaseline tryCatch = new TryCatchBaseline(add(models, advanced("baseline_trycatch", config, timeline)),
@@ -92,20 +95,21 @@ public final class OutageDemo {
 
         Map<String, ModelStats> modelStats = new LinkedHashMap<>();
         models.forEach((id, m) -> modelStats.put(id, m.stats()));
+        BudgetReport budget = cascade.budgetReport();
         List<TargetCheck> targets = Targets.evaluate(config, results.get(cascade.name()),
-                results.get(tryCatch.name()), models.get("cascade/cheap").stats(), runTime);
+                results.get(tryCatch.name()), models.get("cascade/cheap").stats(), budget, runTime);
         return new DemoResult(config, timeline, results, descriptions, modelStats, breaker.transitions(),
-                cascade.reviewQueue().size(), runTime, targets);
+                cascade.reviewQueue().size(), budget, runTime, targets);
     }
 
     private static SimulatedModel advanced(String strategy, DemoConfig c, Timeline t) {
-        return new SimulatedModel(strategy + "/advanced", "sim-advanced", c.advancedLatency(), FaultScript.advanced(c),
-                c.readTimeout(), t, c.seed() + 1);
+        return new SimulatedModel(strategy + "/advanced", ModelPrice.ADVANCED.model(), c.advancedLatency(),
+                FaultScript.advanced(c), c.readTimeout(), t, c.seed() + 1);
     }
 
     private static SimulatedModel cheap(String strategy, DemoConfig c, Timeline t) {
-        return new SimulatedModel(strategy + "/cheap", "sim-cheap", c.cheapLatency(), FaultScript.cheap(c),
-                c.readTimeout(), t, c.seed() + 2);
+        return new SimulatedModel(strategy + "/cheap", ModelPrice.CHEAP.model(), c.cheapLatency(),
+                FaultScript.cheap(c), c.readTimeout(), t, c.seed() + 2);
     }
 
     private static SimulatedModel add(Map<String, SimulatedModel> models, SimulatedModel m) {

@@ -1,5 +1,7 @@
 package dev.cascade.examples.outage;
 
+import dev.cascade.budget.Money;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,14 +10,15 @@ import java.util.Map;
 
 /**
  * One strategy's results for the requests that started in one phase: how many, who answered them, how many were
- * lost, their end-to-end latency and their cost. Thread-safe.
+ * lost, their end-to-end latency, their cost, and how often a budget skipped a step ({@code OVER_BUDGET}). Thread-safe.
  */
 public final class PhaseStats {
     private final Map<String, Long> answeredBy = new LinkedHashMap<>();
+    private final Map<String, Long> overBudgetSkips = new LinkedHashMap<>();
     private final LatencyRecorder latency;
     private long requests;
     private long lost;
-    private long costNanoUsd;
+    private long costMicros;
 
     /** Empty stats with a zero count for each of {@code steps}. */
     public PhaseStats(List<String> steps) {
@@ -32,7 +35,10 @@ public final class PhaseStats {
     /** Records one request that took {@code latencyNanos} end to end. */
     public synchronized void record(Handled handled, long latencyNanos) {
         requests++;
-        costNanoUsd += handled.costNanoUsd();
+        costMicros = Math.addExact(costMicros, handled.cost().micros());
+        for (String step : handled.overBudgetSkips()) {
+            overBudgetSkips.merge(step, 1L, Long::sum);
+        }
         if (handled.isLost()) {
             lost++;
         } else {
@@ -48,8 +54,9 @@ public final class PhaseStats {
             synchronized (p) {
                 all.requests += p.requests;
                 all.lost += p.lost;
-                all.costNanoUsd += p.costNanoUsd;
+                all.costMicros = Math.addExact(all.costMicros, p.costMicros);
                 p.answeredBy.forEach((k, v) -> all.answeredBy.merge(k, v, Long::sum));
+                p.overBudgetSkips.forEach((k, v) -> all.overBudgetSkips.merge(k, v, Long::sum));
             }
         }
         return all;
@@ -63,8 +70,19 @@ public final class PhaseStats {
         return lost;
     }
 
-    public synchronized long costNanoUsd() {
-        return costNanoUsd;
+    /** What the requests' model calls cost. */
+    public synchronized Money cost() {
+        return Money.ofMicros(costMicros);
+    }
+
+    /** How many times a budget skipped a step ({@code OVER_BUDGET}), all steps together. */
+    public synchronized long overBudgetSkips() {
+        return overBudgetSkips.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** {@code OVER_BUDGET} skips per step that was skipped at least once, in the order first seen. */
+    public synchronized Map<String, Long> overBudgetSkipsByStep() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(overBudgetSkips));
     }
 
     /** Requests per answering step (human review counts as the step that took the request). */

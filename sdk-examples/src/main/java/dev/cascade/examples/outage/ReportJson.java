@@ -1,7 +1,8 @@
 package dev.cascade.examples.outage;
 
+import dev.cascade.budget.Money;
+
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The run as JSON: {@code config}, {@code strategies} (per strategy and phase: {@code requests}, {@code answered_by},
- * {@code lost}, {@code p50_ms}, {@code p99_ms}, {@code cost_usd}), {@code models} (each simulated model's own
- * {@code p50_ms} / {@code p99_ms} per phase), {@code breaker_transitions} and {@code targets}.
+ * The run as JSON: {@code config}, {@code budget_limit_usd} and {@code budget_spent_usd} (top level: Cascade's chain
+ * is the only strategy with a budget; spent includes the simulated earlier traffic of the day), {@code budget} (the
+ * details: account, earlier traffic, this run's spend, open reservations, the cost check), {@code strategies} (per
+ * strategy and phase: {@code requests}, {@code answered_by}, {@code lost}, {@code p50_ms}, {@code p99_ms},
+ * {@code cost_usd}; for {@code cascade} also {@code over_budget_skips}, {@code over_budget_skips_by_step} and
+ * {@code budget_left_usd}, what the daily limit left at the phase's end), {@code models} (each simulated model's own
+ * {@code p50_ms} / {@code p99_ms} per phase), {@code breaker_transitions} and {@code targets}. Money is exact USD.
  */
 public final class ReportJson {
     /** The key holding all phases together, next to the phase keys of each strategy. */
@@ -34,13 +39,26 @@ public final class ReportJson {
     public static Map<String, Object> toTree(DemoResult r) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("config", config(r));
+        BudgetReport b = r.budget();
+        root.put("budget_limit_usd", b.limit().toUsd());
+        root.put("budget_spent_usd", b.spent().toUsd());
+        root.put("budget", budget(b));
         Map<String, Object> strategies = new LinkedHashMap<>();
         r.strategies().forEach((name, stats) -> {
+            boolean budgeted = CascadeStrategy.NAME.equals(name);
             Map<String, Object> phases = new LinkedHashMap<>();
             for (Phase p : Phase.values()) {
-                phases.put(p.key(), phase(stats.phase(p)));
+                Map<String, Object> m = phase(stats.phase(p));
+                if (budgeted) {
+                    addBudget(m, stats.phase(p), b.leftAt(p));
+                }
+                phases.put(p.key(), m);
             }
-            phases.put(ALL_PHASES, phase(stats.total()));
+            Map<String, Object> all = phase(stats.total());
+            if (budgeted) {
+                addBudget(all, stats.total(), b.leftAt(Phase.values()[Phase.values().length - 1]));
+            }
+            phases.put(ALL_PHASES, all);
             strategies.put(name, phases);
         });
         root.put("strategies", strategies);
@@ -84,7 +102,38 @@ public final class ReportJson {
         m.put("lost", s.lost());
         m.put("p50_ms", Millis.exact(s.latency().percentileMicros(50)));
         m.put("p99_ms", Millis.exact(s.latency().percentileMicros(99)));
-        m.put("cost_usd", Pricing.usd(s.costNanoUsd()));
+        m.put("cost_usd", s.cost().toUsd());
+        return m;
+    }
+
+    private static void addBudget(Map<String, Object> m, PhaseStats s, Money left) {
+        m.put("over_budget_skips", s.overBudgetSkips());
+        m.put("over_budget_skips_by_step", new LinkedHashMap<String, Object>(s.overBudgetSkipsByStep()));
+        m.put("budget_left_usd", left.toUsd());
+    }
+
+    private static Map<String, Object> budget(BudgetReport b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("strategy", CascadeStrategy.NAME);
+        m.put("account", b.account());
+        m.put("scope", "CHAIN");
+        m.put("window", "DAY");
+        m.put("limit_usd", b.limit().toUsd());
+        m.put("spent_usd", b.spent().toUsd());
+        m.put("simulated_earlier_traffic_usd", b.earlierTraffic().toUsd());
+        m.put("left_at_recovery_start_usd", b.leftForRecovery().toUsd());
+        m.put("kept_for_cheaper_steps_usd", b.keepForCheaperSteps().toUsd());
+        m.put("spent_by_run_usd", b.spentByRun().toUsd());
+        m.put("within_limit", b.withinLimit());
+        m.put("open_reservations", b.openReservations());
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("outcome_cost_usd", b.outcomeCost().toUsd());
+        check.put("price_list_usd", b.priceListCost().toUsd());
+        check.put("ledger_spent_by_run_usd", b.spentByRun().toUsd());
+        check.put("requests", b.requests());
+        check.put("mismatched_requests", b.costMismatches());
+        check.put("agree", b.costsAgree());
+        m.put("cost_check", check);
         return m;
     }
 
@@ -112,8 +161,16 @@ public final class ReportJson {
         m.put("strategies_run_concurrently", true);
         m.put("seed", c.seed());
         m.put("read_timeout_ms", c.readTimeout().toMillis());
-        m.put("advanced_model", model(c.advancedLatency(), Pricing.ADVANCED));
-        m.put("cheap_model", model(c.cheapLatency(), Pricing.CHEAP));
+        m.put("advanced_model", model(c.advancedLatency(), ModelPrice.ADVANCED));
+        m.put("cheap_model", model(c.cheapLatency(), ModelPrice.CHEAP));
+        m.put("max_output_tokens", SupportPrompt.MAX_OUTPUT_TOKENS);
+        Map<String, Object> budget = new LinkedHashMap<>();
+        budget.put("daily_limit_usd", c.budget().dailyLimit().toUsd());
+        budget.put("left_at_recovery_start_usd", c.budget().leftForRecovery().toUsd());
+        budget.put("kept_for_cheaper_steps_usd", c.budget().keepForCheaperSteps().toUsd());
+        budget.put("earlier_traffic", DailyBudget.earlierTrafficSentence("$X", c.budget().dailyLimit())
+                + ", where $X is all but left_at_recovery_start_usd of what the budget has left then");
+        m.put("budget", budget);
         Map<String, Object> storm = new LinkedHashMap<>();
         storm.put("rate_limited_share", c.stormRateLimitShare());
         storm.put("hits", c.stormHitsCheap() ? List.of("advanced", "cheap") : List.of("advanced"));
@@ -125,18 +182,14 @@ public final class ReportJson {
         return m;
     }
 
-    private static Map<String, Object> model(LatencyProfile latency, Pricing price) {
+    private static Map<String, Object> model(LatencyProfile latency, ModelPrice price) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", price.model());
         m.put("latency", "lognormal");
         m.put("median_ms", latency.medianMs());
         m.put("sigma", latency.sigma());
-        m.put("usd_per_1m_input_tokens", perMillion(price.inputNanoUsdPerToken()));
-        m.put("usd_per_1m_output_tokens", perMillion(price.outputNanoUsdPerToken()));
+        m.put("usd_per_1m_input_tokens", ModelPrice.perMillionUsd(price.inputNanoUsdPerToken()));
+        m.put("usd_per_1m_output_tokens", ModelPrice.perMillionUsd(price.outputNanoUsdPerToken()));
         return m;
-    }
-
-    /** A per-token nano-dollar price as USD per 1M tokens. */
-    private static BigDecimal perMillion(long nanoUsdPerToken) {
-        return Pricing.usd(nanoUsdPerToken * 1_000_000L).stripTrailingZeros();
     }
 }

@@ -1,5 +1,7 @@
 package dev.cascade.examples.outage;
 
+import dev.cascade.budget.Money;
+
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -8,11 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** Prints the demo's header, its per-phase tables, the models' own latencies and the target verdicts. */
+/** Prints the demo's header, its per-phase tables, the budget, the models' own latencies and the target verdicts. */
 public final class ReportPrinter {
     private static final List<String> STEP_COLUMNS = List.of(CascadeStrategy.ADVANCED, CascadeStrategy.CHEAP,
             CascadeStrategy.RULES, CascadeStrategy.HUMAN_REVIEW);
-    private static final String ROW = "  %-18s %9s %9s %9s %9s %9s %7s %9s %9s %14s %11s%n";
+    private static final String ROW = "  %-18s %9s %9s %9s %9s %9s %7s %11s %9s %9s %12s %11s%n";
     private static final String MODEL_ROW = "  %-26s %-10s %7s %9s %9s %12s %7s %9s %9s%n";
 
     private ReportPrinter() {
@@ -35,17 +37,38 @@ public final class ReportPrinter {
                 + (c.stormHitsCheap() ? "BOTH models (advanced and cheap)" : "the advanced model only")
                 + " get 429 with Retry-After " + c.retryAfterMin().toMillis() + "-" + c.retryAfterMax().toMillis()
                 + " ms; the advanced model is reachable again");
-        out.println("  advanced   lognormal latency, median " + c.advancedLatency().medianMs() + " ms, sigma "
-                + c.advancedLatency().sigma() + "; " + Pricing.ADVANCED.describePerMillion()
-                + " per 1M input / output tokens");
-        out.println("  cheap      lognormal latency, median " + c.cheapLatency().medianMs() + " ms, sigma "
-                + c.cheapLatency().sigma() + "; " + Pricing.CHEAP.describePerMillion()
-                + " per 1M input / output tokens");
+        out.println("  advanced   " + ModelPrice.ADVANCED.model() + ", lognormal latency, median "
+                + c.advancedLatency().medianMs() + " ms, sigma " + c.advancedLatency().sigma() + "; "
+                + ModelPrice.ADVANCED.describePerMillion() + " per 1M input / output tokens");
+        out.println("  cheap      " + ModelPrice.CHEAP.model() + ", lognormal latency, median "
+                + c.cheapLatency().medianMs() + " ms, sigma " + c.cheapLatency().sigma() + "; "
+                + ModelPrice.CHEAP.describePerMillion() + " per 1M input / output tokens");
+        out.println("  requests   every request carries max " + SupportPrompt.MAX_OUTPUT_TOKENS + " output tokens (the"
+                + " models answer with 80-240)");
+        BudgetSettings b = c.budget();
+        out.println("  budget     Cascade's chain has a hard limit of " + Usd.text(b.dailyLimit()) + " per day"
+                + " (dev.cascade.budget.Budget, Scope.CHAIN, Window.DAY, in-memory ledger), the models priced as above;"
+                + " a standard run spends about $10, so healthy, outage and storm are never limited");
+        out.println("             " + DailyBudget.earlierTrafficSentence("$X", b.dailyLimit()) + ", where $X is all"
+                + " but " + Usd.text(b.leftForRecovery()) + " of what the budget has left then (a reserve + settle on"
+                + " the chain's day account in the same ledger;");
+        out.println("             $X is printed when it happens); from then on a model step whose worst case the"
+                + " remainder cannot cover is skipped with OVER_BUDGET and the next step answers");
+        if (b.keepsForCheaperSteps()) {
+            out.println("             the advanced step is also skipped with OVER_BUDGET once the remainder cannot"
+                    + " cover its worst case plus " + Usd.text(b.keepForCheaperSteps()) + " kept for the cheaper"
+                    + " steps (a StepAdmission in front of the Budget), so the cheap model, then rules, then review"
+                    + " answer");
+        } else {
+            out.println("             nothing is kept for the cheaper steps: the Budget alone decides");
+        }
         out.println("  load       " + c.concurrency() + " closed-loop workers per strategy until the timeline ends;"
                 + " seed " + c.seed() + "; support tickets, about 1 in 3 matches an FAQ rule");
         strategies.forEach((name, d) -> out.println("  " + String.format(Locale.ROOT, "%-18s", name) + " " + d));
         out.println("  A request counts in the phase it STARTED in; latency is end to end; lost = no answer and no"
-                + " review item; cost = tokens the providers reported for answered calls, exact to 1e-9 USD.");
+                + " review item; over-budget = steps the budget skipped (OVER_BUDGET); cost = tokens the providers"
+                + " reported, each call billed exactly and rounded up to $0.000001 (the budget's rule); Cascade's cost"
+                + " is Outcome.cost(), the budget's settled cost.");
         out.println();
     }
 
@@ -56,12 +79,23 @@ public final class ReportPrinter {
                     + Millis.seconds(r.timeline().startOf(p).plus(r.timeline().duration(p))) + ")");
             printHeaderRow(out);
             r.strategies().forEach((name, s) -> printRow(out, name, s.phase(p)));
+            printBudgetLine(r, p, out);
             out.println();
         }
         out.println("all phases");
         printHeaderRow(out);
         r.strategies().forEach((name, s) -> printRow(out, name, s.total()));
         out.println("  Cascade's human review queue holds " + r.reviewItems() + " items.");
+        BudgetReport b = r.budget();
+        out.println("  " + CascadeStrategy.NAME + " budget: spent " + Usd.text(b.spent()) + " of the "
+                + Usd.text(b.limit()) + " daily limit (" + Usd.text(b.earlierTraffic()) + " simulated earlier traffic"
+                + " + " + Usd.text(b.spentByRun()) + " this run); " + (b.withinLimit() ? "never over" : "OVER THE LIMIT")
+                + "; open reservations " + b.openReservations() + "; account " + b.account());
+        out.println("  " + CascadeStrategy.NAME + " cost check: sum of Outcome.cost() " + Usd.text(b.outcomeCost())
+                + (b.outcomeCost().equals(b.priceListCost()) ? " = " : " != ") + "demo price list "
+                + Usd.text(b.priceListCost()) + (b.outcomeCost().equals(b.spentByRun()) ? " = " : " != ")
+                + "budget ledger spend of this run " + Usd.text(b.spentByRun()) + " (" + b.costMismatches() + " of "
+                + b.requests() + " requests differ)");
         out.println();
 
         out.println("simulated models, measured inside the client (p50/p99 of the calls each model answered)");
@@ -96,20 +130,42 @@ public final class ReportPrinter {
     }
 
     private static void printHeaderRow(PrintStream out) {
-        out.printf(Locale.ROOT, ROW, "strategy", "requests", "advanced", "cheap", "rules", "human", "lost", "p50 ms",
-                "p99 ms", "cost USD", "USD/1k req");
+        out.printf(Locale.ROOT, ROW, "strategy", "requests", "advanced", "cheap", "rules", "human", "lost",
+                "over-budget", "p50 ms", "p99 ms", "cost USD", "USD/1k req");
     }
 
     private static void printRow(PrintStream out, String name, PhaseStats s) {
         Map<String, Long> by = s.answeredBy();
         Object[] steps = STEP_COLUMNS.stream().map(k -> by.containsKey(k) ? String.valueOf(by.get(k)) : "-")
                 .toArray();
-        BigDecimal cost = Pricing.usd(s.costNanoUsd());
+        BigDecimal cost = s.cost().toUsd();
         String perK = s.requests() == 0 ? "-" : cost.multiply(BigDecimal.valueOf(1000))
                 .divide(BigDecimal.valueOf(s.requests()), 4, RoundingMode.HALF_UP).toPlainString();
-        out.printf(Locale.ROOT, ROW, name, s.requests(), steps[0], steps[1], steps[2], steps[3], s.lost(),
+        // Only Cascade has a budget; the baselines have nothing that could skip a step.
+        String skips = CascadeStrategy.NAME.equals(name) ? String.valueOf(s.overBudgetSkips()) : "-";
+        out.printf(Locale.ROOT, ROW, name, s.requests(), steps[0], steps[1], steps[2], steps[3], s.lost(), skips,
                 Millis.text(s.latency().percentileMicros(50)), Millis.text(s.latency().percentileMicros(99)),
                 cost.toPlainString(), perK);
+    }
+
+    /** Cascade's budget in {@code phase}: skips, what was left at the end, and the simulated earlier traffic. */
+    private static void printBudgetLine(DemoResult r, Phase phase, PrintStream out) {
+        StrategyStats cascade = r.strategies().get(CascadeStrategy.NAME);
+        if (cascade == null) {
+            return;
+        }
+        BudgetReport b = r.budget();
+        PhaseStats s = cascade.phase(phase);
+        StringJoiner bySteps = new StringJoiner(", ", " (", ")").setEmptyValue("");
+        s.overBudgetSkipsByStep().forEach((step, n) -> bySteps.add(step + " " + n));
+        if (phase == Phase.RECOVERY) {
+            Money earlier = b.earlierTraffic();
+            out.println("  " + CascadeStrategy.NAME + " budget: " + DailyBudget.earlierTrafficSentence(earlier,
+                    b.limit()) + ", leaving " + Usd.text(b.leftForRecovery()));
+        }
+        out.println("  " + CascadeStrategy.NAME + " budget: " + s.overBudgetSkips() + " OVER_BUDGET skips" + bySteps
+                + "; " + Usd.text(b.leftAt(phase)) + " of the " + Usd.text(b.limit()) + " daily limit left at phase"
+                + " end");
     }
 
     private static String pct(double share) {

@@ -1,6 +1,7 @@
 package dev.cascade.examples.outage;
 
 import dev.cascade.ModelResponse;
+import dev.cascade.budget.Money;
 
 import java.time.Duration;
 import java.util.List;
@@ -44,12 +45,12 @@ public final class RetryBaseline implements Strategy {
         for (int attempt = 1; ; attempt++) {
             try {
                 ModelResponse r = advanced.call(SupportPrompt.of(ticket));
-                return Handled.by(CascadeStrategy.ADVANCED, Pricing.ADVANCED.costNanoUsd(r.usage()));
+                return Handled.by(CascadeStrategy.ADVANCED, ModelPrice.ADVANCED.billed(r.usage()));
             } catch (Exception e) {
                 // The naive loop treats every failure alike: retry until the attempts run out, then give up.
                 Interrupts.rethrowIfInterrupted(e);
                 if (attempt == attempts) {
-                    return Handled.lost(0);
+                    return Handled.lost(Money.ZERO);
                 }
                 Thread.sleep(backoff.toMillis());
             }

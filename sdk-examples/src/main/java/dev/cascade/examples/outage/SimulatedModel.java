@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>a rate-limited call throws {@link ModelCallException#rateLimited} at once, with a Retry-After;</li>
  *   <li>an interrupted call stops at once with {@link InterruptedIOException}, keeping the interrupt flag set.</li>
  * </ul>
- * Token usage is reported from the request's length and a random answer length. Thread-safe.
+ * Token usage is reported from the request's length and a random answer length (80 to 240 tokens, never more than
+ * the request's max output tokens). Thread-safe.
  */
 public final class SimulatedModel implements ModelClient {
     private final String id;
@@ -75,7 +76,9 @@ public final class SimulatedModel implements ModelClient {
             throw hangUntilReadTimeout(phase);
         }
         pause(latencyNanos, phase);
-        Usage usage = Usage.of(inputTokens(request), 80 + random.nextInt(161));
+        // A provider never writes more than the request's cap.
+        int output = 80 + random.nextInt(161);
+        Usage usage = Usage.of(inputTokens(request), Math.min(output, request.maxOutputTokens().orElse(output)));
         phase.answered(System.nanoTime() - start);
         return new ModelResponse("[" + modelName + "] Thanks for writing in, here is what to do next.", usage, "stop",
                 modelName);

@@ -9,11 +9,17 @@ public final class SupportPrompt {
             + " in two or three friendly sentences, in the customer's language. If you are not sure, say that a"
             + " colleague will follow up, and never invent features, prices or deadlines.";
 
+    /**
+     * The output-token cap every request carries: a two-or-three-sentence answer fits easily (the simulated models
+     * answer with 80 to 240 tokens), and a budget reserves a realistic worst case from it.
+     */
+    public static final int MAX_OUTPUT_TOKENS = 256;
+
     private SupportPrompt() {
     }
 
-    /** The model request for {@code ticket}. */
+    /** The model request for {@code ticket}, capped at {@link #MAX_OUTPUT_TOKENS}. */
     public static ModelRequest of(Ticket ticket) {
-        return ModelRequest.of(SYSTEM, ticket.text());
+        return ModelRequest.of(SYSTEM, ticket.text()).withMaxOutputTokens(MAX_OUTPUT_TOKENS);
     }
 }

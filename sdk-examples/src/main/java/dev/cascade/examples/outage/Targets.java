@@ -22,10 +22,11 @@ public final class Targets {
      * @param cascade   Cascade's results
      * @param tryCatch  baseline (b)'s results
      * @param cheap     the stats of the cheap model Cascade used
+     * @param budget    Cascade's daily budget at the end of the run
      * @param runTime   the run's wall time
      */
     public static List<TargetCheck> evaluate(DemoConfig config, StrategyStats cascade, StrategyStats tryCatch,
-                                             ModelStats cheap, Duration runTime) {
+                                             ModelStats cheap, BudgetReport budget, Duration runTime) {
         List<TargetCheck> checks = new ArrayList<>();
         long total = cascade.total().requests();
         checks.add(new TargetCheck("cascade_requests", "Cascade handles >= " + config.minCascadeRequests()
@@ -65,6 +66,18 @@ public final class Targets {
                 p99.isPresent() && baseline.isPresent() && p99.getAsLong() * 3 <= baseline.getAsLong(),
                 "Cascade p99 " + Millis.text(p99) + " ms vs baseline_trycatch p99 " + Millis.text(baseline)
                         + " ms (limit " + limit(baseline, 1, 3) + " ms)"));
+
+        PhaseStats recovery = cascade.phase(Phase.RECOVERY);
+        long skips = recovery.overBudgetSkips();
+        StringJoiner answered = new StringJoiner(", ");
+        recovery.answeredBy().forEach((step, n) -> answered.add(step + " " + n));
+        checks.add(new TargetCheck("cascade_budget",
+                "budget: Cascade never spends past the daily limit and degrades instead of failing",
+                budget.withinLimit() && recovery.lost() == 0 && skips > 0,
+                "spent " + Usd.text(budget.spent()) + " of the " + Usd.text(budget.limit()) + " limit ("
+                        + Usd.text(budget.earlierTraffic()) + " simulated earlier traffic + "
+                        + Usd.text(budget.spentByRun()) + " this run); recovery: " + skips
+                        + " OVER_BUDGET skips, lost " + recovery.lost() + ", answered by " + answered));
 
         checks.add(new TargetCheck("run_time", "the demo runs in under " + MAX_RUN_TIME.toSeconds() + " s",
                 runTime.compareTo(MAX_RUN_TIME) < 0, "ran " + Millis.seconds(runTime)));

@@ -1,6 +1,7 @@
 package dev.cascade.examples.outage;
 
 import dev.cascade.ModelResponse;
+import dev.cascade.budget.Money;
 
 import java.util.List;
 
@@ -36,18 +37,18 @@ public final class TryCatchBaseline implements Strategy {
     public Handled handle(Ticket ticket) throws InterruptedException {
         try {
             ModelResponse r = advanced.call(SupportPrompt.of(ticket));
-            return Handled.by(CascadeStrategy.ADVANCED, Pricing.ADVANCED.costNanoUsd(r.usage()));
+            return Handled.by(CascadeStrategy.ADVANCED, ModelPrice.ADVANCED.billed(r.usage()));
         } catch (Exception e) {
             // Any failure of the advanced model: fall back to the cheap one.
             Interrupts.rethrowIfInterrupted(e);
         }
         try {
             ModelResponse r = cheap.call(SupportPrompt.of(ticket));
-            return Handled.by(CascadeStrategy.CHEAP, Pricing.CHEAP.costNanoUsd(r.usage()));
+            return Handled.by(CascadeStrategy.CHEAP, ModelPrice.CHEAP.billed(r.usage()));
         } catch (Exception e) {
             // Both models failed: the baseline has nothing else to offer, the request is lost.
             Interrupts.rethrowIfInterrupted(e);
-            return Handled.lost(0);
+            return Handled.lost(Money.ZERO);
         }
     }
 }
