@@ -29,7 +29,11 @@ public final class Outcome<O> {
     }
 
     private final String chain;
-    private final String executionId;
+    /** The id, or (for the engine's outcomes) its prefix; see {@link #executionId()}. */
+    private final String idText;
+    /** -1 when {@code idText} is the whole id; else the sequence number the id ends with, in hex. */
+    private final long idSeq;
+    private String executionId;
     private final Status status;
     private final O answer;
     private final String answeredBy;
@@ -38,10 +42,11 @@ public final class Outcome<O> {
     private final ReviewHandle<O> review;
     private final Duration elapsed;
 
-    Outcome(String chain, String executionId, Status status, O answer, String answeredBy, List<Attempt> attempts,
-            Route route, ReviewHandle<O> review, Duration elapsed) {
+    Outcome(String chain, String idText, long idSeq, Status status, O answer, String answeredBy,
+            List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed) {
         this.chain = Objects.requireNonNull(chain);
-        this.executionId = Objects.requireNonNull(executionId);
+        this.idText = Objects.requireNonNull(idText);
+        this.idSeq = idSeq;
         this.status = Objects.requireNonNull(status);
         this.answer = answer;
         this.answeredBy = answeredBy;
@@ -57,7 +62,21 @@ public final class Outcome<O> {
      */
     public static <O> Outcome<O> create(String chain, String executionId, Status status, O answer, String answeredBy,
                                         List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed) {
-        return new Outcome<>(chain, executionId, status, answer, answeredBy, attempts, route, review, elapsed);
+        return new Outcome<>(chain, executionId, -1, status, answer, answeredBy, attempts, route, review, elapsed);
+    }
+
+    /**
+     * As {@link #create(String, String, Status, Object, String, List, Route, ReviewHandle, Duration)}, with the id
+     * given as a prefix and a sequence number and built only when asked for: the engine's form, since most callers
+     * never read the id.
+     */
+    public static <O> Outcome<O> create(String chain, String idPrefix, long idSeq, Status status, O answer,
+                                        String answeredBy, List<Attempt> attempts, Route route,
+                                        ReviewHandle<O> review, Duration elapsed) {
+        if (idSeq < 0) {
+            throw new IllegalArgumentException("idSeq must be >= 0, was " + idSeq);
+        }
+        return new Outcome<>(chain, idPrefix, idSeq, status, answer, answeredBy, attempts, route, review, elapsed);
     }
 
     public String chain() {
@@ -66,7 +85,13 @@ public final class Outcome<O> {
 
     /** A unique id for this execution (also the review item's default idempotency key). */
     public String executionId() {
-        return executionId;
+        String id = executionId;
+        if (id == null) {
+            // Racy but benign: every thread builds the same string.
+            id = idSeq < 0 ? idText : idText + Long.toHexString(idSeq);
+            executionId = id;
+        }
+        return id;
     }
 
     public Status status() {

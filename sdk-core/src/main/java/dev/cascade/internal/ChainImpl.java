@@ -73,7 +73,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     @Override
     public Outcome<O> execute(I input, CallContext context) {
         requireInput(input, context);
-        return run(input, context, Context.current(), null);
+        return run(input, context, null, null);
     }
 
     @Override
@@ -100,13 +100,17 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         }
     }
 
+    /**
+     * @param parent the caller's OpenTelemetry context, or {@code null} to read it here (only when someone listens)
+     */
     private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag) {
         long start = config.time().nanoTime();
-        String id = idPrefix + Long.toHexString(ids.incrementAndGet());
+        long seq = ids.incrementAndGet();
         long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
         Events events = config.events();
-        ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), id, context, parent, start) : null;
-        Execution<I, O> x = new Execution<>(input, context, id, start, deadline, info, cancelFlag);
+        ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), idPrefix + Long.toHexString(seq),
+                context, parent != null ? parent : Context.current(), start) : null;
+        Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, start, deadline, info, cancelFlag);
 
         Route route = route(input);
         if (info != null) {
@@ -114,7 +118,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         }
         Outcome.Status status = Outcome.Status.UNANSWERED;
         ReviewHandle<O> review = null;
-        for (int i = index.get(route.firstStep()); i < steps.size(); i++) {
+        for (int i = route == defaultRoute ? 0 : index.get(route.firstStep()); i < steps.size(); i++) {
             if (Thread.currentThread().isInterrupted() || x.cancelRequested()) {
                 x.cancelled = true;
             }
@@ -159,8 +163,10 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
             // Leave the interrupt for the caller to see; the outcome says what happened before it.
             Thread.currentThread().interrupt();
         }
-        Outcome<O> outcome = Outcome.create(config.name(), id, status, x.answer, x.answeredBy, x.attempts, route,
-                review, Duration.ofNanos(config.time().nanoTime() - start));
+        // The end of the last attempt is the end of the execution: what follows is building this value.
+        long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
+        Outcome<O> outcome = Outcome.create(config.name(), idPrefix, seq, status, x.answer, x.answeredBy,
+                x.attempts(), route, review, Duration.ofNanos(end - start));
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
         }
@@ -238,11 +244,11 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     private ReviewHandle<O> runReview(Execution<I, O> x, StepDef.Review<I, O> step) {
         long t0 = started(x, step.name(), StepKind.HUMAN_REVIEW);
         // Scoped to the chain: two chains sharing a queue must never collapse each other's inputs into one item.
-        String key = config.name() + ":" + x.context.idempotencyKey().orElse(x.id);
+        String key = config.name() + ":" + x.context.idempotencyKey().orElse(x.id());
         ReviewHandle<O> handle;
         try {
-            handle = step.queue().submit(new ReviewRequest<>(config.name(), step.name(), x.id, key, x.input,
-                    x.attempts, x.context, TraceContexts.inject(x.info != null && x.info.executionContext() != null
+            handle = step.queue().submit(new ReviewRequest<>(config.name(), step.name(), x.id(), key, x.input,
+                    x.attempts(), x.context, TraceContexts.inject(x.info != null && x.info.executionContext() != null
                     ? x.info.executionContext() : Context.current())));
             if (handle == null) {
                 throw new IllegalStateException("review queue returned no handle");

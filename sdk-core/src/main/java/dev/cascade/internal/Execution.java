@@ -20,13 +20,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Execution<I, O> {
     final I input;
     final CallContext context;
-    final String id;
+    private final String idPrefix;
+    private final long idSeq;
+    private String id;
     final long startNanos;
     /** Absolute deadline on the chain's ticker; {@link Long#MAX_VALUE} when the chain has none. */
     final long deadlineNanos;
     /** Non-null only when the chain has listeners. */
     final ExecutionInfo info;
-    final List<Attempt> attempts = new ArrayList<>(4);
+    // Most executions record one attempt: it lives in a field, and a list is made only for a second one.
+    private Attempt first;
+    private List<Attempt> more;
+    /** The ticker reading at the end of the latest recorded attempt; 0 before any. */
+    long lastNanos;
 
     private long spentMicros;
     O answer;
@@ -39,12 +45,13 @@ final class Execution<I, O> {
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;
 
-    Execution(I input, CallContext context, String id, long startNanos, long deadlineNanos, ExecutionInfo info,
-              AtomicBoolean cancelFlag) {
+    Execution(I input, CallContext context, String idPrefix, long idSeq, long startNanos, long deadlineNanos,
+              ExecutionInfo info, AtomicBoolean cancelFlag) {
         this.cancelFlag = cancelFlag;
         this.input = input;
         this.context = context;
-        this.id = id;
+        this.idPrefix = idPrefix;
+        this.idSeq = idSeq;
         this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
         this.info = info;
@@ -60,9 +67,36 @@ final class Execution<I, O> {
                    long startedAt, long endedAt, Usage usage, String model, String finishReason, Money cost) {
         Attempt a = new Attempt(step, kind, number, status, failure, reason, Duration.ofNanos(startedAt - startNanos),
                 Duration.ofNanos(endedAt - startedAt), usage, model, finishReason, cost);
-        attempts.add(a);
+        if (first == null) {
+            first = a;
+        } else {
+            if (more == null) {
+                more = new ArrayList<>(4);
+                more.add(first);
+            }
+            more.add(a);
+        }
         spentMicros += cost.micros();
+        lastNanos = endedAt;
         return a;
+    }
+
+    /** Whether no attempt was recorded yet. */
+    boolean nothingRecorded() {
+        return first == null;
+    }
+
+    /** The attempts so far, as an immutable list. */
+    List<Attempt> attempts() {
+        return more != null ? List.copyOf(more) : first != null ? List.of(first) : List.of();
+    }
+
+    /** The execution's id, built on first use (most executions never need it as text). */
+    String id() {
+        if (id == null) {
+            id = info != null ? info.executionId() : idPrefix + Long.toHexString(idSeq);
+        }
+        return id;
     }
 
     /** What this execution's settled attempts cost so far. */

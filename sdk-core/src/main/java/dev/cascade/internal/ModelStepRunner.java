@@ -25,6 +25,8 @@ import io.github.resilience4j.retry.Retry;
 import io.opentelemetry.context.Context;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CancellationException;
@@ -48,9 +50,14 @@ final class ModelStepRunner<I, O> {
 
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
+    private final Map<CircuitBreaker.State, String> breakerReasons = new ConcurrentHashMap<>();
+    private final String limiterReason;
+
     ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step) {
         this.chain = chain;
         this.step = step;
+        this.limiterReason = step.limiter() == null ? null
+                : "rate limiter '" + step.limiter().getName() + "' has no permit";
         if (step.breaker() != null && chain.events().enabled()) {
             // Subscribed only when someone listens: with a consumer, resilience4j builds an event for every call.
             // A breaker shared by several chains reports to each chain's listeners.
@@ -68,48 +75,44 @@ final class ModelStepRunner<I, O> {
     /** Returns true when the step answered (the answer is on {@code x}); otherwise the chain moves on. */
     boolean run(Execution<I, O> x) {
         Events events = chain.events();
-        long t0 = chain.time().nanoTime();
-        ModelRequest request;
-        try {
-            request = step.prompt().apply(x.input);
-            if (request == null) {
-                throw new IllegalStateException("prompt mapper returned null");
-            }
-        } catch (RuntimeException e) {
-            failNoCall(x, FailureKind.INVALID_REQUEST, "prompt mapper threw " + describe(e), t0, e);
-            return false;
-        }
-        if (step.maxOutputTokens() > 0 && request.maxOutputTokens().isEmpty()) {
-            request = request.withMaxOutputTokens(step.maxOutputTokens());
-        }
-
+        boolean hasDeadline = x.deadlineNanos != Long.MAX_VALUE;
+        ModelRequest request = null;
         Retry.AsyncContext<Object> retry = null;
         for (int number = 1; ; number++) {
-            // ---- admission: deadline, breaker, limiter, hook. Any "no" skips at once.
-            long now = chain.time().nanoTime();
-            long remaining = x.remainingNanos(now);
+            // ---- admission: deadline, breaker, limiter, hook. Any "no" skips at once. The clock is read here only
+            // when there is a deadline: clock reads are a large share of a fast execution's cost.
+            long now = hasDeadline ? chain.time().nanoTime() : -1;
+            long remaining = hasDeadline ? x.deadlineNanos - now : Long.MAX_VALUE;
             if (remaining <= 0) {
                 skip(x, number, FailureKind.NO_TIME, "deadline reached before attempt " + number, now);
                 return false;
             }
             CircuitBreaker breaker = step.breaker();
             if (breaker != null && !breaker.tryAcquirePermission()) {
-                skip(x, number, FailureKind.CIRCUIT_OPEN, "circuit breaker '" + breaker.getName() + "' is "
-                        + breaker.getState(), now);
+                skip(x, number, FailureKind.CIRCUIT_OPEN, breakerReason(breaker), now);
                 return false;
             }
             if (step.limiter() != null && !step.limiter().acquirePermission()) {
                 if (breaker != null) {
                     breaker.releasePermission();
                 }
-                skip(x, number, FailureKind.NO_PERMIT, "rate limiter '" + step.limiter().getName()
-                        + "' has no permit", now);
+                skip(x, number, FailureKind.NO_PERMIT, limiterReason, now);
                 return false;
+            }
+            if (request == null) {
+                // Built after the breaker and limiter said yes: a skipped step does not pay for its prompt.
+                request = prompt(x);
+                if (request == null) {
+                    if (breaker != null) {
+                        breaker.releasePermission();
+                    }
+                    return false;
+                }
             }
             StepAdmission.Ticket ticket = StepAdmission.ADMITTED;
             if (chain.admission() != null) {
                 try {
-                    ticket = chain.admission().admit(new StepAdmission.Request(chain.name(), step.name(), x.id,
+                    ticket = chain.admission().admit(new StepAdmission.Request(chain.name(), step.name(), x.id(),
                             number, step.client(), request, x.context, x.spent()));
                 } catch (RuntimeException e) {
                     ticket = StepAdmission.refuse(FailureKind.OVER_BUDGET, "admission threw " + describe(e));
@@ -135,7 +138,10 @@ final class ModelStepRunner<I, O> {
                         breaker == null ? null : breaker.getState().name()));
             }
             long timeout = step.timeoutNanos() > 0 ? Math.min(step.timeoutNanos(), remaining) : remaining;
-            long start = chain.time().nanoTime();
+            // Reuse a reading when one is fresh: the admission's, or the execution's own start when this is the first
+            // thing the execution does (what lies between is a few map lookups, not worth ~40 ns of clock).
+            long start = events.enabled() ? chain.time().nanoTime() : now >= 0 ? now
+                    : x.nothingRecorded() && number == 1 ? x.startNanos : chain.time().nanoTime();
             ModelResponse response = null;
             Throwable error = null;
             // Timed calls hand off to a pool thread: a handshake decides whether the call happened (see call()).
@@ -252,6 +258,31 @@ final class ModelStepRunner<I, O> {
      * ABANDONED) first when the task never started. Exactly one wins, so a call is either made and recorded as a
      * call, or never made.
      */
+    /** The step's request for this input, or {@code null} when the prompt mapper failed (recorded). */
+    private ModelRequest prompt(Execution<I, O> x) {
+        ModelRequest request;
+        try {
+            request = step.prompt().apply(x.input);
+            if (request == null) {
+                throw new IllegalStateException("prompt mapper returned null");
+            }
+        } catch (RuntimeException e) {
+            failNoCall(x, FailureKind.INVALID_REQUEST, "prompt mapper threw " + describe(e), chain.time().nanoTime(),
+                    e);
+            return null;
+        }
+        if (step.maxOutputTokens() > 0 && request.maxOutputTokens().isEmpty()) {
+            request = request.withMaxOutputTokens(step.maxOutputTokens());
+        }
+        return request;
+    }
+
+    /** The skip reason for a refusing breaker; built once per state, since skips are the hot path of an outage. */
+    private String breakerReason(CircuitBreaker breaker) {
+        CircuitBreaker.State state = breaker.getState();
+        return breakerReasons.computeIfAbsent(state, st -> "circuit breaker '" + breaker.getName() + "' is " + st);
+    }
+
     private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos, AtomicInteger handoff)
             throws Exception {
         Context set = x.info == null ? null : x.info.callContext();
@@ -317,7 +348,8 @@ final class ModelStepRunner<I, O> {
         return true;
     }
 
-    private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long now) {
+    private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long at) {
+        long now = at >= 0 ? at : chain.time().nanoTime();
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
         String why = number == 1 ? reason : reason + " (before retry " + number + ")";
         Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.SKIPPED, kind, why, now, now, Usage.NONE, null, null);
