@@ -77,6 +77,23 @@ class CircuitBreakerTest {
 
     @ParameterizedTest
     @EnumSource(Entry.class)
+    void whileOpenTheBreakerIsAskedAtMostOnceAMillisecond(Entry entry) {
+        Cascade<String, String> chain = chain(1);
+        for (int i = 0; i < 4; i++) {
+            entry.run(chain, "q" + i);
+        }
+        for (int i = 0; i < 50; i++) {
+            assertThat(entry.run(chain, "skip" + i).attempts().get(0).failure()).isEqualTo(FailureKind.CIRCUIT_OPEN);
+        }
+        // Each refusal costs resilience4j an event; within the same millisecond the engine answers from its cache.
+        assertThat(breaker().getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(1);
+        time.advance(Duration.ofMillis(1));
+        entry.run(chain, "a millisecond later");
+        assertThat(breaker().getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Entry.class)
     void afterTheOpenPeriodTrialCallsCloseTheBreakerWhenTheModelRecovered(Entry entry) {
         Cascade<String, String> chain = chain(1);
         for (int i = 0; i < 4; i++) {

@@ -28,8 +28,9 @@ final class Execution<I, O> {
     final long deadlineNanos;
     /** Non-null only when the chain has listeners. */
     final ExecutionInfo info;
-    // Most executions record one attempt: it lives in a field, and a list is made only for a second one.
+    // Most executions record one or two attempts: they live in fields, and a list is made only for a third.
     private Attempt first;
+    private Attempt second;
     private List<Attempt> more;
     /** The ticker reading at the end of the latest recorded attempt; 0 before any. */
     long lastNanos;
@@ -69,10 +70,13 @@ final class Execution<I, O> {
                 Duration.ofNanos(endedAt - startedAt), usage, model, finishReason, cost);
         if (first == null) {
             first = a;
+        } else if (second == null) {
+            second = a;
         } else {
             if (more == null) {
-                more = new ArrayList<>(4);
+                more = new ArrayList<>(6);
                 more.add(first);
+                more.add(second);
             }
             more.add(a);
         }
@@ -88,7 +92,8 @@ final class Execution<I, O> {
 
     /** The attempts so far, as an immutable list. */
     List<Attempt> attempts() {
-        return more != null ? List.copyOf(more) : first != null ? List.of(first) : List.of();
+        return more != null ? List.copyOf(more) : second != null ? List.of(first, second)
+                : first != null ? List.of(first) : List.of();
     }
 
     /** The execution's id, built on first use (most executions never need it as text). */

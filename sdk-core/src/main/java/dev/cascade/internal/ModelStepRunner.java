@@ -51,6 +51,9 @@ final class ModelStepRunner<I, O> {
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
     private final Map<CircuitBreaker.State, String> breakerReasons = new ConcurrentHashMap<>();
+    private static final long REFUSAL_CACHE_NANOS = 1_000_000L;
+    /** Ticker value before which the breaker is known to refuse; 0 when not refusing. Racy by design: a hint. */
+    private volatile long refusedUntil;
     private final String limiterReason;
 
     ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step) {
@@ -88,9 +91,34 @@ final class ModelStepRunner<I, O> {
                 return false;
             }
             CircuitBreaker breaker = step.breaker();
-            if (breaker != null && !breaker.tryAcquirePermission()) {
-                skip(x, number, FailureKind.CIRCUIT_OPEN, breakerReason(breaker), now);
-                return false;
+            if (breaker != null) {
+                // While a breaker refuses, ask it again at most once a millisecond: each refusal builds a resilience4j
+                // event with a wall-clock timestamp, and an outage skips thousands of calls a second. A half-open
+                // trial starts at most 1 ms late for it.
+                long until = refusedUntil;
+                if (until != 0) {
+                    if (now < 0) {
+                        now = chain.time().nanoTime();
+                    }
+                    if (now - until < 0) {
+                        skip(x, number, FailureKind.CIRCUIT_OPEN, breakerReason(breaker), now);
+                        return false;
+                    }
+                }
+                if (!breaker.tryAcquirePermission()) {
+                    CircuitBreaker.State st = breaker.getState();
+                    if (st == CircuitBreaker.State.OPEN || st == CircuitBreaker.State.FORCED_OPEN) {
+                        if (now < 0) {
+                            now = chain.time().nanoTime();
+                        }
+                        refusedUntil = now + REFUSAL_CACHE_NANOS;
+                    }
+                    skip(x, number, FailureKind.CIRCUIT_OPEN, breakerReason(breaker), now);
+                    return false;
+                }
+                if (until != 0) {
+                    refusedUntil = 0;
+                }
             }
             if (step.limiter() != null && !step.limiter().acquirePermission()) {
                 if (breaker != null) {
@@ -349,7 +377,7 @@ final class ModelStepRunner<I, O> {
     }
 
     private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long at) {
-        long now = at >= 0 ? at : chain.time().nanoTime();
+        long now = at >= 0 ? at : x.nothingRecorded() ? x.startNanos : chain.time().nanoTime();
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
         String why = number == 1 ? reason : reason + " (before retry " + number + ")";
         Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.SKIPPED, kind, why, now, now, Usage.NONE, null, null);
