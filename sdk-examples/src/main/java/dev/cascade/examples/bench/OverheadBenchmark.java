@@ -1,5 +1,19 @@
 package dev.cascade.examples.bench;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
 import dev.cascade.Attempt;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeRegistries;
@@ -50,6 +64,11 @@ import java.util.function.Supplier;
  *       (so the call runs inline on the caller's thread);</li>
  *   <li>{@code cascadeTwoStepFirstOpen}: a two-step chain whose first step's breaker is forced open, so every
  *       execution skips step 1 ({@code CIRCUIT_OPEN}, no exception) and step 2 answers.</li>
+ *   <li>{@code cascadeOneStepTelemetryOn}: the one-step chain with {@code openTelemetry(sdk)}: an OpenTelemetry SDK
+ *       with a batch span processor and a periodic metric reader, both exporting to exporters that drop everything
+ *       (what the application pays in-process, without the network).</li>
+ *   <li>{@code cascadeOneStepNoSdk}: the one-step chain with {@code openTelemetry(OpenTelemetry.noop())}, the API with
+ *       no SDK installed.</li>
  * </ul>
  * Every variant uses the same prompt mapper, client and parser objects, and the same breaker, retry and limiter
  * settings ({@link #BREAKER}, {@link #RETRY}, {@link #LIMIT}). The limiter allows {@value #PERMITS} calls per second,
@@ -107,6 +126,10 @@ public class OverheadBenchmark {
     Cascade<String, String> twoStep;
     CascadeRegistries twoStepRegistries;
     CircuitBreaker openBreaker;
+
+    Cascade<String, String> telemetryOn;
+    Cascade<String, String> noSdk;
+    OpenTelemetrySdk sdk;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -170,7 +193,35 @@ public class OverheadBenchmark {
                         + twoStepRegistries.circuitBreakers()));
         openBreaker.transitionToForcedOpenState();
 
+        // --- telemetry on: a real SDK whose exporters drop everything
+        sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(BatchSpanProcessor.builder(new DroppingSpanExporter()).build())
+                        .build())
+                .setMeterProvider(SdkMeterProvider.builder()
+                        .registerMetricReader(PeriodicMetricReader.builder(new DroppingMetricExporter())
+                                .setInterval(Duration.ofSeconds(10)).build())
+                        .build())
+                .build();
+        telemetryOn = Cascade.<String, String>builder(ONE_STEP_CHAIN + "-otel")
+                .prompt(prompt)
+                .parse(parse)
+                .model("m", client, OverheadBenchmark::policies)
+                .openTelemetry(sdk)
+                .build();
+        noSdk = Cascade.<String, String>builder(ONE_STEP_CHAIN + "-noop")
+                .prompt(prompt)
+                .parse(parse)
+                .model("m", client, OverheadBenchmark::policies)
+                .openTelemetry(OpenTelemetry.noop())
+                .build();
+
         verify();
+    }
+
+    @TearDown(Level.Trial)
+    public void closeSdk() {
+        sdk.close();
     }
 
     /** The variants must do what they claim; checked outside the measurement, before and after each trial. */
@@ -189,6 +240,8 @@ public class OverheadBenchmark {
                 "two-step chain did not skip step 1 on an open breaker: " + two + " " + attempts);
         check(openBreaker.getState() == CircuitBreaker.State.FORCED_OPEN, "first breaker is " + openBreaker.getState());
         check(r4jBreaker.getState() == CircuitBreaker.State.CLOSED, "decorators' breaker is " + r4jBreaker.getState());
+        check(ANSWER.equals(telemetryOn.execute(input).answer().orElse(null)), "telemetry-on chain did not answer");
+        check(ANSWER.equals(noSdk.execute(input).answer().orElse(null)), "no-SDK chain did not answer");
     }
 
     static void policies(ModelStepSpec<String, String> s) {
@@ -237,5 +290,58 @@ public class OverheadBenchmark {
     @Benchmark
     public Outcome<String> cascadeTwoStepFirstOpen() {
         return twoStep.execute(input);
+    }
+
+    /** The one-step chain reporting spans and metrics to an SDK whose exporters drop everything. */
+    @Benchmark
+    public Outcome<String> cascadeOneStepTelemetryOn() {
+        return telemetryOn.execute(input);
+    }
+
+    /** The one-step chain given the API's no-op OpenTelemetry (no SDK installed): nothing is added. */
+    @Benchmark
+    public Outcome<String> cascadeOneStepNoSdk() {
+        return noSdk.execute(input);
+    }
+
+    /** Accepts spans and drops them. */
+    static final class DroppingSpanExporter implements SpanExporter {
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+
+    /** Accepts metrics and drops them. */
+    static final class DroppingMetricExporter implements MetricExporter {
+        @Override
+        public CompletableResultCode export(Collection<MetricData> metrics) {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public AggregationTemporality getAggregationTemporality(InstrumentType type) {
+            return AggregationTemporality.CUMULATIVE;
+        }
     }
 }
