@@ -295,10 +295,19 @@ public final class Budget implements StepAdmission {
             }
             // What was really billed: the reported usage (a failed call usually reports none: a release).
             Money actual = usage.totalTokens() == 0 ? Money.ZERO : pricing.cost(usage);
+            cost = actual; // spent whatever the ledger says next
             if (holds != null) {
-                ledger.settle(id, actual.micros());
+                try {
+                    ledger.settle(id, actual.micros());
+                } catch (RuntimeException e) {
+                    // The hold stays open until the ledger can be reached again (see
+                    // JdbcBudgetLedger.releaseOpenOlderThan); say so rather than fail the answer.
+                    fire(new BudgetAlert(BudgetAlert.Type.SETTLE_FAILED, id, actual, worst, "settling reservation '"
+                            + id + "' of " + actual + " failed (" + e.getClass().getSimpleName() + "): the hold of "
+                            + worst + " stays open until released"));
+                    throw e;
+                }
             }
-            cost = actual;
             afterSettle(request, at, worst, actual);
         }
 

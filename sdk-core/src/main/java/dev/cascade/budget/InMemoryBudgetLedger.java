@@ -61,7 +61,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     private static boolean tryRaise(Account a, long amount, long limit) {
         while (true) {
             long c = a.committed.get();
-            if (c + amount > limit) {
+            if (amount > limit - c) { // not c + amount > limit: that sum can overflow past Long.MAX_VALUE
                 return false;
             }
             if (a.committed.compareAndSet(c, c + amount)) {

@@ -18,6 +18,8 @@ public record BudgetAlert(Type type, String account, Money spent, Money limit, S
         /** Spending passed a soft limit (reported once per account). */
         SOFT_LIMIT_CROSSED,
         /** A provider reported more usage than the reservation's worst case (the estimator was too low). */
-        RESERVATION_EXCEEDED
+        RESERVATION_EXCEEDED,
+        /** The ledger could not record a settle (e.g. the database was unreachable): the hold stays open. */
+        SETTLE_FAILED
     }
 }

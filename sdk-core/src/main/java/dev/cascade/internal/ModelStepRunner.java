@@ -408,10 +408,13 @@ final class ModelStepRunner<I, O> {
         }
         try {
             ticket.settle(usage, failure);
+        } catch (RuntimeException ignored) {
+            // A failing settle must not turn an answer into a failure; the admission owns and reports its errors.
+        }
+        try {
             Money cost = ticket.cost();
             return cost == null ? Money.ZERO : cost;
         } catch (RuntimeException ignored) {
-            // A failing settle must not turn an answer into a failure; the admission owns its own errors.
             return Money.ZERO;
         }
     }
