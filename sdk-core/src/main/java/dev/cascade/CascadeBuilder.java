@@ -323,6 +323,15 @@ public final class CascadeBuilder<I, O> {
         }
         Description description = new Description(name, deadline, router != null, described,
                 Description.POLICY_ORDER);
+        for (CascadeListener l : listeners) {
+            if (l instanceof CascadeTelemetry telemetry) {
+                for (StepDef<I, O> d : defs) {
+                    if (d instanceof StepDef.Model<I, O> m && m.breaker() != null) {
+                        telemetry.observeCircuitBreaker(name, m.name(), m.breaker());
+                    }
+                }
+            }
+        }
         ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
                 new Events(listeners), admission, clock,

@@ -1,5 +1,6 @@
 package dev.cascade.internal;
 
+import dev.cascade.event.CircuitStateChanged;
 import dev.cascade.spi.CascadeListener;
 
 import java.util.List;
@@ -15,9 +16,28 @@ import java.util.function.BiConsumer;
  */
 public final class Events {
     private final CascadeListener[] listeners;
+    private final boolean circuitEvents;
 
     public Events(List<CascadeListener> listeners) {
         this.listeners = listeners.toArray(new CascadeListener[0]);
+        this.circuitEvents = listeners.stream().anyMatch(Events::overridesCircuitEvents);
+    }
+
+    /**
+     * Whether some listener overrides {@link CascadeListener#onCircuitStateChanged}. Only then does the engine subscribe
+     * to a breaker's transitions: with any subscriber, resilience4j builds an event object on every call.
+     */
+    public boolean wantsCircuitEvents() {
+        return circuitEvents;
+    }
+
+    private static boolean overridesCircuitEvents(CascadeListener l) {
+        try {
+            return l.getClass().getMethod("onCircuitStateChanged", CircuitStateChanged.class).getDeclaringClass()
+                    != CascadeListener.class;
+        } catch (NoSuchMethodException e) {
+            return true; // cannot tell: subscribe, correctness first
+        }
     }
 
     public boolean enabled() {

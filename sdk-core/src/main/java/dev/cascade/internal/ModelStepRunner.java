@@ -61,8 +61,9 @@ final class ModelStepRunner<I, O> {
         this.step = step;
         this.limiterReason = step.limiter() == null ? null
                 : "rate limiter '" + step.limiter().getName() + "' has no permit";
-        if (step.breaker() != null && chain.events().enabled()) {
-            // Subscribed only when someone listens: with a consumer, resilience4j builds an event for every call.
+        if (step.breaker() != null && chain.events().wantsCircuitEvents()) {
+            // Subscribed only when a listener wants transitions: with a consumer, resilience4j builds an event for
+            // every call.
             // A breaker shared by several chains reports to each chain's listeners.
             step.breaker().getEventPublisher().onStateTransition(e -> chain.events().fire(
                     CascadeListener::onCircuitStateChanged, new CircuitStateChanged(chain.name(), step.name(),

@@ -72,7 +72,6 @@ public final class CascadeAttributes {
     public static final String METRIC_EXECUTION_DURATION = "cascade.execution.duration";
     public static final String METRIC_FALLBACKS = "cascade.fallbacks";
     public static final String METRIC_SKIPS = "cascade.skips";
-    public static final String METRIC_CIRCUIT_TRANSITIONS = "cascade.circuit.transitions";
     public static final String METRIC_CIRCUIT_STATE = "cascade.circuit.state";
     public static final String METRIC_COST = "cascade.cost";
     public static final String METRIC_REVIEW_DEPTH = "cascade.review.queue.depth";

@@ -9,7 +9,6 @@ import dev.cascade.event.Alert;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;
-import dev.cascade.event.CircuitStateChanged;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
@@ -19,6 +18,7 @@ import dev.cascade.event.StepSkipped;
 import dev.cascade.review.ReviewDecision;
 import dev.cascade.review.ReviewRequest;
 import dev.cascade.spi.CascadeListener;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -121,6 +121,14 @@ public final class CascadeTelemetry implements CascadeListener {
      */
     public void observeReviewQueue(String queue, LongSupplier depth) {
         metrics.observeReviewQueue(queue, depth);
+    }
+
+    /**
+     * Reports {@code breaker}'s state as the gauge {@code cascade.circuit.state} (0 closed, 1 open, 2 half-open) for
+     * {@code chain}/{@code step}. A chain built with this telemetry as a listener registers its breakers itself.
+     */
+    public void observeCircuitBreaker(String chain, String step, CircuitBreaker breaker) {
+        metrics.observeBreaker(chain, step, breaker);
     }
 
     /**
@@ -308,11 +316,6 @@ public final class CascadeTelemetry implements CascadeListener {
     @Override
     public void onReviewSubmitted(ReviewSubmitted e) {
         root(e.execution()).setAttribute(REVIEW_ID, e.reviewId());
-    }
-
-    @Override
-    public void onCircuitStateChanged(CircuitStateChanged e) {
-        metrics.circuit(e);
     }
 
     @Override

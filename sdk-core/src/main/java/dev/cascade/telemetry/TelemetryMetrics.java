@@ -2,7 +2,7 @@ package dev.cascade.telemetry;
 
 import dev.cascade.Attempt;
 import dev.cascade.Outcome;
-import dev.cascade.event.CircuitStateChanged;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleCounter;
@@ -27,10 +27,9 @@ final class TelemetryMetrics {
     private final DoubleHistogram executionDuration;
     private final LongCounter fallbacks;
     private final LongCounter skips;
-    private final LongCounter circuitTransitions;
     private final DoubleCounter cost;
-    /** Latest known breaker state per chain/step, read by the {@code cascade.circuit.state} gauge. */
-    private final Map<Attributes, Long> circuitStates = new ConcurrentHashMap<>();
+    /** The breakers the {@code cascade.circuit.state} gauge reads at each collection, by chain/step. */
+    private final Map<Attributes, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
     TelemetryMetrics(Meter meter) {
         this.meter = meter;
@@ -62,10 +61,6 @@ final class TelemetryMetrics {
                 .setUnit("{step}")
                 .setDescription("Steps skipped by admission, by reason.")
                 .build();
-        this.circuitTransitions = meter.counterBuilder(METRIC_CIRCUIT_TRANSITIONS)
-                .setUnit("{transition}")
-                .setDescription("Circuit breaker state changes, by the new state.")
-                .build();
         this.cost = meter.counterBuilder(METRIC_COST)
                 .ofDoubles()
                 .setUnit("USD")
@@ -74,60 +69,94 @@ final class TelemetryMetrics {
         meter.gaugeBuilder(METRIC_CIRCUIT_STATE)
                 .ofLongs()
                 .setDescription("Circuit breaker state per chain step: 0 closed, 1 open, 2 half-open, 3 other.")
-                .buildWithCallback(m -> circuitStates.forEach((attrs, v) -> m.record(v, attrs)));
+                .buildWithCallback(m -> breakers.forEach((attrs, b) -> m.record(code(b.getState()), attrs)));
     }
 
+    /** The attribute sets of one kind of model call: built once, reused (building Attributes is not free). */
+    private record CallKey(String chain, String step, String provider, String requestModel, String responseModel,
+                           String errorType) {
+    }
+
+    private record CallAttributes(Attributes common, Attributes input, Attributes output) {
+    }
+
+    private record CountKey(String chain, String step, String kind) {
+    }
+
+    private final Map<CallKey, CallAttributes> callAttributes = new ConcurrentHashMap<>();
+    private final Map<CountKey, Attributes> countAttributes = new ConcurrentHashMap<>();
+    private final Map<CountKey, Attributes> executionAttributes = new ConcurrentHashMap<>();
+
     void recordModelCall(String chain, Attempt a, String provider, String requestModel, String errorType) {
-        AttributesBuilder b = Attributes.builder()
-                .put(GEN_AI_OPERATION_NAME, OPERATION_CHAT)
-                .put(CHAIN, chain)
-                .put(STEP, a.step());
-        if (provider != null) {
-            b.put(GEN_AI_PROVIDER_NAME, provider);
-        }
-        if (requestModel != null) {
-            b.put(GEN_AI_REQUEST_MODEL, requestModel);
-        }
-        if (a.model() != null) {
-            b.put(GEN_AI_RESPONSE_MODEL, a.model());
-        }
-        if (errorType != null) {
-            b.put(ERROR_TYPE, errorType);
-        }
-        Attributes common = b.build();
-        operationDuration.record(a.latency().toNanos() / 1e9, common);
+        CallAttributes attrs = callAttributes.computeIfAbsent(
+                new CallKey(chain, a.step(), provider, requestModel, a.model(), errorType), TelemetryMetrics::build);
+        operationDuration.record(a.latency().toNanos() / 1e9, attrs.common());
         if (a.cost().isPositive()) {
-            cost.add(a.cost().toUsd().doubleValue(), common);
+            cost.add(a.cost().toUsd().doubleValue(), attrs.common());
         }
         if (errorType == null) {
-            tokenUsage.record(a.usage().inputTokens(), common.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build());
-            tokenUsage.record(a.usage().outputTokens(), common.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
+            tokenUsage.record(a.usage().inputTokens(), attrs.input());
+            tokenUsage.record(a.usage().outputTokens(), attrs.output());
         }
+    }
+
+    private static CallAttributes build(CallKey k) {
+        AttributesBuilder b = Attributes.builder()
+                .put(GEN_AI_OPERATION_NAME, OPERATION_CHAT)
+                .put(CHAIN, k.chain())
+                .put(STEP, k.step());
+        if (k.provider() != null) {
+            b.put(GEN_AI_PROVIDER_NAME, k.provider());
+        }
+        if (k.requestModel() != null) {
+            b.put(GEN_AI_REQUEST_MODEL, k.requestModel());
+        }
+        if (k.responseModel() != null) {
+            b.put(GEN_AI_RESPONSE_MODEL, k.responseModel());
+        }
+        if (k.errorType() != null) {
+            b.put(ERROR_TYPE, k.errorType());
+        }
+        Attributes common = b.build();
+        return new CallAttributes(common, common.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build(),
+                common.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
     }
 
     void fallback(String chain, Attempt a) {
-        fallbacks.add(1, Attributes.of(CHAIN, chain, STEP, a.step(), FAILURE_KIND,
-                a.failure() == null ? a.status().name() : a.failure().name()));
+        fallbacks.add(1, counted(chain, a.step(), a.failure() == null ? a.status().name() : a.failure().name()));
     }
 
     void skip(String chain, Attempt a) {
-        skips.add(1, Attributes.of(CHAIN, chain, STEP, a.step(), FAILURE_KIND, a.failure().name()));
+        skips.add(1, counted(chain, a.step(), a.failure().name()));
     }
 
-    void circuit(CircuitStateChanged e) {
-        circuitTransitions.add(1, Attributes.of(CHAIN, e.chain(), STEP, e.step(), CIRCUIT_STATE, e.to()));
-        long code = switch (e.to()) {
-            case "CLOSED" -> 0;
-            case "OPEN", "FORCED_OPEN" -> 1;
-            case "HALF_OPEN" -> 2;
+    private Attributes counted(String chain, String step, String kind) {
+        return countAttributes.computeIfAbsent(new CountKey(chain, step, kind),
+                k -> Attributes.of(CHAIN, k.chain(), STEP, k.step(), FAILURE_KIND, k.kind()));
+    }
+
+    /**
+     * Reads {@code breaker}'s state at every collection. Read, not pushed: subscribing to a breaker's events would make
+     * resilience4j build an event object on every call.
+     */
+    void observeBreaker(String chain, String step, CircuitBreaker breaker) {
+        breakers.put(Attributes.of(CHAIN, chain, STEP, step), breaker);
+    }
+
+    private static long code(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
             default -> 3;
         };
-        circuitStates.put(Attributes.of(CHAIN, e.chain(), STEP, e.step()), code);
     }
 
     void execution(String chain, Outcome<?> o) {
-        Attributes attrs = Attributes.of(CHAIN, chain, ANSWERED_BY, o.answeredBy().orElse("none"), OUTCOME,
-                o.status().name().toLowerCase(Locale.ROOT));
+        Attributes attrs = executionAttributes.computeIfAbsent(
+                new CountKey(chain, o.answeredBy().orElse("none"), o.status().name()),
+                k -> Attributes.of(CHAIN, k.chain(), ANSWERED_BY, k.step(), OUTCOME,
+                        k.kind().toLowerCase(Locale.ROOT)));
         executions.add(1, attrs);
         executionDuration.record(o.elapsed().toNanos() / 1e9, attrs);
     }
