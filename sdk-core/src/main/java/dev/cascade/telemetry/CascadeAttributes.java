@@ -58,6 +58,10 @@ public final class CascadeAttributes {
     public static final AttributeKey<Long> RETRY_DELAY_MS = AttributeKey.longKey("cascade.retry.delay_ms");
     public static final AttributeKey<String> REVIEW_VERDICT = AttributeKey.stringKey("cascade.review.verdict");
     public static final AttributeKey<String> REVIEW_QUEUE = AttributeKey.stringKey("cascade.review.queue");
+    public static final AttributeKey<String> BUDGET_ACCOUNT = AttributeKey.stringKey("cascade.budget.account");
+    public static final AttributeKey<String> BUDGET_ALERT = AttributeKey.stringKey("cascade.budget.alert");
+    public static final AttributeKey<String> WATCHER = AttributeKey.stringKey("cascade.watcher");
+    public static final AttributeKey<String> SUBJECT = AttributeKey.stringKey("cascade.subject");
 
     // ---- span event names
     public static final String EVENT_STEP_SKIPPED = "cascade.step.skipped";
@@ -76,6 +80,8 @@ public final class CascadeAttributes {
     public static final String METRIC_COST = "cascade.cost";
     public static final String METRIC_REVIEW_DEPTH = "cascade.review.queue.depth";
     public static final String METRIC_BUDGET_REMAINING = "cascade.budget.remaining";
+    public static final String METRIC_BUDGET_ALERTS = "cascade.budget.alerts";
+    public static final String METRIC_ANOMALIES = "cascade.anomalies";
 
     /** Bucket boundaries of {@code gen_ai.client.token.usage}, from the semantic conventions. */
     public static final List<Long> TOKEN_USAGE_BUCKETS = List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L,

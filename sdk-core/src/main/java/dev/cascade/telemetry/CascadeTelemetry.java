@@ -5,7 +5,12 @@ import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.Outcome;
 import dev.cascade.StepKind;
+import dev.cascade.budget.Budget;
+import dev.cascade.budget.Scope;
+import dev.cascade.budget.Window;
 import dev.cascade.event.Alert;
+import dev.cascade.event.Anomaly;
+import dev.cascade.event.BudgetAlert;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;
@@ -121,6 +126,26 @@ public final class CascadeTelemetry implements CascadeListener {
      */
     public void observeReviewQueue(String queue, LongSupplier depth) {
         metrics.observeReviewQueue(queue, depth);
+    }
+
+    /**
+     * Reports what {@code budget} leaves {@code subject} in the current {@code window} as the gauge
+     * {@code cascade.budget.remaining} (USD), read at each collection; only for a scope and window with a hard limit.
+     */
+    public void observeBudget(Budget budget, Scope scope, String subject, Window window) {
+        metrics.observeBudget(budget, scope, subject, window);
+    }
+
+    /** Counts anomalies from the watchers as {@code cascade.anomalies}; give this telemetry to a watcher's builder. */
+    @Override
+    public void onAnomaly(Anomaly e) {
+        metrics.anomaly(e);
+    }
+
+    /** Counts budget alerts as {@code cascade.budget.alerts}; give this telemetry to a budget's builder. */
+    @Override
+    public void onBudgetAlert(BudgetAlert e) {
+        metrics.budgetAlert(e);
     }
 
     /**

@@ -2,6 +2,11 @@ package dev.cascade.telemetry;
 
 import dev.cascade.Attempt;
 import dev.cascade.Outcome;
+import dev.cascade.budget.Budget;
+import dev.cascade.budget.Scope;
+import dev.cascade.budget.Window;
+import dev.cascade.event.Anomaly;
+import dev.cascade.event.BudgetAlert;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -13,8 +18,10 @@ import io.opentelemetry.api.metrics.Meter;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import static dev.cascade.telemetry.CascadeAttributes.*;
 
@@ -28,6 +35,23 @@ final class TelemetryMetrics {
     private final LongCounter fallbacks;
     private final LongCounter skips;
     private final DoubleCounter cost;
+    private final LongCounter anomalies;
+    private final LongCounter budgetAlerts;
+    private final Map<Attributes, Supplier<Optional<Double>>> budgets = new ConcurrentHashMap<>();
+
+    void observeBudget(Budget budget, Scope scope, String subject, Window window) {
+        budgets.put(Attributes.of(BUDGET_ACCOUNT, scope.name().toLowerCase(Locale.ROOT) + ":" + subject + "|" + window),
+                () -> budget.spend(scope, subject, window).remaining().map(r -> r.toUsd().doubleValue()));
+    }
+
+    void anomaly(Anomaly e) {
+        anomalies.add(1, Attributes.of(WATCHER, e.watcher(), SUBJECT, e.subject()));
+    }
+
+    void budgetAlert(BudgetAlert e) {
+        budgetAlerts.add(1, Attributes.of(BUDGET_ALERT, e.type().name(), BUDGET_ACCOUNT, e.account()));
+    }
+
     /** The breakers the {@code cascade.circuit.state} gauge reads at each collection, by chain/step. */
     private final Map<Attributes, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
@@ -66,6 +90,18 @@ final class TelemetryMetrics {
                 .setUnit("USD")
                 .setDescription("Money spent on model calls, as settled by the chain's budget.")
                 .build();
+        this.anomalies = meter.counterBuilder(METRIC_ANOMALIES)
+                .setUnit("{anomaly}")
+                .setDescription("Anomalies raised by Cascade's watchers (spend, error rate, acceptance rate).")
+                .build();
+        this.budgetAlerts = meter.counterBuilder(METRIC_BUDGET_ALERTS)
+                .setUnit("{alert}")
+                .setDescription("Budget alerts: soft limits crossed, reservations exceeded, settles that failed.")
+                .build();
+        meter.gaugeBuilder(METRIC_BUDGET_REMAINING)
+                .setUnit("USD")
+                .setDescription("What the hard limit leaves in the current window.")
+                .buildWithCallback(m -> budgets.forEach((attrs, q) -> q.get().ifPresent(v -> m.record(v, attrs))));
         meter.gaugeBuilder(METRIC_CIRCUIT_STATE)
                 .ofLongs()
                 .setDescription("Circuit breaker state per chain step: 0 closed, 1 open, 2 half-open, 3 other.")
