@@ -1,5 +1,7 @@
 package dev.cascade.examples.bench;
 
+import dev.cascade.CascadeBuilder;
+import dev.cascade.spi.ModelCallException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -129,6 +131,8 @@ public class OverheadBenchmark {
 
     Cascade<String, String> telemetryOn;
     Cascade<String, String> noSdk;
+    Cascade<String, String> threeAttemptsOff;
+    Cascade<String, String> threeAttemptsOn;
     OpenTelemetrySdk sdk;
 
     @Setup(Level.Trial)
@@ -209,6 +213,10 @@ public class OverheadBenchmark {
                 .model("m", client, OverheadBenchmark::policies)
                 .openTelemetry(sdk)
                 .build();
+        // Three attempts per execution (two 503s, then an answer): telemetry's cost per extra attempt is the
+        // difference to the one-attempt chains, halved.
+        threeAttemptsOff = threeAttempts("bench-three", null);
+        threeAttemptsOn = threeAttempts("bench-three-otel", sdk);
         noSdk = Cascade.<String, String>builder(ONE_STEP_CHAIN + "-noop")
                 .prompt(prompt)
                 .parse(parse)
@@ -217,6 +225,25 @@ public class OverheadBenchmark {
                 .build();
 
         verify();
+    }
+
+    private Cascade<String, String> threeAttempts(String name, OpenTelemetry otel) {
+        ModelCallException unavailable = new ModelCallException(FailureKind.UNAVAILABLE, "503");
+        int[] calls = {0};
+        ModelClient flaky = req -> {
+            if (calls[0]++ % 3 < 2) {
+                throw unavailable; // pre-built: the benchmark measures the engine, not exception construction
+            }
+            return response;
+        };
+        CascadeBuilder<String, String> b = Cascade.<String, String>builder(name)
+                .prompt(prompt)
+                .parse(parse)
+                .model("m", flaky, s -> s.retry(r -> r.maxAttempts(3).initialBackoff(Duration.ZERO).jitter(0)));
+        if (otel != null) {
+            b.openTelemetry(otel);
+        }
+        return b.build();
     }
 
     @TearDown(Level.Trial)
@@ -242,6 +269,9 @@ public class OverheadBenchmark {
         check(r4jBreaker.getState() == CircuitBreaker.State.CLOSED, "decorators' breaker is " + r4jBreaker.getState());
         check(ANSWER.equals(telemetryOn.execute(input).answer().orElse(null)), "telemetry-on chain did not answer");
         check(ANSWER.equals(noSdk.execute(input).answer().orElse(null)), "no-SDK chain did not answer");
+        Outcome<String> three = threeAttemptsOn.execute(input);
+        check(three.isAnswered() && three.attempts().size() == 3, "three-attempt chain: " + three.attempts());
+        check(threeAttemptsOff.execute(input).attempts().size() == 3, "three-attempt chain (off) did not retry twice");
     }
 
     static void policies(ModelStepSpec<String, String> s) {
@@ -343,5 +373,17 @@ public class OverheadBenchmark {
         public AggregationTemporality getAggregationTemporality(InstrumentType type) {
             return AggregationTemporality.CUMULATIVE;
         }
+    }
+
+    /** Two failed attempts and a retried answer, telemetry off. */
+    @Benchmark
+    public Outcome<String> cascadeThreeAttempts() {
+        return threeAttemptsOff.execute(input);
+    }
+
+    /** Two failed attempts and a retried answer, telemetry on. */
+    @Benchmark
+    public Outcome<String> cascadeThreeAttemptsTelemetryOn() {
+        return threeAttemptsOn.execute(input);
     }
 }

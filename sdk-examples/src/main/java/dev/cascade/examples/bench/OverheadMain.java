@@ -54,7 +54,10 @@ public final class OverheadMain {
     static final String TWO_STEP = "cascadeTwoStepFirstOpen";
     static final String TELEMETRY_ON = "cascadeOneStepTelemetryOn";
     static final String NO_SDK = "cascadeOneStepNoSdk";
-    static final List<String> ORDER = List.of(DIRECT, DECORATORS, ONE_STEP, TWO_STEP, TELEMETRY_ON, NO_SDK);
+    static final String THREE = "cascadeThreeAttempts";
+    static final String THREE_ON = "cascadeThreeAttemptsTelemetryOn";
+    static final List<String> ORDER = List.of(DIRECT, DECORATORS, ONE_STEP, TWO_STEP, TELEMETRY_ON, NO_SDK, THREE,
+            THREE_ON);
 
     /** Telemetry (SDK, dropping exporters) may add at most this many ns per model attempt (one per execution here). */
     static final double MAX_TELEMETRY_NS_PER_ATTEMPT = 1000;
@@ -298,6 +301,11 @@ public final class OverheadMain {
                     Instant.now().truncatedTo(ChronoUnit.SECONDS));
         }
 
+        /** What telemetry adds per model attempt beyond the first (the root span and execution metrics excluded). */
+        static double perExtraAttempt(Map<String, Row> rows) {
+            return (difference(rows, THREE_ON, THREE) - difference(rows, TELEMETRY_ON, ONE_STEP)) / 2;
+        }
+
         static double difference(Map<String, Row> rows, String a, String b) {
             Row ra = rows.get(a);
             Row rb = rows.get(b);
@@ -449,7 +457,10 @@ public final class OverheadMain {
                     .field("attempts_per_execution", 1)
                     .field("added_ns_per_execution", difference(rows, TELEMETRY_ON, ONE_STEP))
                     .field("added_bytes_per_execution", bytesDifference(rows, TELEMETRY_ON, ONE_STEP))
-                    .field("no_sdk_added_ns_per_execution", difference(rows, NO_SDK, ONE_STEP));
+                    .field("no_sdk_added_ns_per_execution", difference(rows, NO_SDK, ONE_STEP))
+                    .field("added_ns_per_extra_attempt", perExtraAttempt(rows))
+                    .field("added_ns_per_extra_attempt_method", "((" + THREE_ON + " - " + THREE + ") - ("
+                            + TELEMETRY_ON + " - " + ONE_STEP + ")) / 2: two more attempts per execution");
             j.close();
             j.key("targets").open();
             for (Target t : targets) {
