@@ -4,14 +4,13 @@ import dev.cascade.Attempt;
 import dev.cascade.StepKind;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFinished;
+import dev.cascade.internal.Events;
 import dev.cascade.spi.CascadeListener;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Watches the share of a model step's answers that the quality gate (the parser or the accept predicate) rejects,
@@ -49,8 +48,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
     private final double margin;
     private final double ceiling;
     private final double alpha;
-    private final List<CascadeListener> listeners;
-    private final Map<String, RateWindow> steps = new ConcurrentHashMap<>();
+    private final Events events;
+    private final RateWindow.PerSubject steps;
 
     private AcceptanceRateWatcher(Builder b) {
         this.windowSize = b.windowSize;
@@ -58,7 +57,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         this.margin = b.margin;
         this.ceiling = b.ceiling;
         this.alpha = b.alpha;
-        this.listeners = List.copyOf(b.listeners);
+        this.events = new Events(b.listeners);
+        this.steps = new RateWindow.PerSubject(windowSize, alpha);
     }
 
     public static Builder builder() {
@@ -73,11 +73,7 @@ public final class AcceptanceRateWatcher implements CascadeListener {
             return;
         }
         String subject = event.execution().chain() + "/" + a.step();
-        RateWindow window = steps.computeIfAbsent(subject, s -> new RateWindow(windowSize, alpha));
-        RateWindow.Closed closed;
-        synchronized (window) {
-            closed = window.add(rejected);
-        }
+        RateWindow.Closed closed = steps.add(subject, rejected);
         if (closed != null) {
             judge(subject, closed);
         }
@@ -95,19 +91,7 @@ public final class AcceptanceRateWatcher implements CascadeListener {
                 w.hits(), w.size(), subject, 100 * share,
                 drift ? "drifted above " + multiple + "x its baseline" : "above the ceiling",
                 100 * w.baseline(), w.earlier(), 100 * ceiling);
-        fire(new Anomaly(WATCHER, subject, share, drift ? w.baseline() : ceiling, message));
-    }
-
-    private void fire(Anomaly anomaly) {
-        for (CascadeListener l : listeners) {
-            try {
-                l.onAnomaly(anomaly);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable ignored) {
-                // A listener that throws is ignored, as everywhere in Cascade (see CascadeListener).
-            }
-        }
+        events.fire(CascadeListener::onAnomaly, new Anomaly(WATCHER, subject, share, drift ? w.baseline() : ceiling, message));
     }
 
     /** Configures an {@link AcceptanceRateWatcher}. Not thread-safe; {@code build()} copies, so it can be reused. */

@@ -3,6 +3,7 @@ package dev.cascade.budget;
 import dev.cascade.Usage;
 import dev.cascade.FailureKind;
 import dev.cascade.event.BudgetAlert;
+import dev.cascade.internal.Events;
 import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.StepAdmission;
@@ -71,7 +72,7 @@ public final class Budget implements StepAdmission {
     private final int defaultMaxOutputTokens;
     private final BudgetLedger ledger;
     private final Clock clock;
-    private final List<CascadeListener> listeners;
+    private final Events events;
     private final String instance = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final AtomicLong sequence = new AtomicLong();
     private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
@@ -87,7 +88,7 @@ public final class Budget implements StepAdmission {
         this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
         this.ledger = b.ledger != null ? b.ledger : new InMemoryBudgetLedger();
         this.clock = b.clock;
-        this.listeners = List.copyOf(b.listeners);
+        this.events = new Events(b.listeners);
         this.headroom = Map.copyOf(b.headroom);
     }
 
@@ -230,7 +231,7 @@ public final class Budget implements StepAdmission {
     }
 
     private void afterSettle(Request r, Instant at, Money worst, Money actual) {
-        if (listeners.isEmpty()) {
+        if (!events.enabled()) {
             return;
         }
         if (actual.compareTo(worst) > 0) {
@@ -253,13 +254,7 @@ public final class Budget implements StepAdmission {
     }
 
     private void fire(BudgetAlert alert) {
-        for (CascadeListener l : listeners) {
-            try {
-                l.onBudgetAlert(alert);
-            } catch (RuntimeException ignored) {
-                // Listeners never break a call (see CascadeListener).
-            }
-        }
+        events.fire(CascadeListener::onBudgetAlert, alert);
     }
 
     /** One admitted attempt's reservation; settled exactly once. */

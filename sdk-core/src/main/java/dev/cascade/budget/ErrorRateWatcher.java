@@ -6,14 +6,13 @@ import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.ExecutionInfo;
+import dev.cascade.internal.Events;
 import dev.cascade.spi.CascadeListener;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Watches the share of model calls that fail, per chain and model step, and raises an {@link Anomaly} (watcher
@@ -53,8 +52,8 @@ public final class ErrorRateWatcher implements CascadeListener {
     private final double multiple;
     private final double minimumBaseline;
     private final double alpha;
-    private final List<CascadeListener> listeners;
-    private final Map<String, RateWindow> steps = new ConcurrentHashMap<>();
+    private final Events events;
+    private final RateWindow.PerSubject steps;
 
     private ErrorRateWatcher(Builder b) {
         this.windowSize = b.windowSize;
@@ -62,7 +61,8 @@ public final class ErrorRateWatcher implements CascadeListener {
         this.multiple = b.multiple;
         this.minimumBaseline = b.minimumBaseline;
         this.alpha = b.alpha;
-        this.listeners = List.copyOf(b.listeners);
+        this.events = new Events(b.listeners);
+        this.steps = new RateWindow.PerSubject(windowSize, alpha);
     }
 
     public static Builder builder() {
@@ -87,11 +87,7 @@ public final class ErrorRateWatcher implements CascadeListener {
 
     private void observe(ExecutionInfo execution, Attempt attempt, boolean failed) {
         String subject = execution.chain() + "/" + attempt.step();
-        RateWindow window = steps.computeIfAbsent(subject, s -> new RateWindow(windowSize, alpha));
-        RateWindow.Closed closed;
-        synchronized (window) {
-            closed = window.add(failed);
-        }
+        RateWindow.Closed closed = steps.add(subject, failed);
         if (closed != null) {
             judge(subject, closed);
         }
@@ -109,19 +105,7 @@ public final class ErrorRateWatcher implements CascadeListener {
                 w.hits(), w.size(), subject, 100 * rate,
                 overBaseline ? "more than " + multiple + "x its baseline" : "above the threshold",
                 100 * w.baseline(), w.earlier(), 100 * threshold);
-        fire(new Anomaly(WATCHER, subject, rate, overBaseline ? w.baseline() : threshold, message));
-    }
-
-    private void fire(Anomaly anomaly) {
-        for (CascadeListener l : listeners) {
-            try {
-                l.onAnomaly(anomaly);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable ignored) {
-                // A listener that throws is ignored, as everywhere in Cascade (see CascadeListener).
-            }
-        }
+        events.fire(CascadeListener::onAnomaly, new Anomaly(WATCHER, subject, rate, overBaseline ? w.baseline() : threshold, message));
     }
 
     /** Configures an {@link ErrorRateWatcher}. Not thread-safe; {@code build()} copies, so it can be reused. */

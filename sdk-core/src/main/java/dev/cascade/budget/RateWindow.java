@@ -1,5 +1,8 @@
 package dev.cascade.budget;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Tumbling windows of a fixed number of yes/no observations for one subject (a chain's step), with the EWMA of the
  * shares of the windows closed before. Shared by {@link ErrorRateWatcher} and {@link AcceptanceRateWatcher}.
@@ -19,6 +22,26 @@ final class RateWindow {
     record Closed(int hits, int size, double baseline, long earlier) {
         double share() {
             return (double) hits / size;
+        }
+    }
+
+    /** One window per subject, created on first use. Thread-safe: one lock per subject. */
+    static final class PerSubject {
+        private final int size;
+        private final double alpha;
+        private final Map<String, RateWindow> windows = new ConcurrentHashMap<>();
+
+        PerSubject(int size, double alpha) {
+            this.size = size;
+            this.alpha = alpha;
+        }
+
+        /** Counts one observation of {@code subject}; returns the window it completed, or {@code null}. */
+        Closed add(String subject, boolean hit) {
+            RateWindow w = windows.computeIfAbsent(subject, s -> new RateWindow(size, alpha));
+            synchronized (w) {
+                return w.add(hit);
+            }
         }
     }
 

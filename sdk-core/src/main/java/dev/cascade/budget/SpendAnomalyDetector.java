@@ -4,6 +4,7 @@ import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.ExecutionInfo;
+import dev.cascade.internal.Events;
 import dev.cascade.spi.CascadeListener;
 
 import java.time.Clock;
@@ -68,7 +69,7 @@ public final class SpendAnomalyDetector implements CascadeListener {
     private final Money minimumSpend;
     private final boolean earlyWarning;
     private final Clock clock;
-    private final List<CascadeListener> listeners;
+    private final Events events;
     private final Map<Account, Series> accounts = new ConcurrentHashMap<>();
 
     private SpendAnomalyDetector(Builder b) {
@@ -80,7 +81,7 @@ public final class SpendAnomalyDetector implements CascadeListener {
         this.minimumSpend = b.minimumSpend;
         this.earlyWarning = b.earlyWarning;
         this.clock = b.clock;
-        this.listeners = List.copyOf(b.listeners);
+        this.events = new Events(b.listeners);
     }
 
     public static Builder builder() {
@@ -132,15 +133,7 @@ public final class SpendAnomalyDetector implements CascadeListener {
 
     private void fire(List<Anomaly> anomalies) {
         for (Anomaly anomaly : anomalies) {
-            for (CascadeListener l : listeners) {
-                try {
-                    l.onAnomaly(anomaly);
-                } catch (VirtualMachineError e) {
-                    throw e;
-                } catch (Throwable ignored) {
-                    // A listener that throws is ignored, as everywhere in Cascade (see CascadeListener).
-                }
-            }
+            events.fire(CascadeListener::onAnomaly, anomaly);
         }
     }
 

@@ -44,7 +44,8 @@ public final class Events {
         return listeners.length > 0;
     }
 
-    <E> void fire(BiConsumer<CascadeListener, E> method, E event) {
+    /** Calls {@code method} on every listener; one that throws is ignored. */
+    public <E> void fire(BiConsumer<CascadeListener, E> method, E event) {
         for (CascadeListener l : listeners) {
             try {
                 method.accept(l, event);
