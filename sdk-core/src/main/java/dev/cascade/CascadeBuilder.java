@@ -1,6 +1,7 @@
 package dev.cascade;
 
 import dev.cascade.budget.Budget;
+import dev.cascade.event.Anomaly;
 import dev.cascade.internal.CascadeThreads;
 import dev.cascade.internal.ChainConfig;
 import dev.cascade.internal.ChainImpl;
@@ -332,9 +333,20 @@ public final class CascadeBuilder<I, O> {
                 }
             }
         }
+        Events events = new Events(listeners);
+        if (events.enabled()) {
+            for (Pending<I, O> p : steps) {
+                if (p instanceof PendingModel<I, O> m) {
+                    for (String warning : m.client().warnings()) {
+                        events.fire(CascadeListener::onAnomaly,
+                                new Anomaly("model-client", name + "/" + m.name(), 0, 0, warning));
+                    }
+                }
+            }
+        }
         ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
-                new Events(listeners), admission, clock,
+                events, admission, clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(), description);
         return new ChainImpl<>(config);
     }

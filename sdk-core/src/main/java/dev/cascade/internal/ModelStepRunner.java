@@ -18,6 +18,7 @@ import dev.cascade.event.RetryScheduled;
 import dev.cascade.event.StepSkipped;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.FailureClassifier;
+import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.FailureClassifier.Classification;
 import dev.cascade.spi.StepAdmission;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -451,7 +452,9 @@ final class ModelStepRunner<I, O> {
 
     static String describe(Throwable e) {
         String msg = e.getMessage();
-        String s = e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        // A ModelCallException's message was written for this reason; any other exception is named by its type.
+        String s = e instanceof ModelCallException && msg != null ? msg
+                : e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
         return s.length() > MAX_REASON ? s.substring(0, MAX_REASON) + "..." : s;
     }
 }

@@ -27,6 +27,15 @@ public interface ModelClient {
         return "unknown";
     }
 
+    /**
+     * Configuration problems the client can see in itself (e.g. a wrapped library that retries on its own, which
+     * multiplies requests). A chain reports each as an {@link dev.cascade.event.Anomaly} ({@code model-client}) to its
+     * listeners when it is built. Default: none.
+     */
+    default java.util.List<String> warnings() {
+        return java.util.List.of();
+    }
+
     /** The requested model name (e.g. {@code gpt-4o}); {@code null} when the client does not know it. Default: null. */
     default String model() {
         return null;
