@@ -107,7 +107,8 @@ public final class LangChain4jClassifier implements FailureClassifier {
     private static final String[] QUOTA = {"insufficient_quota", "exceeded your current quota",
             "billing_hard_limit_reached", "credit balance is too low"};
     private static final String[] CONTENT_FILTER = {"content_filter", "content_policy_violation",
-            "content management policy", "responsibleaipolicyviolation"};
+            "content management policy", "responsibleaipolicyviolation", "content filtering policy",
+            "output blocked"};
     private static final String[] CONTEXT = {"context_length_exceeded", "maximum context length", "context length",
             "context window", "context limit", "prompt is too long", "input is too long", "too many tokens",
             "request_too_large"};
@@ -168,7 +169,10 @@ public final class LangChain4jClassifier implements FailureClassifier {
         }
         if (http != null) {
             FailureKind kind = byStatus(http.statusCode(), text);
-            return new Verdict(kind, waitHint(kind, text), summary(chain, http));
+            // The header, when the transport kept it (CascadeHttpClientBuilder); else a wait stated in the message.
+            Duration wait = http instanceof ResponseHttpException r && retryable(kind)
+                    ? r.retryAfter().orElse(waitHint(kind, text)) : waitHint(kind, text);
+            return new Verdict(kind, wait, summary(chain, http));
         }
         for (Throwable t : chain) {
             FailureKind kind = byType(t, text);
@@ -264,8 +268,12 @@ public final class LangChain4jClassifier implements FailureClassifier {
         return false;
     }
 
+    private static boolean retryable(FailureKind kind) {
+        return kind == FailureKind.RATE_LIMITED || kind == FailureKind.UNAVAILABLE;
+    }
+
     private static Duration waitHint(FailureKind kind, String text) {
-        if (kind != FailureKind.RATE_LIMITED && kind != FailureKind.UNAVAILABLE) {
+        if (!retryable(kind)) {
             return null;
         }
         Matcher m = WAIT_HINT.matcher(text);

@@ -1,0 +1,71 @@
+package dev.cascade.langchain4j;
+
+import dev.langchain4j.exception.HttpException;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An HTTP error response as LangChain4j expects it ({@link HttpException}: status and body), with the response headers
+ * it would otherwise drop, so {@link LangChain4jClassifier} can honour the provider's {@code Retry-After}. Thrown by
+ * {@link CascadeHttpClientBuilder}'s client; LangChain4j wraps it in its typed exceptions as the cause.
+ */
+public final class ResponseHttpException extends HttpException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Map<String, List<String>> headers;
+
+    public ResponseHttpException(int statusCode, String body, Map<String, List<String>> headers) {
+        super(statusCode, body);
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** The response headers; names as the server sent them. */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /**
+     * The wait the provider asked for: {@code retry-after-ms} (OpenAI), else {@code retry-after} in seconds or as an
+     * HTTP date. Empty when absent or unreadable.
+     */
+    public Optional<Duration> retryAfter() {
+        String ms = header("retry-after-ms");
+        if (ms != null) {
+            try {
+                return Optional.of(Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(ms.trim())))));
+            } catch (NumberFormatException ignored) {
+                // fall back to retry-after
+            }
+        }
+        String value = header("retry-after");
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(value.trim()) * 1000))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException unreadable) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private String header(String name) {
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
+    }
+}
