@@ -1,5 +1,6 @@
 package dev.cascade.examples.langchain4j;
 
+import dev.cascade.langchain4j.CascadeHttpClientBuilder;
 import dev.cascade.Attempt;
 import dev.cascade.Cascade;
 import dev.cascade.ModelRequest;
@@ -102,6 +103,7 @@ public final class LangChain4jExample {
                 .apiKey(apiKey)
                 .modelName(model)
                 .maxRetries(0)
+                .httpClientBuilder(new CascadeHttpClientBuilder()) // keeps the provider's Retry-After
                 .timeout(Duration.ofSeconds(20));
         if (baseUrl != null && !baseUrl.isBlank()) {
             b.baseUrl(baseUrl);
