@@ -245,7 +245,8 @@ final class ModelStepRunner<I, O> {
             Attempt a = x.record(step.name(), StepKind.MODEL, neverStarted ? 0 : number, Status.FAILED, kind, reason,
                     start, end, Usage.NONE, null, null, cost);
             if (events.enabled()) {
-                events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error, delay >= 0));
+                events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error,
+                        delay >= 0 ? Duration.ofNanos(delay) : null));
                 if (policy.alert()) {
                     events.fire(CascadeListener::onAlert, new Alert(x.info, step.name(), kind, reason));
                 }

@@ -66,7 +66,6 @@ public final class CascadeAttributes {
     // ---- span event names
     public static final String EVENT_STEP_SKIPPED = "cascade.step.skipped";
     public static final String EVENT_FALLBACK = "cascade.fallback";
-    public static final String EVENT_RETRY = "cascade.retry";
     public static final String EVENT_ALERT = "cascade.alert";
 
     // ---- metric names

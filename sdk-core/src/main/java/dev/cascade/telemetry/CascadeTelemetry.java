@@ -17,7 +17,6 @@ import dev.cascade.event.AttemptStarted;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
-import dev.cascade.event.RetryScheduled;
 import dev.cascade.event.ReviewSubmitted;
 import dev.cascade.event.StepSkipped;
 import dev.cascade.review.ReviewDecision;
@@ -59,7 +58,10 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
  * cascade {chain}                 INTERNAL  child of the caller's span; cascade.answered_by, cascade.outcome
  * ├─ chat {model}                 CLIENT    one per model attempt: gen_ai.* attributes, error.type + ERROR on failure
  * ├─ rules {step}                 INTERNAL  rules, custom and review steps get their own spans
- * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.retry, cascade.alert
+ * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.alert
+ * </pre>
+ * A failed attempt that the step retries carries {@code cascade.retry.delay_ms} on its own span.
+ * <pre>
  * </pre>
  * The model call runs inside its attempt span, so the client library's HTTP spans nest under it.
  *
@@ -303,7 +305,10 @@ public final class CascadeTelemetry implements CascadeListener {
         String kind = a.failure() == null ? "UNKNOWN" : a.failure().name();
         span.setAttribute(ERROR_TYPE, kind);
         span.setAttribute(FAILURE_KIND, kind);
-        span.setAttribute(STATUS, statusName(a.status()));
+        if (e.retrying()) {
+            // On the failed attempt's own span rather than as a root event: one less event per retry.
+            span.setAttribute(RETRY_DELAY_MS, e.retryIn().toMillis());
+        }
         String reason = a.reason() == null ? null : redactor.apply(a.reason());
         if (reason != null) {
             span.setAttribute(REASON, reason);
@@ -324,12 +329,6 @@ public final class CascadeTelemetry implements CascadeListener {
         root(e.execution()).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
                 a.failure().name(), REASON, redactor.apply(String.valueOf(a.reason()))));
         metrics.skip(e.execution().chain(), a);
-    }
-
-    @Override
-    public void onRetryScheduled(RetryScheduled e) {
-        root(e.execution()).addEvent(EVENT_RETRY, Attributes.of(STEP, e.step(), ATTEMPT, (long) e.nextAttempt(),
-                FAILURE_KIND, e.after().name(), RETRY_DELAY_MS, e.delay().toMillis()));
     }
 
     @Override
