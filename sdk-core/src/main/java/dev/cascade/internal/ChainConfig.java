@@ -1,8 +1,14 @@
 package dev.cascade.internal;
 
+import dev.cascade.Attempt;
 import dev.cascade.Description;
 import dev.cascade.FailureKind;
 import dev.cascade.FailurePolicy;
+import dev.cascade.StepKind;
+import dev.cascade.Usage;
+import dev.cascade.event.Alert;
+import dev.cascade.event.StepSkipped;
+import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.spi.TimeSource;
@@ -28,6 +34,20 @@ public record ChainConfig<I, O>(String name, List<StepDef<I, O>> steps, long dea
 
     FailurePolicy policy(FailureKind kind) {
         return policies[kind.ordinal()];
+    }
+
+    /**
+     * Records a step that admission or the chain skipped, and reports it: the one place skips are recorded, so every
+     * skip raises an {@link Alert} when its kind's policy asks for one.
+     */
+    <I, O> void skipped(Execution<I, O> x, String step, StepKind kind, FailureKind failure, String reason, long at) {
+        Attempt a = x.record(step, kind, 0, Attempt.Status.SKIPPED, failure, reason, at, at, Usage.NONE, null, null);
+        if (events.enabled()) {
+            events.fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
+            if (policy(failure).alert()) {
+                events.fire(CascadeListener::onAlert, new Alert(x.info, step, failure, reason));
+            }
+        }
     }
 
     /** Indexes steps by name. */

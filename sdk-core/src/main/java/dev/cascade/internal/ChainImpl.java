@@ -17,7 +17,6 @@ import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
 import dev.cascade.event.ReviewSubmitted;
-import dev.cascade.event.StepSkipped;
 import dev.cascade.review.ReviewDecision;
 import dev.cascade.review.ReviewHandle;
 import dev.cascade.review.ReviewRequest;
@@ -131,7 +130,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
                 ModelStepRunner<I, O> model = models.get(i);
                 if (x.barredBy != null) {
                     long now = config.time().nanoTime();
-                    skipped(x, model.step().name(), StepKind.MODEL, FailureKind.BARRED, x.barredBy + " at '"
+                    config.skipped(x, model.step().name(), StepKind.MODEL, FailureKind.BARRED, x.barredBy + " at '"
                             + x.barredAt + "': policy forbids other models for this failure", now);
                 } else if (model.run(x)) {
                     status = Outcome.Status.ANSWERED;
@@ -217,7 +216,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     private boolean runCustom(Execution<I, O> x, StepDef.Custom<I, O> step) {
         long now = config.time().nanoTime();
         if (x.remainingNanos(now) <= 0) {
-            skipped(x, step.name(), StepKind.CUSTOM, FailureKind.NO_TIME, "deadline reached", now);
+            config.skipped(x, step.name(), StepKind.CUSTOM, FailureKind.NO_TIME, "deadline reached", now);
             return false;
         }
         long t0 = started(x, step.name(), StepKind.CUSTOM);
@@ -309,13 +308,6 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
                 null, null);
         if (x.info != null) {
             config.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error, false));
-        }
-    }
-
-    private void skipped(Execution<I, O> x, String step, StepKind kind, FailureKind failure, String reason, long now) {
-        Attempt a = x.record(step, kind, 0, Status.SKIPPED, failure, reason, now, now, Usage.NONE, null, null);
-        if (x.info != null) {
-            config.events().fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
         }
     }
 

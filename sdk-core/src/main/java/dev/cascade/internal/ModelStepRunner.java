@@ -15,7 +15,6 @@ import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;
 import dev.cascade.event.CircuitStateChanged;
 import dev.cascade.event.RetryScheduled;
-import dev.cascade.event.StepSkipped;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
@@ -382,14 +381,8 @@ final class ModelStepRunner<I, O> {
     private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long at) {
         long now = at >= 0 ? at : x.nothingRecorded() ? x.startNanos : chain.time().nanoTime();
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
-        String why = number == 1 ? reason : reason + " (before retry " + number + ")";
-        Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.SKIPPED, kind, why, now, now, Usage.NONE, null, null);
-        if (chain.events().enabled()) {
-            chain.events().fire(CascadeListener::onStepSkipped, new StepSkipped(x.info, a));
-            if (chain.policy(kind).alert()) {
-                chain.events().fire(CascadeListener::onAlert, new Alert(x.info, step.name(), kind, why));
-            }
-        }
+        chain.skipped(x, step.name(), StepKind.MODEL, kind, number == 1 ? reason
+                : reason + " (before retry " + number + ")", now);
     }
 
     private void failNoCall(Execution<I, O> x, FailureKind kind, String reason, long at, Throwable error) {
