@@ -1,5 +1,6 @@
 package dev.cascade.examples.bench;
 
+import dev.cascade.examples.json.JsonWriter;
 import dev.cascade.budget.InMemoryBudgetLedger;
 import dev.cascade.budget.JdbcBudgetLedger;
 import dev.cascade.spi.BudgetLedger;
@@ -483,22 +484,7 @@ public final class BudgetBenchmark {
     }
 
     private static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return JsonWriter.quote(s);
     }
 
     private static String jvm() {

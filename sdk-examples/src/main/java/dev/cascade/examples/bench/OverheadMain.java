@@ -1,5 +1,6 @@
 package dev.cascade.examples.bench;
 
+import dev.cascade.examples.json.JsonWriter;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -608,24 +609,7 @@ public final class OverheadMain {
         }
 
         static String quote(String s) {
-            StringBuilder q = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"' -> q.append("\\\"");
-                    case '\\' -> q.append("\\\\");
-                    case '\n' -> q.append("\\n");
-                    case '\r' -> q.append("\\r");
-                    case '\t' -> q.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                        } else {
-                            q.append(c);
-                        }
-                    }
-                }
-            }
-            return q.append('"').toString();
+            return JsonWriter.quote(s);
         }
 
         @Override

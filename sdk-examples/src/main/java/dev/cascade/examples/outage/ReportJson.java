@@ -1,5 +1,6 @@
 package dev.cascade.examples.outage;
 
+import dev.cascade.examples.json.JsonWriter;
 import dev.cascade.budget.Money;
 
 import java.io.IOException;

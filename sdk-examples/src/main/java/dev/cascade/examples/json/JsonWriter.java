@@ -1,11 +1,12 @@
-package dev.cascade.examples.outage;
+package dev.cascade.examples.json;
 
 import java.math.BigDecimal;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A minimal JSON writer for the report (no dependency): maps (string keys, kept in order), lists, strings, numbers,
+ * A minimal JSON writer for the examples' reports (no dependency): maps (string keys, kept in order), lists, strings, numbers,
  * booleans and {@code null}. Integers and {@link BigDecimal}s are written exactly; other numbers must be finite.
  */
 public final class JsonWriter {
@@ -86,6 +87,13 @@ public final class JsonWriter {
         sb.append(']');
     }
 
+    /** {@code s} as a JSON string literal, quotes included. */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        writeString(sb, s);
+        return sb.toString();
+    }
+
     private static void writeString(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -98,7 +106,7 @@ public final class JsonWriter {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }
