@@ -91,7 +91,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
                 w.hits(), w.size(), subject, 100 * share,
                 drift ? "drifted above " + multiple + "x its baseline" : "above the ceiling",
                 100 * w.baseline(), w.earlier(), 100 * ceiling);
-        events.fire(CascadeListener::onAnomaly, new Anomaly(WATCHER, subject, share, drift ? w.baseline() : ceiling, message));
+        events.fire(CascadeListener::onAnomaly,
+                new Anomaly(WATCHER, subject, share, drift ? w.baseline() : ceiling, message));
     }
 
     /** Configures an {@link AcceptanceRateWatcher}. Not thread-safe; {@code build()} copies, so it can be reused. */

@@ -105,7 +105,8 @@ public final class ErrorRateWatcher implements CascadeListener {
                 w.hits(), w.size(), subject, 100 * rate,
                 overBaseline ? "more than " + multiple + "x its baseline" : "above the threshold",
                 100 * w.baseline(), w.earlier(), 100 * threshold);
-        events.fire(CascadeListener::onAnomaly, new Anomaly(WATCHER, subject, rate, overBaseline ? w.baseline() : threshold, message));
+        events.fire(CascadeListener::onAnomaly,
+                new Anomaly(WATCHER, subject, rate, overBaseline ? w.baseline() : threshold, message));
     }
 
     /** Configures an {@link ErrorRateWatcher}. Not thread-safe; {@code build()} copies, so it can be reused. */
