@@ -6,6 +6,7 @@ import dev.cascade.ModelResponse;
 import dev.cascade.Outcome;
 import dev.cascade.StepKind;
 import dev.cascade.budget.Budget;
+import dev.cascade.budget.Money;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
 import dev.cascade.event.Alert;
@@ -351,8 +352,9 @@ public final class CascadeTelemetry implements CascadeListener {
         root.setAttribute(OUTCOME, outcome);
         root.setAttribute(ROUTED, o.route().routed());
         o.answeredBy().ifPresent(s -> root.setAttribute(ANSWERED_BY, s));
-        if (o.cost().isPositive()) {
-            root.setAttribute(COST_USD, o.cost().toUsd().doubleValue());
+        Money cost = o.cost(); // summed over the attempts: once
+        if (cost.isPositive()) {
+            root.setAttribute(COST_USD, cost.toUsd().doubleValue());
         }
         if (o.status() == Outcome.Status.UNANSWERED || o.status() == Outcome.Status.CANCELLED) {
             root.setStatus(StatusCode.ERROR, outcome);
