@@ -24,18 +24,6 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class AdmissionTest {
 
-    enum Entry {
-        SYNC, ASYNC;
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input) {
-            return run(chain, input, CallContext.empty());
-        }
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input, CallContext context) {
-            return this == SYNC ? chain.execute(input, context) : chain.executeAsync(input, context).join();
-        }
-    }
-
     /** One settle call. */
     record Settlement(String step, int attempt, Usage usage, FailureKind failure) {
     }
@@ -102,8 +90,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRefusalSkipsTheStepWithItsKindAndReasonAndTheNextStepAnswers(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRefusalSkipsTheStepWithItsKindAndReasonAndTheNextStepAnswers(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Ledger ledger = new Ledger(r -> r.step().equals("advanced")
                 ? StepAdmission.refuse(FailureKind.OVER_BUDGET, "tenant 'acme' is over its daily budget") : null);
@@ -124,8 +112,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRefusalWithDefaultsIsOverBudgetWithAGenericReason(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRefusalWithDefaultsIsOverBudgetWithAGenericReason(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         StepAdmission.Ticket refused = () -> false;
         Cascade<String, String> chain = base(r -> r.step().equals("advanced") ? refused : StepAdmission.ADMITTED)
@@ -139,8 +127,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void theAdmissionIsToldWhatIsAboutToBeCalled(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void theAdmissionIsToldWhatIsAboutToBeCalled(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Ledger ledger = new Ledger();
         Cascade<String, String> chain = base(ledger)
@@ -163,8 +151,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anAnsweredCallIsSettledOnceWithTheReportedUsage(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anAnsweredCallIsSettledOnceWithTheReportedUsage(Scenarios.Entry entry) {
         Ledger ledger = new Ledger();
         Cascade<String, String> chain = base(ledger)
                 .model("advanced", ScriptedModel.answering("gpt-big", "big answer"))
@@ -177,8 +165,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRejectedAnswerIsStillSettledWithItsUsageBecauseTheTokensWereSpent(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRejectedAnswerIsStillSettledWithItsUsageBecauseTheTokensWereSpent(Scenarios.Entry entry) {
         Ledger ledger = new Ledger();
         Cascade<String, String> chain = base(ledger)
                 .accept(answer -> false)
@@ -195,8 +183,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aFailedCallIsSettledOnceWithNoUsageAndTheFailureKind(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aFailedCallIsSettledOnceWithNoUsageAndTheFailureKind(Scenarios.Entry entry) {
         Ledger ledger = new Ledger();
         Cascade<String, String> chain = base(ledger)
                 .model("advanced", ScriptedModel.failing("gpt-big", new ModelCallException(FailureKind.AUTH, "401")))
@@ -212,8 +200,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aCallThatTimesOutIsSettledOnceAsTimeout(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aCallThatTimesOutIsSettledOnceAsTimeout(Scenarios.Entry entry) {
         ScriptedModel hanging = new ScriptedModel("gpt-big").then(r -> {
             time.sleep(Duration.ofMinutes(10).toNanos());
             return ModelResponse.of("too late", Usage.of(10, 5));
@@ -235,8 +223,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void eachRetryIsAdmittedAndSettledOnItsOwn(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void eachRetryIsAdmittedAndSettledOnItsOwn(Scenarios.Entry entry) {
         ScriptedModel flaky = new ScriptedModel("gpt-big")
                 .thenThrow(new ModelCallException(FailureKind.UNAVAILABLE, "503"))
                 .thenThrow(new ModelCallException(FailureKind.UNAVAILABLE, "503"))
@@ -259,8 +247,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anOpenBreakerSkipsTheStepBeforeAdmissionIsAsked(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anOpenBreakerSkipsTheStepBeforeAdmissionIsAsked(Scenarios.Entry entry) {
         ScriptedModel dead = ScriptedModel.failing("gpt-big", new ModelCallException(FailureKind.UNAVAILABLE, "503"));
         Ledger ledger = new Ledger();
         Cascade<String, String> chain = base(ledger)
@@ -279,8 +267,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aStepWithoutARateLimitPermitIsSkippedBeforeAdmissionIsAsked(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aStepWithoutARateLimitPermitIsSkippedBeforeAdmissionIsAsked(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Ledger ledger = new Ledger();
         Cascade<String, String> chain = base(ledger)
@@ -296,8 +284,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anAdmissionThatThrowsRefusesTheStepAndTheChainStillAnswers(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anAdmissionThatThrowsRefusesTheStepAndTheChainStillAnswers(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Cascade<String, String> chain = base(r -> {
             if (r.step().equals("advanced")) {
@@ -317,8 +305,8 @@ class AdmissionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anAdmissionReturningNoTicketRefusesTheStep(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anAdmissionReturningNoTicketRefusesTheStep(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Cascade<String, String> chain = base(r -> r.step().equals("advanced") ? null : StepAdmission.ADMITTED)
                 .model("advanced", advanced).model("cheap", cheap).build();
@@ -336,8 +324,8 @@ class AdmissionTest {
      * gives none must not produce a SKIPPED attempt without a reason kind.
      */
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRefusalThatNamesNoKindIsStillRecordedWithAnAdmissionKind(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRefusalThatNamesNoKindIsStillRecordedWithAnAdmissionKind(Scenarios.Entry entry) {
         StepAdmission.Ticket sloppy = new StepAdmission.Ticket() {
             @Override
             public boolean admitted() {
@@ -364,8 +352,8 @@ class AdmissionTest {
      * says it raises an Alert: a budget refusing calls is exactly what operators want to hear about.
      */
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRefusalWhosePolicyAsksForAnAlertRaisesOne(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRefusalWhosePolicyAsksForAnAlertRaisesOne(Scenarios.Entry entry) {
         List<Alert> alerts = new ArrayList<>();
         Cascade<String, String> chain = base(r -> StepAdmission.refuse(FailureKind.OVER_BUDGET, "over budget"))
                 .onFailure(FailureKind.OVER_BUDGET, p -> p.withAlert(true))

@@ -15,14 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The circuit breaker: instant skips while open, half-open trials on virtual time, and retries that respect it. */
 class CircuitBreakerTest {
 
-    enum Entry {
-        SYNC, ASYNC;
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input) {
-            return this == SYNC ? chain.execute(input) : chain.executeAsync(input).join();
-        }
-    }
-
     private final VirtualTime time = new VirtualTime();
     private final CascadeRegistries registries = CascadeRegistries.create(time);
     private final AtomicBoolean advancedDown = new AtomicBoolean(true);
@@ -53,8 +45,8 @@ class CircuitBreakerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anOpenBreakerIsSkippedWithNoCallReachingTheDeadModel(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anOpenBreakerIsSkippedWithNoCallReachingTheDeadModel(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(1);
         for (int i = 0; i < 4; i++) {
             assertThat(entry.run(chain, "q" + i).answeredBy()).contains("cheap");
@@ -76,8 +68,8 @@ class CircuitBreakerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void whileOpenTheBreakerIsAskedAtMostOnceAMillisecond(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void whileOpenTheBreakerIsAskedAtMostOnceAMillisecond(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(1);
         for (int i = 0; i < 4; i++) {
             entry.run(chain, "q" + i);
@@ -93,8 +85,8 @@ class CircuitBreakerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void afterTheOpenPeriodTrialCallsCloseTheBreakerWhenTheModelRecovered(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void afterTheOpenPeriodTrialCallsCloseTheBreakerWhenTheModelRecovered(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(1);
         for (int i = 0; i < 4; i++) {
             entry.run(chain, "q" + i);
@@ -112,8 +104,8 @@ class CircuitBreakerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aFailedTrialReopensTheBreaker(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aFailedTrialReopensTheBreaker(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(1);
         for (int i = 0; i < 4; i++) {
             entry.run(chain, "q" + i);
@@ -128,8 +120,8 @@ class CircuitBreakerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRetryNeverKnocksOnABreakerThatOpenedDuringTheStep(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRetryNeverKnocksOnABreakerThatOpenedDuringTheStep(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(10);
 
         Outcome<String> out = entry.run(chain, "q");
@@ -146,8 +138,8 @@ class CircuitBreakerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void rateLimitingDoesNotOpenTheBreakerByDefault(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void rateLimitingDoesNotOpenTheBreakerByDefault(Scenarios.Entry entry) {
         ScriptedModel limited = ScriptedModel.failing("gpt-busy",
                 ModelCallException.rateLimited("429", Duration.ZERO));
         Cascade<String, String> chain = Cascade.<String, String>builder("rl")

@@ -33,18 +33,6 @@ import static org.assertj.core.api.Assertions.tuple;
 /** What listeners are told, in what order, and that a listener can never break a call. */
 class ListenerTest {
 
-    enum Entry {
-        SYNC, ASYNC;
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input) {
-            return run(chain, input, CallContext.empty());
-        }
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input, CallContext context) {
-            return this == SYNC ? chain.execute(input, context) : chain.executeAsync(input, context).join();
-        }
-    }
-
     /** Keeps every event it is given, in order. */
     static final class Recorder implements CascadeListener {
         private final List<Object> events = new ArrayList<>();
@@ -109,8 +97,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aFallbackExecutionReportsEachStepInOrder(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aFallbackExecutionReportsEachStepInOrder(Scenarios.Entry entry) {
         ScriptedModel advanced = down();
         Cascade<String, String> chain = base("fallback").listener(recorder)
                 .model("advanced", advanced)
@@ -143,8 +131,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anOpenBreakerIsReportedAsASkippedStepWithoutAnAttempt(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anOpenBreakerIsReportedAsASkippedStepWithoutAnAttempt(Scenarios.Entry entry) {
         ScriptedModel advanced = down();
         Cascade<String, String> chain = base("skip").listener(recorder)
                 .model("advanced", advanced, s -> s.circuitBreaker(cb -> cb.slidingWindowSize(1).minimumCalls(1)
@@ -170,8 +158,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRetryIsAnnouncedWithItsDelayBeforeTheEngineWaits(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRetryIsAnnouncedWithItsDelayBeforeTheEngineWaits(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big")
                 .thenThrow(new ModelCallException(FailureKind.UNAVAILABLE, "503"))
                 .thenAnswer("big answer");
@@ -194,8 +182,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aHandOffToReviewIsReportedWithTheItemId(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aHandOffToReviewIsReportedWithTheItemId(Scenarios.Entry entry) {
         InMemoryReviewQueue<String, String> queue = new InMemoryReviewQueue<>();
         Cascade<String, String> chain = base("review").listener(recorder)
                 .model("advanced", down())
@@ -216,8 +204,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void failuresOpeningTheBreakerAndTheOpenPeriodEndingAreReported(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void failuresOpeningTheBreakerAndTheOpenPeriodEndingAreReported(Scenarios.Entry entry) {
         Cascade<String, String> chain = base("states").listener(recorder)
                 .model("advanced", down(), s -> s.circuitBreaker(cb -> cb.slidingWindowSize(2).minimumCalls(2)
                         .failureRateThreshold(50).openFor(Duration.ofSeconds(30)).halfOpenCalls(2)))
@@ -245,8 +233,8 @@ class ListenerTest {
      * reported, or a dashboard built on these events never sees the half-open state and shows OPEN -> CLOSED.
      */
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void everyBreakerTransitionIsReportedEvenWhenOneTrialCallClosesTheBreaker(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void everyBreakerTransitionIsReportedEvenWhenOneTrialCallClosesTheBreaker(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big")
                 .thenThrow(new ModelCallException(FailureKind.UNAVAILABLE, "503"))
                 .thenAnswer("recovered");
@@ -267,8 +255,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aBadKeyRaisesAnAlertNamingTheStepAndKind(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aBadKeyRaisesAnAlertNamingTheStepAndKind(Scenarios.Entry entry) {
         ScriptedModel revoked = ScriptedModel.failing("gpt-big", new ModelCallException(FailureKind.AUTH,
                 "401 invalid api key"));
         Cascade<String, String> chain = base("alert").listener(recorder)
@@ -289,8 +277,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void listenersThatThrowNeverChangeTheOutcomeAndOthersStillHearEverything(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void listenersThatThrowNeverChangeTheOutcomeAndOthersStillHearEverything(Scenarios.Entry entry) {
         Recorder alone = new Recorder();
         Outcome<String> quiet = entry.run(retryingChain(List.of(alone)), "q");
 
@@ -327,8 +315,8 @@ class ListenerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void everyEventOfAnExecutionCarriesTheSameExecutionInfo(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void everyEventOfAnExecutionCarriesTheSameExecutionInfo(Scenarios.Entry entry) {
         Map<String, String> seenAtFinish = new java.util.concurrent.ConcurrentHashMap<>();
         CascadeListener stateful = new CascadeListener() {
             @Override

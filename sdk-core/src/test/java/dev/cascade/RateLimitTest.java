@@ -14,14 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A rate limit skips its step at once when out of permits; limiters and breakers are shared through registries. */
 class RateLimitTest {
 
-    enum Entry {
-        SYNC, ASYNC;
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input) {
-            return this == SYNC ? chain.execute(input) : chain.executeAsync(input).join();
-        }
-    }
-
     private final VirtualTime time = new VirtualTime();
     private final CascadeRegistries registries = CascadeRegistries.create(time);
     private final ScriptedModel cheap = ScriptedModel.answering("gpt-small", "small answer");
@@ -39,8 +31,8 @@ class RateLimitTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aStepOutOfPermitsIsSkippedAtOnceAndTheNextStepAnswers(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aStepOutOfPermitsIsSkippedAtOnceAndTheNextStepAnswers(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Cascade<String, String> chain = limited("limited", advanced);
 
@@ -67,8 +59,8 @@ class RateLimitTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void permitsComeBackAfterThePeriod(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void permitsComeBackAfterThePeriod(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Cascade<String, String> chain = limited("refill", advanced);
         entry.run(chain, "one");
@@ -82,8 +74,8 @@ class RateLimitTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void twoChainsOnTheSameResourceShareOneLimiter(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void twoChainsOnTheSameResourceShareOneLimiter(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
         Cascade<String, String> support = limited("support", advanced);
         Cascade<String, String> billing = limited("billing", advanced);
@@ -100,8 +92,8 @@ class RateLimitTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aBreakerOpenedThroughOneChainSkipsTheSharedModelInTheOther(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aBreakerOpenedThroughOneChainSkipsTheSharedModelInTheOther(Scenarios.Entry entry) {
         ScriptedModel dead = ScriptedModel.failing("gpt-big", new ModelCallException(FailureKind.UNAVAILABLE, "503"));
         Cascade<String, String> support = breakerChain("support", dead);
         Cascade<String, String> billing = breakerChain("billing", dead);
@@ -133,8 +125,8 @@ class RateLimitTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anOpenBreakerDoesNotSpendARateLimitPermit(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anOpenBreakerDoesNotSpendARateLimitPermit(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big")
                 .thenThrow(new ModelCallException(FailureKind.UNAVAILABLE, "503"))
                 .thenAnswer("big answer");

@@ -18,14 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RetryAndDeadlineTest {
 
-    enum Entry {
-        SYNC, ASYNC;
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input) {
-            return this == SYNC ? chain.execute(input) : chain.executeAsync(input).join();
-        }
-    }
-
     private final VirtualTime time = new VirtualTime();
     private final InMemoryReviewQueue<String, String> queue = new InMemoryReviewQueue<>();
 
@@ -50,8 +42,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void retryAfterIsHonouredWhenItFitsTheDeadline(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void retryAfterIsHonouredWhenItFitsTheDeadline(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big").thenThrow(rateLimited(Duration.ofSeconds(2)))
                 .thenAnswer("big answer");
         ScriptedModel cheap = ScriptedModel.answering("gpt-small", "small answer");
@@ -71,8 +63,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void retryAfterBeyondTheDeadlineFallsThroughAtOnceInsteadOfWaiting(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void retryAfterBeyondTheDeadlineFallsThroughAtOnceInsteadOfWaiting(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big").thenThrow(rateLimited(Duration.ofSeconds(5)))
                 .thenAnswer("big answer");
         ScriptedModel cheap = ScriptedModel.answering("gpt-small", "small answer");
@@ -91,8 +83,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void retryAfterLongerThanMaxRetryAfterIsNotWaitedFor(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void retryAfterLongerThanMaxRetryAfterIsNotWaitedFor(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big").thenThrow(rateLimited(Duration.ofMinutes(2)))
                 .thenAnswer("big answer");
         ScriptedModel cheap = ScriptedModel.answering("gpt-small", "small answer");
@@ -107,8 +99,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void backoffGrowsByTheMultiplierAndRetriesEndAtMaxAttempts(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void backoffGrowsByTheMultiplierAndRetriesEndAtMaxAttempts(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.failing("gpt-big",
                 new ModelCallException(FailureKind.UNAVAILABLE, "503 Service Unavailable"));
         ScriptedModel cheap = ScriptedModel.answering("gpt-small", "small answer");
@@ -128,8 +120,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void jitterSpreadsTheBackoff(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void jitterSpreadsTheBackoff(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big")
                 .thenThrow(new ModelCallException(FailureKind.UNAVAILABLE, "503")).thenAnswer("ok");
         Cascade<String, String> chain = Cascade.<String, String>builder("jitter")
@@ -145,8 +137,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void nonRetryableFailuresAreNotRetried(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void nonRetryableFailuresAreNotRetried(Scenarios.Entry entry) {
         ScriptedModel advanced = ScriptedModel.failing("gpt-big",
                 new ModelCallException(FailureKind.CONTEXT_TOO_LONG, "400 context_length_exceeded"));
         ScriptedModel cheap = ScriptedModel.answering("gpt-small", "small answer");
@@ -160,8 +152,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aHangingModelIsCutAtTheDeadlineAndTheInputStillReachesReview(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aHangingModelIsCutAtTheDeadlineAndTheInputStillReachesReview(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big").then(r -> {
             time.sleep(Long.MAX_VALUE / 4); // hangs: only the timeout ends it
             return ModelResponse.of("never", Usage.NONE);
@@ -188,8 +180,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void stepTimeoutsAreShortenedToTheTimeLeft(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void stepTimeoutsAreShortenedToTheTimeLeft(Scenarios.Entry entry) {
         ScriptedModel.Step hang = r -> {
             time.sleep(Long.MAX_VALUE / 4);
             return ModelResponse.of("never", Usage.NONE);
@@ -213,8 +205,8 @@ class RetryAndDeadlineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRetryWhoseBackoffWouldPassTheDeadlineIsNotMade(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRetryWhoseBackoffWouldPassTheDeadlineIsNotMade(Scenarios.Entry entry) {
         ScriptedModel advanced = new ScriptedModel("gpt-big").then(r -> {
             time.sleep(Duration.ofMillis(700).toNanos());
             throw new ModelCallException(FailureKind.UNAVAILABLE, "502 Bad Gateway");

@@ -15,14 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The router picks where an execution enters the chain; an unusable choice starts at the first step, and says why. */
 class RouterTest {
 
-    enum Entry {
-        SYNC, ASYNC;
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input) {
-            return this == SYNC ? chain.execute(input) : chain.executeAsync(input).join();
-        }
-    }
-
     private final ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
     private final ScriptedModel cheap = ScriptedModel.answering("gpt-small", "small answer");
     private final List<String> startedAt = new CopyOnWriteArrayList<>();
@@ -51,8 +43,8 @@ class RouterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void shortInputsStartAtTheCheapModelAndNeverReachTheAdvancedOne(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void shortInputsStartAtTheCheapModelAndNeverReachTheAdvancedOne(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(RouterTest::byLength);
 
         Outcome<String> out = entry.run(chain, "short");
@@ -65,8 +57,8 @@ class RouterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void longInputsAreRoutedToTheAdvancedModel(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void longInputsAreRoutedToTheAdvancedModel(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(RouterTest::byLength);
 
         Outcome<String> out = entry.run(chain, "a much longer question that needs the big model");
@@ -78,8 +70,8 @@ class RouterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void anUnknownStepNameStartsAtTheFirstStepAndTheRouteSaysWhich(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void anUnknownStepNameStartsAtTheFirstStepAndTheRouteSaysWhich(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(t -> "gpt-5-turbo");
 
         Outcome<String> out = entry.run(chain, "q");
@@ -92,8 +84,8 @@ class RouterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRouterReturningNullStartsAtTheFirstStepAndTheRouteSaysSo(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRouterReturningNullStartsAtTheFirstStepAndTheRouteSaysSo(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(t -> null);
 
         Outcome<String> out = entry.run(chain, "q");
@@ -105,8 +97,8 @@ class RouterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRouterThatThrowsStartsAtTheFirstStepAndTheRouteNamesTheError(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRouterThatThrowsStartsAtTheFirstStepAndTheRouteNamesTheError(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(t -> {
             throw new IllegalStateException("routing table not loaded");
         });
@@ -123,8 +115,8 @@ class RouterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void withoutARouterTheExecutionStartsAtTheFirstStepUnrouted(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void withoutARouterTheExecutionStartsAtTheFirstStepUnrouted(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(null);
 
         Outcome<String> out = entry.run(chain, "short");
@@ -135,8 +127,8 @@ class RouterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void aRouterMayStartStraightAtHumanReview(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void aRouterMayStartStraightAtHumanReview(Scenarios.Entry entry) {
         Cascade<String, String> chain = chain(t -> t.startsWith("legal:") ? "desk" : "advanced");
 
         Outcome<String> out = entry.run(chain, "legal: may I quote you?");

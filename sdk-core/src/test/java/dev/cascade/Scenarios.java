@@ -6,7 +6,9 @@ import dev.cascade.spi.CascadeListener;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Shared helpers for the scenario tests: the two entry points, a readable trace of an outcome, an event recorder. */
 final class Scenarios {
@@ -15,21 +17,26 @@ final class Scenarios {
 
     /** The two public entry points every scenario runs through. */
     enum Entry {
-        EXECUTE {
-            @Override
-            <I, O> Outcome<O> run(Cascade<I, O> chain, I input) {
-                return chain.execute(input);
-            }
-        },
-        EXECUTE_ASYNC {
-            @Override
-            <I, O> Outcome<O> run(Cascade<I, O> chain, I input) throws Exception {
-                // Generous: on virtual time a scenario takes microseconds; this only bounds a broken engine.
-                return chain.executeAsync(input).get(30, TimeUnit.SECONDS);
-            }
-        };
+        EXECUTE,
+        EXECUTE_ASYNC;
 
-        abstract <I, O> Outcome<O> run(Cascade<I, O> chain, I input) throws Exception;
+        <I, O> Outcome<O> run(Cascade<I, O> chain, I input) {
+            return run(chain, input, CallContext.empty());
+        }
+
+        <I, O> Outcome<O> run(Cascade<I, O> chain, I input, CallContext context) {
+            if (this == EXECUTE) {
+                return chain.execute(input, context);
+            }
+            try {
+                // Generous: on virtual time a scenario takes microseconds; this only bounds a broken engine.
+                return chain.executeAsync(input, context).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError("executeAsync failed", e.getCause());
+            } catch (InterruptedException | TimeoutException e) {
+                throw new AssertionError("executeAsync did not complete", e);
+            }
+        }
     }
 
     /**

@@ -34,14 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TelemetrySpanTreeTest {
 
-    enum Entry {
-        SYNC, ASYNC;
-
-        <O> Outcome<O> run(Cascade<String, O> chain, String input) {
-            return this == SYNC ? chain.execute(input) : chain.executeAsync(input).join();
-        }
-    }
-
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
@@ -119,8 +111,8 @@ class TelemetrySpanTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void firstStepAnswers(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void firstStepAnswers(Scenarios.Entry entry) {
         big.then(r -> new ModelResponse("billing", Usage.of(212, 57), "stop", "gpt-big-2026-01"));
 
         entry.run(fourSteps(null), "charged twice");
@@ -151,8 +143,8 @@ class TelemetrySpanTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void openBreakerIsASkipEventAndTheCheapModelAnswers(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void openBreakerIsASkipEventAndTheCheapModelAnswers(Scenarios.Entry entry) {
         big.thenThrow(unavailable());
         small.thenAnswer("billing");
         CascadeRegistries registries = CascadeRegistries.create(time);
@@ -179,8 +171,8 @@ class TelemetrySpanTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void allModelsFailAndTheRulesAnswer(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void allModelsFailAndTheRulesAnswer(Scenarios.Entry entry) {
         big.thenThrow(unavailable());
         small.thenThrow(ModelCallException.rateLimited("429", null));
 
@@ -200,8 +192,8 @@ class TelemetrySpanTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void everythingFailsAndTheInputGoesToReview(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void everythingFailsAndTheInputGoesToReview(Scenarios.Entry entry) {
         big.thenThrow(unavailable());
         small.thenThrow(unavailable());
 
@@ -223,8 +215,8 @@ class TelemetrySpanTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void retryThenSuccessIsTwoAttemptSpansTheFirstNamingItsRetryDelay(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void retryThenSuccessIsTwoAttemptSpansTheFirstNamingItsRetryDelay(Scenarios.Entry entry) {
         big.thenThrow(unavailable()).thenAnswer("billing");
         Cascade<String, String> chain = chain()
                 .model("advanced", big, s -> s.retry(r -> r.maxAttempts(3).initialBackoff(Duration.ofMillis(100))))
@@ -254,8 +246,8 @@ class TelemetrySpanTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Entry.class)
-    void deadlineCutIsATimeoutSpanAndANoTimeSkip(Entry entry) {
+    @EnumSource(Scenarios.Entry.class)
+    void deadlineCutIsATimeoutSpanAndANoTimeSkip(Scenarios.Entry entry) {
         big.then(r -> {
             time.sleep(Long.MAX_VALUE / 4);
             return ModelResponse.of("never", Usage.NONE);
