@@ -1,6 +1,9 @@
 package dev.cascade;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * A built fallback chain: the front door of Cascade. Start with {@link #builder(String)}.
@@ -67,4 +70,12 @@ public interface Cascade<I, O> {
 
     /** What the chain is made of: steps in order, each with its policies. Stable, for tests and the actuator. */
     Description describe();
+
+    /**
+     * The circuit breaker guarding model step {@code step}, if that step has one: for health checks and operations
+     * (read its state, or {@code reset()} it after a fix). Steps sharing a resource share the breaker.
+     */
+    default Optional<CircuitBreaker> circuitBreaker(String step) {
+        return Optional.empty();
+    }
 }

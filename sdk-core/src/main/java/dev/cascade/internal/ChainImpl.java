@@ -44,6 +44,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     private final Route defaultRoute;
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
+    /** Whether the chain ends in a review step: only then are unused model answers kept (for the reviewer). */
+    private final boolean hasReview;
 
     public ChainImpl(ChainConfig<I, O> config) {
         this.config = config;
@@ -54,6 +56,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         }
         this.models = java.util.Collections.unmodifiableList(runners);
         this.index = config.index();
+        this.hasReview = steps.stream().anyMatch(s -> s instanceof StepDef.Review);
         this.defaultRoute = new Route(steps.get(0).name(), false, "no router");
         // Ids unique across chains and restarts without UUID's SecureRandom cost on every call.
         this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL) + "-";
@@ -62,6 +65,16 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     @Override
     public String name() {
         return config.name();
+    }
+
+    @Override
+    public Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> circuitBreaker(String step) {
+        for (StepDef<I, O> d : config.steps()) {
+            if (d instanceof StepDef.Model<I, O> m && m.name().equals(step)) {
+                return Optional.ofNullable(m.breaker());
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -109,7 +122,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Events events = config.events();
         ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), idPrefix + Long.toHexString(seq),
                 context, parent != null ? parent : Context.current(), start) : null;
-        Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, start, deadline, info, cancelFlag);
+        Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, start, deadline, info, cancelFlag,
+                hasReview);
 
         Route route = route(input);
         if (info != null) {
@@ -248,7 +262,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         try {
             handle = step.queue().submit(new ReviewRequest<>(config.name(), step.name(), x.id(), key, x.input,
                     x.attempts(), x.context, TraceContexts.inject(x.info != null && x.info.executionContext() != null
-                    ? x.info.executionContext() : Context.current())));
+                    ? x.info.executionContext() : Context.current()), x.unusedAnswers()));
             if (handle == null) {
                 throw new IllegalStateException("review queue returned no handle");
             }

@@ -10,7 +10,9 @@ import dev.cascade.event.ExecutionInfo;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,10 +47,19 @@ final class Execution<I, O> {
 
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;
+    private int recorded;
+    /** Whether the chain has a review step, so unused model answers are kept for the reviewer. */
+    final boolean keepsAnswers;
+    /**
+     * The text of model answers that were not used, by attempt index; null until the first. Completion text: it goes
+     * to the review queue only, never to events, spans or logs.
+     */
+    private Map<Integer, String> unusedAnswers;
 
     Execution(I input, CallContext context, String idPrefix, long idSeq, long startNanos, long deadlineNanos,
-              ExecutionInfo info, AtomicBoolean cancelFlag) {
+              ExecutionInfo info, AtomicBoolean cancelFlag, boolean keepsAnswers) {
         this.cancelFlag = cancelFlag;
+        this.keepsAnswers = keepsAnswers;
         this.input = input;
         this.context = context;
         this.idPrefix = idPrefix;
@@ -82,7 +93,21 @@ final class Execution<I, O> {
         }
         spentMicros += cost.micros();
         lastNanos = endedAt;
+        recorded++;
         return a;
+    }
+
+    /** Keeps the text of the answer of the attempt recorded last, which was not used. */
+    void keepUnusedAnswer(String text) {
+        if (unusedAnswers == null) {
+            unusedAnswers = new HashMap<>(4);
+        }
+        unusedAnswers.put(recorded - 1, text);
+    }
+
+    /** The unused model answers by attempt index; empty when none (or the chain has no review step). */
+    Map<Integer, String> unusedAnswers() {
+        return unusedAnswers == null ? Map.of() : Map.copyOf(unusedAnswers);
     }
 
     /** Whether no attempt was recorded yet. */

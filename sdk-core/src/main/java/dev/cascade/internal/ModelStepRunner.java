@@ -371,6 +371,9 @@ final class ModelStepRunner<I, O> {
             chain.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a, response));
         }
         if (rejection != null) {
+            if (x.keepsAnswers && !response.isEmpty()) {
+                x.keepUnusedAnswer(response.text()); // for the reviewer only; never in events, spans or logs
+            }
             return false;
         }
         x.answer = answer;

@@ -1,5 +1,7 @@
 package dev.cascade.review;
 
+import dev.cascade.Attempt;
+import dev.cascade.budget.Money;
 import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.spi.ReviewQueue;
 
@@ -14,22 +16,24 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * A review queue held in memory: for tests, demos and single-process tools. Items are lost when the process ends;
- * use a durable store in production. Thread-safe.
+ * A review queue held in memory, typed: for tests, demos and single-process tools. Items are lost when the process
+ * ends; use a {@link DurableReviewQueue} over a {@link JdbcReviewStore} in production. Thread-safe.
  *
- * <p>States: {@code PENDING -claim-> CLAIMED -decide-> APPROVED | EDITED | REJECTED}. A claim is a lease: when it
+ * <p>It is a typed front on an {@link InMemoryReviewStore} (one state machine for every store): the store keeps the
+ * text form and the audit log, this queue keeps the typed requests and answers, which never leave the process.
+ * States: {@code PENDING -claim-> CLAIMED -decide-> APPROVED | EDITED | REJECTED}. A claim is a lease: when it
  * expires the item is claimable again. Only the holder of a live claim may decide, and a decided item never changes.
+ * There is no SLA here; use a {@link DurableReviewQueue} (over an {@link InMemoryReviewStore} if need be) for one.
  *
  * @param <I> the chain's input type
  * @param <O> the chain's output type
  */
 public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
 
-    /** The life of an item. */
+    /** The life of an item, as this queue shows it. */
     public enum State { PENDING, CLAIMED, APPROVED, EDITED, REJECTED }
 
     /** A snapshot of one item. */
@@ -38,9 +42,8 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
     }
 
     private final Clock clock;
-    private final AtomicLong ids = new AtomicLong();
-    private final Map<String, Entry<I, O>> byId = new ConcurrentHashMap<>();
-    private final Map<String, String> idByKey = new ConcurrentHashMap<>();
+    private final InMemoryReviewStore store;
+    private final Map<String, Entry<I, O>> entries = new ConcurrentHashMap<>();
     private final List<BiConsumer<ReviewRequest<I>, ReviewDecision<O>>> decisionListeners = new CopyOnWriteArrayList<>();
 
     /** A queue on the system clock. */
@@ -51,6 +54,7 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
     /** A queue whose leases run on {@code clock}. */
     public InMemoryReviewQueue(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = new InMemoryReviewStore(clock);
     }
 
     /**
@@ -65,59 +69,51 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
     @Override
     public ReviewHandle<O> submit(ReviewRequest<I> request) {
         Objects.requireNonNull(request, "request");
-        String id = idByKey.computeIfAbsent(request.idempotencyKey(), k -> {
-            long seq = ids.incrementAndGet();
-            String newId = "rv-" + seq;
-            byId.put(newId, new Entry<>(newId, seq, request, clock.instant()));
-            return newId;
-        });
-        return byId.get(id);
+        List<ReviewAttempt> attempts = new ArrayList<>(request.attempts().size());
+        Money cost = Money.ZERO;
+        for (int i = 0; i < request.attempts().size(); i++) {
+            Attempt a = request.attempts().get(i);
+            attempts.add(ReviewAttempt.of(a, request.answers().get(i)));
+            cost = cost.plus(a.cost());
+        }
+        ReviewItem item = store.submit(new ReviewStore.Submission(request.chain(), request.step(),
+                request.context().tenant().orElse(null), request.executionId(), request.idempotencyKey(),
+                String.valueOf(request.input()), attempts, cost, request.traceContext(), 0, null, null, null));
+        // The first request for a key is the item's; a resubmission gets a handle on it.
+        return entries.computeIfAbsent(item.id(), id -> new Entry<>(id, request));
     }
 
     /** The number of items not yet decided. */
     public int depth() {
-        int n = 0;
-        for (Entry<I, O> e : byId.values()) {
-            synchronized (e) {
-                if (!e.isFinal()) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return (int) store.depth();
     }
 
     /** The number of items ever submitted (each idempotency key once). */
     public int size() {
-        return byId.size();
+        return store.size();
     }
 
     /** A snapshot of the item, if it exists. */
     public Optional<Item<I>> get(String id) {
-        Entry<I, O> e = byId.get(id);
-        if (e == null) {
-            return Optional.empty();
-        }
-        synchronized (e) {
-            return Optional.of(e.snapshot(clock.instant()));
-        }
+        return store.find(id).map(this::snapshot);
     }
 
     /** Snapshots of items that are claimable now (pending, or claimed with an expired lease), oldest first. */
     public List<Item<I>> claimable() {
         Instant now = clock.instant();
-        List<Entry<I, O>> entries = new ArrayList<>(byId.values());
-        // Submission order: the sequence breaks ties between items created at the same instant.
-        entries.sort((a, b) -> Long.compare(a.seq, b.seq));
         List<Item<I>> out = new ArrayList<>();
-        for (Entry<I, O> e : entries) {
-            synchronized (e) {
-                if (e.claimableAt(now)) {
-                    out.add(e.snapshot(now));
+        ReviewQuery query = ReviewQuery.open().page(ReviewQuery.MAX_LIMIT, 0);
+        for (int offset = 0; ; offset += ReviewQuery.MAX_LIMIT) {
+            List<ReviewItem> page = store.list(query.page(ReviewQuery.MAX_LIMIT, offset));
+            for (ReviewItem item : page) {
+                if (item.claimableAt(now)) {
+                    out.add(snapshot(item, now));
                 }
             }
+            if (page.size() < ReviewQuery.MAX_LIMIT) {
+                return out;
+            }
         }
-        return out;
     }
 
     /**
@@ -126,23 +122,9 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
      * @return the claimed item, or empty when nothing is claimable
      */
     public Optional<Item<I>> claimNext(String reviewer, Duration lease) {
-        requireReviewer(reviewer);
-        if (lease == null || lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("lease must be > 0, was " + lease);
-        }
-        for (Item<I> candidate : claimable()) {
-            Entry<I, O> e = byId.get(candidate.id());
-            synchronized (e) {
-                Instant now = clock.instant();
-                if (e.claimableAt(now)) {
-                    e.state = State.CLAIMED;
-                    e.claimedBy = reviewer;
-                    e.leaseUntil = now.plus(lease);
-                    return Optional.of(e.snapshot(now));
-                }
-            }
-        }
-        return Optional.empty();
+        ReviewChecks.reviewer(reviewer);
+        ReviewChecks.lease(lease);
+        return store.claimNext(reviewer, lease, ReviewQuery.all()).map(this::snapshot);
     }
 
     /** Approves the answer proposed by {@code answer} as it is. */
@@ -160,28 +142,35 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
         return decide(id, reviewer, Verdict.REJECTED, null, comment);
     }
 
+    /** The item's transitions, in order (see {@link ReviewStore#audit}). */
+    public List<AuditEntry> audit(String id) {
+        return store.audit(id);
+    }
+
     private ReviewDecision<O> decide(String id, String reviewer, Verdict verdict, O answer, String comment) {
-        requireReviewer(reviewer);
-        Entry<I, O> e = byId.get(id);
-        if (e == null) {
+        ReviewChecks.reviewer(reviewer);
+        Entry<I, O> e = entries.get(id);
+        ReviewItem current = e == null ? null : store.find(id).orElse(null);
+        if (current == null) {
             throw new IllegalArgumentException("no review item with id '" + id + "'");
         }
-        ReviewDecision<O> decision;
-        synchronized (e) {
-            Instant now = clock.instant();
-            if (e.isFinal()) {
-                throw new IllegalStateException("review item '" + id + "' is already " + e.state + "; decisions are final");
-            }
-            if (e.state != State.CLAIMED || !reviewer.equals(e.claimedBy) || !now.isBefore(e.leaseUntil)) {
-                throw new IllegalStateException("reviewer '" + reviewer + "' does not hold a live claim on '" + id
-                        + "'; claim it first (claimNext)");
-            }
-            decision = new ReviewDecision<>(id, verdict, Optional.ofNullable(answer), reviewer, comment, now);
-            e.state = State.valueOf(verdict.name());
-            e.claimedBy = reviewer;
-            e.leaseUntil = null;
+        ReviewItem decided;
+        try {
+            decided = store.decide(new ReviewStore.Decide(id, reviewer, current.version(), current.payloadHash(),
+                    verdict, answer == null ? null : String.valueOf(answer), comment));
+        } catch (ReviewConflictException c) {
+            // This queue's callers know it by its own messages; the reason stays for programs.
+            String message = c.reason() == ReviewConflictException.Reason.ALREADY_DECIDED
+                    ? "review item '" + id + "' is already " + store.find(id).map(ReviewItem::state).orElse(null)
+                    + "; decisions are final"
+                    : "reviewer '" + reviewer + "' does not hold a live claim on '" + id + "'; claim it first (claimNext)";
+            ReviewConflictException translated = new ReviewConflictException(c.reason(), id, message);
+            translated.initCause(c);
+            throw translated;
         }
-        // Completed outside the lock: callbacks on the future run in this thread.
+        ReviewDecision<O> decision = new ReviewDecision<>(id, verdict, Optional.ofNullable(answer), reviewer, comment,
+                decided.decidedAt());
+        // Completed after the store's transaction: callbacks on the future run in this thread.
         e.future.complete(decision);
         for (BiConsumer<ReviewRequest<I>, ReviewDecision<O>> l : decisionListeners) {
             try {
@@ -193,42 +182,32 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
         return decision;
     }
 
-    private static void requireReviewer(String reviewer) {
-        if (reviewer == null || reviewer.isBlank()) {
-            throw new IllegalArgumentException("reviewer must not be blank, was "
-                    + (reviewer == null ? "null" : "'" + reviewer + "'"));
-        }
+    private Item<I> snapshot(ReviewItem item) {
+        return snapshot(item, clock.instant());
+    }
+
+    private Item<I> snapshot(ReviewItem item, Instant now) {
+        State shown = switch (item.state()) {
+            case CLAIMED -> now.isBefore(item.leaseUntil()) ? State.CLAIMED : State.PENDING;
+            case APPROVED -> State.APPROVED;
+            case EDITED -> State.EDITED;
+            case REJECTED, EXPIRED -> State.REJECTED; // this queue sets no SLA, so nothing expires
+            case PENDING, ESCALATED -> State.PENDING;
+        };
+        Entry<I, O> e = entries.get(item.id());
+        return new Item<>(item.id(), e == null ? null : e.request, shown,
+                shown == State.CLAIMED ? item.claimedBy() : null, shown == State.CLAIMED ? item.leaseUntil() : null,
+                item.createdAt());
     }
 
     private static final class Entry<I, O> implements ReviewHandle<O> {
         final String id;
-        final long seq;
         final ReviewRequest<I> request;
-        final Instant createdAt;
         final CompletableFuture<ReviewDecision<O>> future = new CompletableFuture<>();
-        State state = State.PENDING;
-        String claimedBy;
-        Instant leaseUntil;
 
-        Entry(String id, long seq, ReviewRequest<I> request, Instant createdAt) {
+        Entry(String id, ReviewRequest<I> request) {
             this.id = id;
-            this.seq = seq;
             this.request = request;
-            this.createdAt = createdAt;
-        }
-
-        boolean isFinal() {
-            return state != State.PENDING && state != State.CLAIMED;
-        }
-
-        boolean claimableAt(Instant now) {
-            return state == State.PENDING || state == State.CLAIMED && !now.isBefore(leaseUntil);
-        }
-
-        Item<I> snapshot(Instant now) {
-            State shown = state == State.CLAIMED && !now.isBefore(leaseUntil) ? State.PENDING : state;
-            return new Item<>(id, request, shown, shown == State.CLAIMED ? claimedBy : null,
-                    shown == State.CLAIMED ? leaseUntil : null, createdAt);
         }
 
         @Override

@@ -20,15 +20,25 @@ import java.util.Objects;
  * @param context        the caller's context (tenant, attributes)
  * @param traceContext   the execution's trace context as W3C {@code traceparent}/{@code tracestate} entries (empty
  *                       when there was no sampled span), so a decision made later, elsewhere, can link to the trace
+ * @param answers        the raw text of the model answers that were not used (the parser or the accept gate refused
+ *                       them), by index into {@code attempts}; empty when there were none. This is completion text: the
+ *                       engine never puts it in spans, events or logs, and hands it only to the review queue
  * @param <I>            the chain's input type
  */
 public record ReviewRequest<I>(String chain, String step, String executionId, String idempotencyKey, I input,
-                               List<Attempt> attempts, CallContext context, Map<String, String> traceContext) {
+                               List<Attempt> attempts, CallContext context, Map<String, String> traceContext,
+                               Map<Integer, String> answers) {
 
-    /** A request with no trace context. */
+    /** A request with no trace context and no unused answers. */
     public ReviewRequest(String chain, String step, String executionId, String idempotencyKey, I input,
                          List<Attempt> attempts, CallContext context) {
-        this(chain, step, executionId, idempotencyKey, input, attempts, context, Map.of());
+        this(chain, step, executionId, idempotencyKey, input, attempts, context, Map.of(), Map.of());
+    }
+
+    /** A request with no unused answers. */
+    public ReviewRequest(String chain, String step, String executionId, String idempotencyKey, I input,
+                         List<Attempt> attempts, CallContext context, Map<String, String> traceContext) {
+        this(chain, step, executionId, idempotencyKey, input, attempts, context, traceContext, Map.of());
     }
 
     public ReviewRequest {
@@ -40,5 +50,17 @@ public record ReviewRequest<I>(String chain, String step, String executionId, St
         attempts = List.copyOf(attempts);
         Objects.requireNonNull(context, "context");
         traceContext = Map.copyOf(traceContext);
+        answers = Map.copyOf(answers);
+        for (Integer i : answers.keySet()) {
+            if (i < 0 || i >= attempts.size()) {
+                throw new IllegalArgumentException("answers: index " + i + " is not an attempt (there are "
+                        + attempts.size() + ")");
+            }
+        }
+    }
+
+    /** The unused model answer of attempt {@code index}, if there was one. */
+    public java.util.Optional<String> answer(int index) {
+        return java.util.Optional.ofNullable(answers.get(index));
     }
 }
