@@ -1,0 +1,199 @@
+package dev.cascade.spring;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
+
+import dev.cascade.CascadeRegistries;
+import dev.cascade.budget.InMemoryBudgetLedger;
+import dev.cascade.budget.JdbcBudgetLedger;
+import dev.cascade.review.DurableReviewQueue;
+import dev.cascade.review.InMemoryReviewStore;
+import dev.cascade.review.JdbcReviewStore;
+import dev.cascade.review.ReviewCodec;
+import dev.cascade.review.ReviewStore;
+import dev.cascade.spi.BudgetLedger;
+import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.FailureClassifier;
+import dev.cascade.spi.ModelClient;
+import dev.cascade.telemetry.CascadeTelemetry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+
+/**
+ * Cascade for Spring Boot: builds the chains under {@code cascade.chains} and registers each as a
+ * {@code Cascade<String, String>} bean qualified by its name, plus a {@link CascadeChains} registry. Every bean here
+ * backs off when the application defines its own of the same type.
+ *
+ * <p>Model steps name a bean: a Cascade {@link ModelClient}, or (with Spring AI on the classpath) any Spring AI
+ * {@code ChatModel}, wrapped so that Cascade owns retries. Telemetry goes to the application's {@link OpenTelemetry}
+ * bean (e.g. from Boot's OpenTelemetry starter), else to {@link GlobalOpenTelemetry}.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "cascade.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CascadeProperties.class)
+public class CascadeAutoConfiguration {
+
+    static final String SPRING_AI_CHAT_MODEL = "org.springframework.ai.chat.model.ChatModel";
+
+    /** Where breakers and rate limiters live; shared by all chains so steps naming one resource share them. */
+    @Bean
+    @ConditionalOnMissingBean
+    public CascadeRegistries cascadeRegistries() {
+        return CascadeRegistries.create();
+    }
+
+    /** The ledger every chain's budget books on: in memory, or on the application's DataSource. */
+    @Bean
+    @ConditionalOnMissingBean
+    public BudgetLedger cascadeBudgetLedger(CascadeProperties properties, ObjectProvider<DataSource> dataSource) {
+        String type = properties.getLedger().getType();
+        if ("memory".equalsIgnoreCase(type)) {
+            return new InMemoryBudgetLedger();
+        }
+        if ("jdbc".equalsIgnoreCase(type)) {
+            DataSource ds = dataSource.getIfUnique();
+            if (ds == null) {
+                throw new CascadeConfigurationException("cascade.ledger.type", "is 'jdbc' but the application has"
+                        + " no single DataSource bean", "Configure a DataSource (spring.datasource.url ...), or set"
+                        + " cascade.ledger.type to memory.");
+            }
+            JdbcBudgetLedger ledger = new JdbcBudgetLedger(ds);
+            if (properties.getLedger().isCreateSchema()) {
+                ledger.createSchema();
+            }
+            return ledger;
+        }
+        throw new CascadeConfigurationException("cascade.ledger.type", "'" + type + "' is not a ledger type",
+                "Set cascade.ledger.type to memory or jdbc.");
+    }
+
+    /**
+     * Spans and metrics for every chain, through the application's OpenTelemetry bean when there is one, else
+     * {@link GlobalOpenTelemetry}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "cascade.telemetry.enabled", matchIfMissing = true)
+    public CascadeTelemetry cascadeTelemetry(CascadeProperties properties, ObjectProvider<OpenTelemetry> openTelemetry) {
+        OpenTelemetry otel = openTelemetry.getIfUnique(GlobalOpenTelemetry::get);
+        return CascadeTelemetry.builder(otel).captureContent(properties.getTelemetry().isCaptureContent()).build();
+    }
+
+    /**
+     * Where human-review items live: in memory (default; lost on restart), or durable on the application's
+     * DataSource ({@code cascade.review.store=jdbc}: PostgreSQL, or H2 as an embedded database).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ReviewStore cascadeReviewStore(CascadeProperties properties, ObjectProvider<DataSource> dataSource) {
+        String type = properties.getReview().getStore();
+        if ("memory".equalsIgnoreCase(type)) {
+            return new InMemoryReviewStore();
+        }
+        if ("jdbc".equalsIgnoreCase(type)) {
+            DataSource ds = dataSource.getIfUnique();
+            if (ds == null) {
+                throw new CascadeConfigurationException("cascade.review.store", "is 'jdbc' but the application has"
+                        + " no single DataSource bean", "Configure a DataSource (spring.datasource.url ...), or set"
+                        + " cascade.review.store to memory.");
+            }
+            JdbcReviewStore store = new JdbcReviewStore(ds);
+            if (properties.getReview().isCreateSchema()) {
+                store.createSchema();
+            }
+            return store;
+        }
+        throw new CascadeConfigurationException("cascade.review.store", "'" + type + "' is not a review store",
+                "Set cascade.review.store to memory or jdbc.");
+    }
+
+    /**
+     * Every chain under {@code cascade.chains}, built and checked at startup. Each human-review step gets a
+     * {@link DurableReviewQueue} over the {@link ReviewStore}, polling at {@code cascade.review.poll-interval}; the
+     * queues stop with the context.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public CascadeChains cascadeChains(CascadeProperties properties, ListableBeanFactory beans,
+                                       CascadeRegistries registries, BudgetLedger ledger, ReviewStore reviewStore,
+                                       ObjectProvider<CascadeTelemetry> telemetry,
+                                       ObjectProvider<CascadeListener> listeners,
+                                       ObjectProvider<FailureClassifier> classifiers,
+                                       ObjectProvider<CascadeChainCustomizer> customizers) {
+        Duration poll = properties.getReview().getPollInterval();
+        if (poll == null || poll.isNegative() || poll.isZero()) {
+            throw new CascadeConfigurationException("cascade.review.poll-interval", "must be longer than zero, was "
+                    + poll, "Set cascade.review.poll-interval to a duration such as 1s.");
+        }
+        CascadeTelemetry spans = telemetry.getIfUnique();
+        ChainFactory.ReviewQueues queues = (chain, step, policy) -> {
+            DurableReviewQueue<String, String> q = DurableReviewQueue
+                    .builder(reviewStore, ReviewCodec.strings(), ReviewCodec.strings())
+                    .policy(policy).pollInterval(poll).chain(chain).build();
+            if (spans != null) {
+                q.onDecision(spans::recordReviewDecision);
+            }
+            return q;
+        };
+        ChainFactory factory = new ChainFactory(beans, new BeanModels(beans), queues, registries, ledger,
+                listeners.orderedStream().toList(), classifiers.orderedStream().toList(),
+                customizers.orderedStream().toList());
+        return factory.buildAll(properties.getChains());
+    }
+
+    /** Registers one {@code Cascade<String, String>} bean per chain, qualified by the chain's name. */
+    @Bean
+    public static CascadeChainRegistrar cascadeChainRegistrar() {
+        return new CascadeChainRegistrar();
+    }
+
+    /** Model beans by name: Cascade ModelClients as they are, Spring AI ChatModels wrapped. */
+    static final class BeanModels implements ChainFactory.ModelResolver {
+
+        private final ListableBeanFactory beans;
+        private final boolean springAi;
+
+        BeanModels(ListableBeanFactory beans) {
+            this.beans = beans;
+            this.springAi = ClassUtils.isPresent(SPRING_AI_CHAT_MODEL, BeanModels.class.getClassLoader());
+        }
+
+        @Override
+        public Optional<ModelClient> resolve(String name) {
+            if (!beans.containsBean(name)) {
+                return Optional.empty();
+            }
+            Object bean = beans.getBean(name);
+            if (bean instanceof ModelClient client) {
+                return Optional.of(client);
+            }
+            if (springAi && SpringAiModels.isChatModel(bean)) {
+                return Optional.of(SpringAiModels.wrap(name, bean));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public Set<String> candidates() {
+            Set<String> names = new TreeSet<>(List.of(beans.getBeanNamesForType(ModelClient.class)));
+            if (springAi) {
+                names.addAll(SpringAiModels.chatModelNames(beans));
+            }
+            return names;
+        }
+    }
+}

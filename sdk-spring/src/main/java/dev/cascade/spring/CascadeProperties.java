@@ -1,0 +1,905 @@
+package dev.cascade.spring;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Cascade's settings under the prefix {@code cascade}: chains, their steps and policies, budgets, telemetry and the
+ * review queue. Every value left out keeps the engine's default (see {@link dev.cascade.CascadeBuilder}). Values are
+ * checked when the context starts; a wrong one stops startup with a message naming the property.
+ *
+ * <pre>{@code
+ * cascade:
+ *   chains:
+ *     triage:
+ *       system-prompt: "Classify the ticket as billing, bug or other."
+ *       deadline: 10s
+ *       steps:
+ *         - name: primary
+ *           model: openAiChatModel        # a ChatModel or ModelClient bean
+ *           timeout: 5s
+ *         - name: rules
+ *           rules:
+ *             - name: refund
+ *               keywords: [refund, money back]
+ *               answer: billing
+ *         - name: human
+ *           human-review: true
+ * }</pre>
+ */
+@ConfigurationProperties(prefix = "cascade")
+public class CascadeProperties {
+
+    /** Whether Cascade's auto-configuration creates anything at all. */
+    private boolean enabled = true;
+
+    /** Spans and metrics. */
+    private final Telemetry telemetry = new Telemetry();
+
+    /** Where budget spend is kept, shared by every chain's budget. */
+    private final Ledger ledger = new Ledger();
+
+    /** The human review queue shared by every chain's human-review step. */
+    private final Review review = new Review();
+
+    /** The chains, by name. Each becomes a {@code Cascade<String, String>} bean qualified by its name. */
+    private Map<String, Chain> chains = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Telemetry getTelemetry() {
+        return telemetry;
+    }
+
+    public Ledger getLedger() {
+        return ledger;
+    }
+
+    public Review getReview() {
+        return review;
+    }
+
+    public Map<String, Chain> getChains() {
+        return chains;
+    }
+
+    public void setChains(Map<String, Chain> chains) {
+        this.chains = chains;
+    }
+
+    /** Telemetry settings. */
+    public static class Telemetry {
+
+        /**
+         * Whether chains record spans and metrics through the application's OpenTelemetry bean (or
+         * GlobalOpenTelemetry when there is none). With no OpenTelemetry SDK installed nothing is recorded.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether prompt and completion text go into spans (gen_ai.input.messages and friends). Off by default:
+         * prompts often hold personal data.
+         */
+        private boolean captureContent = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isCaptureContent() {
+            return captureContent;
+        }
+
+        public void setCaptureContent(boolean captureContent) {
+            this.captureContent = captureContent;
+        }
+    }
+
+    /** Budget ledger settings. */
+    public static class Ledger {
+
+        /** The ledger: "memory" (one process) or "jdbc" (the application's DataSource; shared by processes). */
+        private String type = "memory";
+
+        /** Whether the JDBC ledger creates its tables on startup when they are missing. */
+        private boolean createSchema = true;
+
+        public String getType() {
+            return type;
+        }
+
+        public void setType(String type) {
+            this.type = type;
+        }
+
+        public boolean isCreateSchema() {
+            return createSchema;
+        }
+
+        public void setCreateSchema(boolean createSchema) {
+            this.createSchema = createSchema;
+        }
+    }
+
+    /** Review queue settings. */
+    public static class Review {
+
+        /** The review store: "memory" (one process, lost on restart) or "jdbc" (the application's DataSource). */
+        private String store = "memory";
+
+        /** Whether the JDBC review store creates its tables on startup when they are missing. */
+        private boolean createSchema = true;
+
+        /**
+         * How often each chain's review queue looks for decisions made elsewhere (another process, the console of
+         * another instance), ends expired claims and applies SLAs.
+         */
+        private Duration pollInterval = Duration.ofSeconds(1);
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public String getStore() {
+            return store;
+        }
+
+        public void setStore(String store) {
+            this.store = store;
+        }
+
+        public boolean isCreateSchema() {
+            return createSchema;
+        }
+
+        public void setCreateSchema(boolean createSchema) {
+            this.createSchema = createSchema;
+        }
+    }
+
+    /** One chain. */
+    public static class Chain {
+
+        /** System prompt for every model step of the chain; the input text is the user message. */
+        private String systemPrompt;
+
+        /** End-to-end deadline for one execution, e.g. 10s. Unset: no deadline. */
+        private Duration deadline;
+
+        /** Output-token cap sent with every model request of the chain (steps may override). */
+        private Integer maxOutputTokens;
+
+        /** Name of a Function<String, String> bean that picks the first step for an input. */
+        private String router;
+
+        /** Name of a Predicate<String> bean that accepts or rejects model answers (the quality gate). */
+        private String accept;
+
+        /** The steps, tried in order. A human-review step, if any, must be last. */
+        private List<Step> steps = new ArrayList<>();
+
+        /** Spending limits for the chain. */
+        private ChainBudget budget;
+
+        /**
+         * What the chain does per failure kind (keys: rate-limited, unavailable, timeout, context-too-long, ...);
+         * unset fields keep the kind's default.
+         */
+        private Map<String, OnFailure> onFailure = new LinkedHashMap<>();
+
+        public String getSystemPrompt() {
+            return systemPrompt;
+        }
+
+        public void setSystemPrompt(String systemPrompt) {
+            this.systemPrompt = systemPrompt;
+        }
+
+        public Duration getDeadline() {
+            return deadline;
+        }
+
+        public void setDeadline(Duration deadline) {
+            this.deadline = deadline;
+        }
+
+        public Integer getMaxOutputTokens() {
+            return maxOutputTokens;
+        }
+
+        public void setMaxOutputTokens(Integer maxOutputTokens) {
+            this.maxOutputTokens = maxOutputTokens;
+        }
+
+        public String getRouter() {
+            return router;
+        }
+
+        public void setRouter(String router) {
+            this.router = router;
+        }
+
+        public String getAccept() {
+            return accept;
+        }
+
+        public void setAccept(String accept) {
+            this.accept = accept;
+        }
+
+        public List<Step> getSteps() {
+            return steps;
+        }
+
+        public void setSteps(List<Step> steps) {
+            this.steps = steps;
+        }
+
+        public ChainBudget getBudget() {
+            return budget;
+        }
+
+        public void setBudget(ChainBudget budget) {
+            this.budget = budget;
+        }
+
+        public Map<String, OnFailure> getOnFailure() {
+            return onFailure;
+        }
+
+        public void setOnFailure(Map<String, OnFailure> onFailure) {
+            this.onFailure = onFailure;
+        }
+    }
+
+    /**
+     * One step. Set exactly one of {@code model}, {@code rules}, {@code bean} or {@code human-review: true}; that
+     * choice is the step's kind.
+     */
+    public static class Step {
+
+        /** The step's name (unique in the chain). Default: the model or bean name, "rules" or "human-review". */
+        private String name;
+
+        /** A model step: the name of a Spring AI ChatModel bean or a Cascade ModelClient bean. */
+        private String model;
+
+        /** A rules step: first-match rules, keywords or a regular expression to a canned answer. */
+        private List<RuleSpec> rules;
+
+        /** A custom step: the name of a Function<String, Optional<String>> bean (empty = pass to the next step). */
+        private String bean;
+
+        /** A human-review step: the input goes to the review queue. Must be the last step. */
+        private boolean humanReview;
+
+        /** Human-review steps: priority, SLA and what happens when it is missed. */
+        private ReviewStep review;
+
+        /** Model steps: timeout of one attempt, enforced by Cascade, e.g. 8s. */
+        private Duration timeout;
+
+        /** Model steps: output-token cap for this step (overrides the chain's). */
+        private Integer maxOutputTokens;
+
+        /** Model steps: name of a Predicate<String> bean for this step's answers (overrides the chain's). */
+        private String accept;
+
+        /**
+         * Model steps: the breaker and limiter's name; steps naming the same resource share them. Default: the
+         * model's provider/name.
+         */
+        private String resourceName;
+
+        /** Model steps: retries within the step. */
+        private RetryProps retry;
+
+        /** Model steps: the step's circuit breaker. */
+        private CircuitBreakerProps circuitBreaker;
+
+        /** Model steps: the step's rate limit (calls beyond it are skipped, not queued). */
+        private RateLimitProps rateLimit;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getModel() {
+            return model;
+        }
+
+        public void setModel(String model) {
+            this.model = model;
+        }
+
+        public List<RuleSpec> getRules() {
+            return rules;
+        }
+
+        public void setRules(List<RuleSpec> rules) {
+            this.rules = rules;
+        }
+
+        public String getBean() {
+            return bean;
+        }
+
+        public void setBean(String bean) {
+            this.bean = bean;
+        }
+
+        public boolean isHumanReview() {
+            return humanReview;
+        }
+
+        public void setHumanReview(boolean humanReview) {
+            this.humanReview = humanReview;
+        }
+
+        public ReviewStep getReview() {
+            return review;
+        }
+
+        public void setReview(ReviewStep review) {
+            this.review = review;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Integer getMaxOutputTokens() {
+            return maxOutputTokens;
+        }
+
+        public void setMaxOutputTokens(Integer maxOutputTokens) {
+            this.maxOutputTokens = maxOutputTokens;
+        }
+
+        public String getAccept() {
+            return accept;
+        }
+
+        public void setAccept(String accept) {
+            this.accept = accept;
+        }
+
+        public String getResourceName() {
+            return resourceName;
+        }
+
+        public void setResourceName(String resourceName) {
+            this.resourceName = resourceName;
+        }
+
+        public RetryProps getRetry() {
+            return retry;
+        }
+
+        public void setRetry(RetryProps retry) {
+            this.retry = retry;
+        }
+
+        public CircuitBreakerProps getCircuitBreaker() {
+            return circuitBreaker;
+        }
+
+        public void setCircuitBreaker(CircuitBreakerProps circuitBreaker) {
+            this.circuitBreaker = circuitBreaker;
+        }
+
+        public RateLimitProps getRateLimit() {
+            return rateLimit;
+        }
+
+        public void setRateLimit(RateLimitProps rateLimit) {
+            this.rateLimit = rateLimit;
+        }
+    }
+
+    /** How a human-review step files its items. */
+    public static class ReviewStep {
+
+        /** Higher comes first in the reviewers' queue. */
+        private int priority = 0;
+
+        /** Time allowed for a decision, e.g. 4h. Unset: no SLA. */
+        private Duration sla;
+
+        /**
+         * What a missed SLA does: "escalate" (the item stays open, flagged, ahead of others) or "expire" (it is closed
+         * with default-answer, or rejected when there is none).
+         */
+        private String onBreach = "escalate";
+
+        /** The answer an expired item gives the caller; unset: expiry is a rejection. */
+        private String defaultAnswer;
+
+        public int getPriority() {
+            return priority;
+        }
+
+        public void setPriority(int priority) {
+            this.priority = priority;
+        }
+
+        public Duration getSla() {
+            return sla;
+        }
+
+        public void setSla(Duration sla) {
+            this.sla = sla;
+        }
+
+        public String getOnBreach() {
+            return onBreach;
+        }
+
+        public void setOnBreach(String onBreach) {
+            this.onBreach = onBreach;
+        }
+
+        public String getDefaultAnswer() {
+            return defaultAnswer;
+        }
+
+        public void setDefaultAnswer(String defaultAnswer) {
+            this.defaultAnswer = defaultAnswer;
+        }
+    }
+
+    /**
+     * One declarative rule: matches when the input contains any of the keywords (case-insensitive) or matches the
+     * regular expression (found anywhere in the input); then {@code answer} is the chain's answer.
+     */
+    public static class RuleSpec {
+
+        /** The rule's name, recorded as the answering rule. */
+        private String name;
+
+        /** Matches when the input contains any of these, ignoring case. */
+        private List<String> keywords = new ArrayList<>();
+
+        /** Matches when this Java regular expression is found in the input. */
+        private String regex;
+
+        /** The answer when the rule matches. */
+        private String answer;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public List<String> getKeywords() {
+            return keywords;
+        }
+
+        public void setKeywords(List<String> keywords) {
+            this.keywords = keywords;
+        }
+
+        public String getRegex() {
+            return regex;
+        }
+
+        public void setRegex(String regex) {
+            this.regex = regex;
+        }
+
+        public String getAnswer() {
+            return answer;
+        }
+
+        public void setAnswer(String answer) {
+            this.answer = answer;
+        }
+    }
+
+    /** Retry settings of a model step; unset values keep the engine's defaults. */
+    public static class RetryProps {
+
+        /** Attempts including the first (1 = no retry). */
+        private Integer maxAttempts;
+
+        /** Wait before the first retry. */
+        private Duration initialBackoff;
+
+        /** Factor applied to the wait after each retry. */
+        private Double multiplier;
+
+        /** Longest wait between attempts. */
+        private Duration maxBackoff;
+
+        /** Random spread of each wait, 0 to 1. */
+        private Double jitter;
+
+        /** Longest provider Retry-After honoured; a longer one ends the step's retries. */
+        private Duration maxRetryAfter;
+
+        public Integer getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(Integer maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getInitialBackoff() {
+            return initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(Double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public Double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(Double jitter) {
+            this.jitter = jitter;
+        }
+
+        public Duration getMaxRetryAfter() {
+            return maxRetryAfter;
+        }
+
+        public void setMaxRetryAfter(Duration maxRetryAfter) {
+            this.maxRetryAfter = maxRetryAfter;
+        }
+    }
+
+    /** Circuit breaker settings of a model step; unset values keep the engine's defaults. */
+    public static class CircuitBreakerProps {
+
+        /** Failure percentage (0-100] over the window that opens the breaker. */
+        private Float failureRateThreshold;
+
+        /** Calls in the sliding window. */
+        private Integer slidingWindowSize;
+
+        /** Calls needed before the failure rate counts. */
+        private Integer minimumCalls;
+
+        /** How long the breaker stays open before letting trial calls through. */
+        private Duration openFor;
+
+        /** Trial calls allowed while half-open. */
+        private Integer halfOpenCalls;
+
+        /** A call slower than this counts as slow. Set together with slow-call-rate-threshold. */
+        private Duration slowCallThreshold;
+
+        /** Percentage of slow calls (0-100] that opens the breaker. */
+        private Float slowCallRateThreshold;
+
+        public Float getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(Float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public Integer getSlidingWindowSize() {
+            return slidingWindowSize;
+        }
+
+        public void setSlidingWindowSize(Integer slidingWindowSize) {
+            this.slidingWindowSize = slidingWindowSize;
+        }
+
+        public Integer getMinimumCalls() {
+            return minimumCalls;
+        }
+
+        public void setMinimumCalls(Integer minimumCalls) {
+            this.minimumCalls = minimumCalls;
+        }
+
+        public Duration getOpenFor() {
+            return openFor;
+        }
+
+        public void setOpenFor(Duration openFor) {
+            this.openFor = openFor;
+        }
+
+        public Integer getHalfOpenCalls() {
+            return halfOpenCalls;
+        }
+
+        public void setHalfOpenCalls(Integer halfOpenCalls) {
+            this.halfOpenCalls = halfOpenCalls;
+        }
+
+        public Duration getSlowCallThreshold() {
+            return slowCallThreshold;
+        }
+
+        public void setSlowCallThreshold(Duration slowCallThreshold) {
+            this.slowCallThreshold = slowCallThreshold;
+        }
+
+        public Float getSlowCallRateThreshold() {
+            return slowCallRateThreshold;
+        }
+
+        public void setSlowCallRateThreshold(Float slowCallRateThreshold) {
+            this.slowCallRateThreshold = slowCallRateThreshold;
+        }
+    }
+
+    /** Rate limit of a model step. */
+    public static class RateLimitProps {
+
+        /** Calls allowed per period. */
+        private Integer permits;
+
+        /** The period, e.g. 1s. */
+        private Duration period;
+
+        public Integer getPermits() {
+            return permits;
+        }
+
+        public void setPermits(Integer permits) {
+            this.permits = permits;
+        }
+
+        public Duration getPeriod() {
+            return period;
+        }
+
+        public void setPeriod(Duration period) {
+            this.period = period;
+        }
+    }
+
+    /** A change to one failure kind's policy; unset fields keep the kind's default. */
+    public static class OnFailure {
+
+        /** Whether the same model step retries. */
+        private Boolean retry;
+
+        /** Whether later model steps may still be tried. */
+        private Boolean fallToModels;
+
+        /** Whether the failure counts against the step's circuit breaker. */
+        private Boolean countsForBreaker;
+
+        /** Whether an alert event is raised. */
+        private Boolean alert;
+
+        public Boolean getRetry() {
+            return retry;
+        }
+
+        public void setRetry(Boolean retry) {
+            this.retry = retry;
+        }
+
+        public Boolean getFallToModels() {
+            return fallToModels;
+        }
+
+        public void setFallToModels(Boolean fallToModels) {
+            this.fallToModels = fallToModels;
+        }
+
+        public Boolean getCountsForBreaker() {
+            return countsForBreaker;
+        }
+
+        public void setCountsForBreaker(Boolean countsForBreaker) {
+            this.countsForBreaker = countsForBreaker;
+        }
+
+        public Boolean getAlert() {
+            return alert;
+        }
+
+        public void setAlert(Boolean alert) {
+            this.alert = alert;
+        }
+    }
+
+    /** A chain's budget. Amounts are US dollars with at most 6 decimals, e.g. "0.05". */
+    public static class ChainBudget {
+
+        /** Most one execution may spend on model calls. */
+        private BigDecimal perRequest;
+
+        /** Hard limit on the chain's spend per hour. */
+        private BigDecimal perHour;
+
+        /** Hard limit on the chain's spend per day. */
+        private BigDecimal perDay;
+
+        /** Hard limit on the chain's spend per month. */
+        private BigDecimal perMonth;
+
+        /** Hard limit per tenant (CallContext tenant) per day. */
+        private BigDecimal perTenantPerDay;
+
+        /** Soft limit on the chain's spend per day: crossing it raises an alert but refuses nothing. */
+        private BigDecimal softPerDay;
+
+        /** Time zone in which hours, days and months begin, e.g. Europe/Berlin. Default: UTC. */
+        private String zone;
+
+        /** Money a step must leave for the steps after it (step name to dollars). */
+        private Map<String, BigDecimal> headroom = new LinkedHashMap<>();
+
+        /** Prices per model name, overriding the built-in catalog. */
+        private Map<String, Price> prices = new LinkedHashMap<>();
+
+        /** Output tokens assumed for the worst case when a request sets no cap. */
+        private Integer defaultMaxOutputTokens;
+
+        public BigDecimal getPerRequest() {
+            return perRequest;
+        }
+
+        public void setPerRequest(BigDecimal perRequest) {
+            this.perRequest = perRequest;
+        }
+
+        public BigDecimal getPerHour() {
+            return perHour;
+        }
+
+        public void setPerHour(BigDecimal perHour) {
+            this.perHour = perHour;
+        }
+
+        public BigDecimal getPerDay() {
+            return perDay;
+        }
+
+        public void setPerDay(BigDecimal perDay) {
+            this.perDay = perDay;
+        }
+
+        public BigDecimal getPerMonth() {
+            return perMonth;
+        }
+
+        public void setPerMonth(BigDecimal perMonth) {
+            this.perMonth = perMonth;
+        }
+
+        public BigDecimal getPerTenantPerDay() {
+            return perTenantPerDay;
+        }
+
+        public void setPerTenantPerDay(BigDecimal perTenantPerDay) {
+            this.perTenantPerDay = perTenantPerDay;
+        }
+
+        public BigDecimal getSoftPerDay() {
+            return softPerDay;
+        }
+
+        public void setSoftPerDay(BigDecimal softPerDay) {
+            this.softPerDay = softPerDay;
+        }
+
+        public String getZone() {
+            return zone;
+        }
+
+        public void setZone(String zone) {
+            this.zone = zone;
+        }
+
+        public Map<String, BigDecimal> getHeadroom() {
+            return headroom;
+        }
+
+        public void setHeadroom(Map<String, BigDecimal> headroom) {
+            this.headroom = headroom;
+        }
+
+        public Map<String, Price> getPrices() {
+            return prices;
+        }
+
+        public void setPrices(Map<String, Price> prices) {
+            this.prices = prices;
+        }
+
+        public Integer getDefaultMaxOutputTokens() {
+            return defaultMaxOutputTokens;
+        }
+
+        public void setDefaultMaxOutputTokens(Integer defaultMaxOutputTokens) {
+            this.defaultMaxOutputTokens = defaultMaxOutputTokens;
+        }
+    }
+
+    /** A model's price in US dollars per million tokens. */
+    public static class Price {
+
+        /** Dollars per million input tokens. */
+        private BigDecimal input;
+
+        /** Dollars per million output tokens. */
+        private BigDecimal output;
+
+        /** Dollars per million cached input tokens. Default: the input price. */
+        private BigDecimal cachedInput;
+
+        public BigDecimal getInput() {
+            return input;
+        }
+
+        public void setInput(BigDecimal input) {
+            this.input = input;
+        }
+
+        public BigDecimal getOutput() {
+            return output;
+        }
+
+        public void setOutput(BigDecimal output) {
+            this.output = output;
+        }
+
+        public BigDecimal getCachedInput() {
+            return cachedInput;
+        }
+
+        public void setCachedInput(BigDecimal cachedInput) {
+            this.cachedInput = cachedInput;
+        }
+    }
+}

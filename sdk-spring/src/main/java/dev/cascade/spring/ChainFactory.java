@@ -1,0 +1,512 @@
+package dev.cascade.spring;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+
+import dev.cascade.Cascade;
+import dev.cascade.CascadeBuilder;
+import dev.cascade.CascadeRegistries;
+import dev.cascade.FailureKind;
+import dev.cascade.ModelRequest;
+import dev.cascade.ModelResponse;
+import dev.cascade.budget.Budget;
+import dev.cascade.budget.Pricing;
+import dev.cascade.budget.Scope;
+import dev.cascade.budget.Window;
+import dev.cascade.review.ReviewPolicy;
+import dev.cascade.rules.RuleSet;
+import dev.cascade.spi.BudgetLedger;
+import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.FailureClassifier;
+import dev.cascade.spi.ModelClient;
+import dev.cascade.spi.ReviewQueue;
+
+/**
+ * Turns {@link CascadeProperties.Chain}s into chains. Every check names the full property and says how to fix it;
+ * a chain is built only when all of its properties are valid, so nothing is half-registered.
+ */
+final class ChainFactory {
+
+    /** Finds the model client for a bean name; empty if the bean is not a model. */
+    interface ModelResolver {
+        Optional<ModelClient> resolve(String beanName);
+
+        /** Names of the beans that could be models, for the error message. */
+        Set<String> candidates();
+    }
+
+    /** Makes the review queue of a chain's human-review step. */
+    interface ReviewQueues {
+        ReviewQueue<String, String> forChain(String chain, String step, ReviewPolicy policy);
+    }
+
+    private static final Pattern DECIMALS = Pattern.compile("-?\\d+(\\.\\d{1,6})?");
+
+    private final ListableBeanFactory beans;
+    private final ModelResolver models;
+    private final ReviewQueues reviews;
+    private final CascadeRegistries registries;
+    private final BudgetLedger ledger;
+    private final List<CascadeListener> listeners;
+    private final List<FailureClassifier> classifiers;
+    private final List<CascadeChainCustomizer> customizers;
+
+    ChainFactory(ListableBeanFactory beans, ModelResolver models, ReviewQueues reviews, CascadeRegistries registries,
+                 BudgetLedger ledger, List<CascadeListener> listeners, List<FailureClassifier> classifiers,
+                 List<CascadeChainCustomizer> customizers) {
+        this.beans = beans;
+        this.models = models;
+        this.reviews = reviews;
+        this.registries = registries;
+        this.ledger = ledger;
+        this.listeners = List.copyOf(listeners);
+        this.classifiers = List.copyOf(classifiers);
+        this.customizers = List.copyOf(customizers);
+    }
+
+    CascadeChains buildAll(Map<String, CascadeProperties.Chain> chains) {
+        Map<String, CascadeChains.Entry> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, CascadeProperties.Chain> e : chains.entrySet()) {
+            entries.put(e.getKey(), build(e.getKey(), e.getValue()));
+        }
+        CascadeChains all = new CascadeChains(entries);
+        all.startReviewPollers();
+        return all;
+    }
+
+    CascadeChains.Entry build(String name, CascadeProperties.Chain p) {
+        String at = "cascade.chains." + name;
+        CascadeBuilder<String, String> b;
+        try {
+            b = Cascade.builder(name);
+        } catch (IllegalArgumentException e) {
+            throw new CascadeConfigurationException(at, "'" + name + "' is not a usable chain name: " + e.getMessage(),
+                    "Rename the chain under cascade.chains to letters, digits, '-', '_' or '.'.", e);
+        }
+        String system = p.getSystemPrompt();
+        Integer chainMaxTokens = positiveOrNull(at + ".max-output-tokens", p.getMaxOutputTokens());
+        b.prompt(prompt(system, chainMaxTokens)).parse(ModelResponse::text);
+        if (p.getDeadline() != null) {
+            b.deadline(positive(at + ".deadline", p.getDeadline()));
+        }
+        if (p.getAccept() != null) {
+            b.accept(bean(at + ".accept", p.getAccept(), Predicate.class, "Predicate<String>"));
+        }
+        if (p.getRouter() != null) {
+            b.router(bean(at + ".router", p.getRouter(), Function.class, "Function<String, String>"));
+        }
+        p.getOnFailure().forEach((kind, change) -> onFailure(b, at + ".on-failure." + kind, kind, change));
+
+        List<CascadeProperties.Step> steps = p.getSteps();
+        if (steps == null || steps.isEmpty()) {
+            throw new CascadeConfigurationException(at + ".steps", "chain '" + name + "' has no steps",
+                    "Add at least one step under " + at + ".steps, e.g. '- model: <ChatModel bean name>'.");
+        }
+        Set<String> names = new HashSet<>();
+        ReviewQueue<String, String> review = null;
+        for (int i = 0; i < steps.size(); i++) {
+            String sat = at + ".steps[" + i + "]";
+            CascadeProperties.Step s = steps.get(i);
+            String kind = kindOf(sat, s);
+            String stepName = s.getName() != null && !s.getName().isBlank() ? s.getName()
+                    : switch (kind) {
+                        case "model" -> s.getModel();
+                        case "bean" -> s.getBean();
+                        case "rules" -> "rules";
+                        default -> "human-review";
+                    };
+            if (!names.add(stepName)) {
+                throw new CascadeConfigurationException(sat + ".name", "step name '" + stepName + "' is used twice"
+                        + " in chain '" + name + "'", "Give each step of " + at + " a distinct name.");
+            }
+            if (!"model".equals(kind)) {
+                rejectModelOptions(sat, s);
+            }
+            if (!"human-review".equals(kind) && s.getReview() != null) {
+                throw new CascadeConfigurationException(sat + ".review", "review settings apply to the"
+                        + " human-review step only", "Move " + sat + ".review to the step with human-review: true.");
+            }
+            switch (kind) {
+                case "model" -> modelStep(b, sat, stepName, s, system, chainMaxTokens);
+                case "rules" -> b.rules(stepName, rules(sat + ".rules", s.getRules()));
+                case "bean" -> b.step(stepName, bean(sat + ".bean", s.getBean(), Function.class,
+                        "Function<String, Optional<String>>"));
+                default -> {
+                    if (i != steps.size() - 1) {
+                        throw new CascadeConfigurationException(sat + ".human-review", "the human-review step '"
+                                + stepName + "' is step " + (i + 1) + " of " + steps.size() + ", but it must be the"
+                                + " last step: it takes every input that reaches it, so the steps after it would never"
+                                + " run", "Move the human-review step to the end of " + at + ".steps.");
+                    }
+                    review = reviews.forChain(name, stepName, reviewPolicy(sat + ".review", s.getReview()));
+                    b.humanReview(stepName, review);
+                }
+            }
+        }
+        Budget budget = p.getBudget() == null ? null : budget(at + ".budget", p.getBudget(), names);
+        if (budget != null) {
+            b.budget(budget);
+        }
+        b.registries(registries);
+        listeners.forEach(b::listener);
+        classifiers.forEach(b::classifier);
+        customizers.forEach(c -> c.customize(name, b));
+        Cascade<String, String> chain;
+        try {
+            chain = b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CascadeConfigurationException(at, e.getMessage(), "Fix the settings of " + at
+                    + " named in the message.", e);
+        }
+        return new CascadeChains.Entry(name, chain, Optional.ofNullable(budget), Optional.ofNullable(review));
+    }
+
+    private static ReviewPolicy reviewPolicy(String at, CascadeProperties.ReviewStep p) {
+        if (p == null) {
+            return ReviewPolicy.DEFAULT;
+        }
+        ReviewPolicy.Builder b = ReviewPolicy.builder().priority(p.getPriority());
+        if (p.getSla() != null) {
+            b.sla(positive(at + ".sla", p.getSla()));
+        }
+        String breach = p.getOnBreach() == null ? "escalate" : p.getOnBreach().trim().toLowerCase(Locale.ROOT);
+        switch (breach) {
+            case "escalate" -> b.onBreach(ReviewPolicy.Breach.ESCALATE);
+            case "expire" -> b.onBreach(ReviewPolicy.Breach.EXPIRE);
+            default -> throw new CascadeConfigurationException(at + ".on-breach", "'" + p.getOnBreach()
+                    + "' is not a breach action", "Set " + at + ".on-breach to escalate or expire.");
+        }
+        if (p.getDefaultAnswer() != null) {
+            b.defaultAnswer(p.getDefaultAnswer());
+        }
+        if ("expire".equals(breach) && p.getSla() == null) {
+            throw new CascadeConfigurationException(at + ".sla", "on-breach is expire but no SLA is set",
+                    "Set " + at + ".sla (e.g. 4h), or remove on-breach.");
+        }
+        return b.build();
+    }
+
+    private static Function<String, ModelRequest> prompt(String system, Integer maxTokens) {
+        return in -> {
+            ModelRequest r = system == null ? ModelRequest.of(in) : ModelRequest.of(system, in);
+            return maxTokens == null ? r : r.withMaxOutputTokens(maxTokens);
+        };
+    }
+
+    private static String kindOf(String at, CascadeProperties.Step s) {
+        List<String> set = new ArrayList<>();
+        if (s.getModel() != null) {
+            set.add("model");
+        }
+        if (s.getRules() != null) {
+            set.add("rules");
+        }
+        if (s.getBean() != null) {
+            set.add("bean");
+        }
+        if (s.isHumanReview()) {
+            set.add("human-review");
+        }
+        if (set.size() != 1) {
+            throw new CascadeConfigurationException(at, set.isEmpty() ? "the step says neither what it is"
+                    : "the step sets " + String.join(" and ", set) + ", but a step is exactly one thing",
+                    "Set exactly one of " + at + ".model (a ChatModel or ModelClient bean), " + at + ".rules, "
+                            + at + ".bean (a Function<String, Optional<String>> bean) or " + at
+                            + ".human-review: true.");
+        }
+        return set.get(0);
+    }
+
+    private static void rejectModelOptions(String at, CascadeProperties.Step s) {
+        String[][] options = {
+            {"timeout", s.getTimeout() == null ? null : "x"}, {"retry", s.getRetry() == null ? null : "x"},
+            {"circuit-breaker", s.getCircuitBreaker() == null ? null : "x"},
+            {"rate-limit", s.getRateLimit() == null ? null : "x"},
+            {"max-output-tokens", s.getMaxOutputTokens() == null ? null : "x"},
+            {"accept", s.getAccept()}, {"resource-name", s.getResourceName()}};
+        for (String[] o : options) {
+            if (o[1] != null) {
+                throw new CascadeConfigurationException(at + "." + o[0], o[0] + " applies to model steps only",
+                        "Remove " + at + "." + o[0] + ", or make the step a model step.");
+            }
+        }
+    }
+
+    private void modelStep(CascadeBuilder<String, String> b, String at, String stepName, CascadeProperties.Step s,
+                           String system, Integer chainMaxTokens) {
+        ModelClient client = models.resolve(s.getModel()).orElseThrow(() -> new CascadeConfigurationException(
+                at + ".model", "there is no ChatModel or ModelClient bean named '" + s.getModel() + "'",
+                "Set " + at + ".model to one of the model beans in the context " + models.candidates()
+                        + ", or define a ChatModel or ModelClient bean named '" + s.getModel() + "'."));
+        Integer maxTokens = positiveOrNull(at + ".max-output-tokens", s.getMaxOutputTokens());
+        Duration timeout = s.getTimeout() == null ? null : positive(at + ".timeout", s.getTimeout());
+        @SuppressWarnings("unchecked")
+        Predicate<? super String> accept = s.getAccept() == null ? null
+                : bean(at + ".accept", s.getAccept(), Predicate.class, "Predicate<String>");
+        CascadeProperties.RetryProps r = s.getRetry();
+        CascadeProperties.CircuitBreakerProps cb = s.getCircuitBreaker();
+        CascadeProperties.RateLimitProps rl = s.getRateLimit();
+        if (cb != null && (cb.getSlowCallThreshold() == null) != (cb.getSlowCallRateThreshold() == null)) {
+            throw new CascadeConfigurationException(at + ".circuit-breaker.slow-call-threshold",
+                    "slow-call-threshold and slow-call-rate-threshold go together; only one is set",
+                    "Set both " + at + ".circuit-breaker.slow-call-threshold and slow-call-rate-threshold, or neither.");
+        }
+        if (rl != null && (rl.getPermits() == null || rl.getPeriod() == null)) {
+            throw new CascadeConfigurationException(at + ".rate-limit", "a rate limit needs permits and period",
+                    "Set " + at + ".rate-limit.permits (e.g. 50) and " + at + ".rate-limit.period (e.g. 1s).");
+        }
+        try {
+            b.model(stepName, client, spec -> {
+                if (timeout != null) {
+                    spec.timeout(timeout);
+                }
+                if (maxTokens != null && !maxTokens.equals(chainMaxTokens)) {
+                    spec.prompt(prompt(system, maxTokens));
+                }
+                if (accept != null) {
+                    spec.accept(accept);
+                }
+                if (s.getResourceName() != null) {
+                    spec.resourceName(s.getResourceName());
+                }
+                if (r != null) {
+                    spec.retry(x -> {
+                        set(r.getMaxAttempts(), x::maxAttempts);
+                        set(r.getInitialBackoff(), x::initialBackoff);
+                        set(r.getMultiplier(), x::multiplier);
+                        set(r.getMaxBackoff(), x::maxBackoff);
+                        set(r.getJitter(), x::jitter);
+                        set(r.getMaxRetryAfter(), x::maxRetryAfter);
+                    });
+                }
+                if (cb != null) {
+                    spec.circuitBreaker(x -> {
+                        set(cb.getFailureRateThreshold(), x::failureRateThreshold);
+                        set(cb.getSlidingWindowSize(), x::slidingWindowSize);
+                        set(cb.getMinimumCalls(), x::minimumCalls);
+                        set(cb.getOpenFor(), x::openFor);
+                        set(cb.getHalfOpenCalls(), x::halfOpenCalls);
+                        if (cb.getSlowCallThreshold() != null) {
+                            x.slowCalls(cb.getSlowCallThreshold(), cb.getSlowCallRateThreshold());
+                        }
+                    });
+                }
+                if (rl != null) {
+                    spec.rateLimit(x -> x.permits(rl.getPermits()).period(rl.getPeriod()));
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            // The specs check each value as it is set; their message names the option and the value.
+            throw new CascadeConfigurationException(at, e.getMessage(), "Fix the value under " + at
+                    + " that the message names.", e);
+        }
+    }
+
+    private static <T> void set(T value, java.util.function.Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    private static RuleSet<String, String> rules(String at, List<CascadeProperties.RuleSpec> specs) {
+        if (specs.isEmpty()) {
+            throw new CascadeConfigurationException(at, "a rules step needs at least one rule",
+                    "Add a rule under " + at + ", e.g. '- name: refund, keywords: [refund], answer: billing'.");
+        }
+        RuleSet.Builder<String, String> rules = RuleSet.firstMatch();
+        for (int i = 0; i < specs.size(); i++) {
+            String rat = at + "[" + i + "]";
+            CascadeProperties.RuleSpec r = specs.get(i);
+            String ruleName = r.getName() != null && !r.getName().isBlank() ? r.getName() : "rule-" + (i + 1);
+            if (r.getAnswer() == null) {
+                throw new CascadeConfigurationException(rat + ".answer", "rule '" + ruleName + "' has no answer",
+                        "Set " + rat + ".answer to the text the chain answers when the rule matches.");
+            }
+            boolean hasKeywords = r.getKeywords() != null && !r.getKeywords().isEmpty();
+            if (hasKeywords == (r.getRegex() != null)) {
+                throw new CascadeConfigurationException(rat, "rule '" + ruleName + "' must set exactly one of"
+                        + " keywords or regex", "Set " + rat + ".keywords (a list) or " + rat + ".regex.");
+            }
+            Predicate<String> when;
+            if (hasKeywords) {
+                List<String> words = r.getKeywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+                if (words.stream().anyMatch(String::isBlank)) {
+                    throw new CascadeConfigurationException(rat + ".keywords", "a keyword is blank",
+                            "Remove the blank entry from " + rat + ".keywords.");
+                }
+                when = in -> {
+                    String text = in.toLowerCase(Locale.ROOT);
+                    return words.stream().anyMatch(text::contains);
+                };
+            } else {
+                Pattern pattern;
+                try {
+                    pattern = Pattern.compile(r.getRegex());
+                } catch (PatternSyntaxException e) {
+                    throw new CascadeConfigurationException(rat + ".regex", "'" + r.getRegex() + "' is not a valid"
+                            + " regular expression: " + e.getDescription(), "Fix " + rat + ".regex (Java syntax).", e);
+                }
+                when = in -> pattern.matcher(in).find();
+            }
+            String answer = r.getAnswer();
+            rules.rule(ruleName, when, in -> answer);
+        }
+        return rules.build();
+    }
+
+    private Budget budget(String at, CascadeProperties.ChainBudget p, Set<String> steps) {
+        Budget.Builder b = Budget.builder().ledger(ledger);
+        if (p.getPerRequest() != null) {
+            b.perRequest(usd(at + ".per-request", p.getPerRequest()));
+        }
+        limit(b, at + ".per-hour", Scope.CHAIN, Window.HOUR, p.getPerHour(), false);
+        limit(b, at + ".per-day", Scope.CHAIN, Window.DAY, p.getPerDay(), false);
+        limit(b, at + ".per-month", Scope.CHAIN, Window.MONTH, p.getPerMonth(), false);
+        limit(b, at + ".per-tenant-per-day", Scope.TENANT, Window.DAY, p.getPerTenantPerDay(), false);
+        limit(b, at + ".soft-per-day", Scope.CHAIN, Window.DAY, p.getSoftPerDay(), true);
+        if (p.getZone() != null) {
+            try {
+                b.zone(ZoneId.of(p.getZone()));
+            } catch (DateTimeException e) {
+                throw new CascadeConfigurationException(at + ".zone", "'" + p.getZone() + "' is not a time zone",
+                        "Set " + at + ".zone to a zone id such as UTC or Europe/Berlin.", e);
+            }
+        }
+        p.getHeadroom().forEach((step, usd) -> {
+            if (!steps.contains(step)) {
+                throw new CascadeConfigurationException(at + ".headroom." + step, "there is no step named '" + step
+                        + "' in the chain", "Use one of the chain's step names " + new java.util.TreeSet<>(steps)
+                        + " as the key under " + at + ".headroom.");
+            }
+            b.headroom(step, usd(at + ".headroom." + step, usd));
+        });
+        p.getPrices().forEach((model, price) -> {
+            String pat = at + ".prices." + model;
+            if (price.getInput() == null || price.getOutput() == null) {
+                throw new CascadeConfigurationException(pat, "a price needs input and output",
+                        "Set " + pat + ".input and " + pat + ".output in US dollars per million tokens.");
+            }
+            Pricing pricing = Pricing.perMillionTokens(usd(pat + ".input", price.getInput(), true),
+                    usd(pat + ".output", price.getOutput(), true));
+            if (price.getCachedInput() != null) {
+                pricing = pricing.withCachedInput(usd(pat + ".cached-input", price.getCachedInput(), true));
+            }
+            b.price(model, pricing);
+        });
+        if (p.getDefaultMaxOutputTokens() != null) {
+            b.defaultMaxOutputTokens(positiveOrNull(at + ".default-max-output-tokens", p.getDefaultMaxOutputTokens()));
+        }
+        if (p.getPerRequest() == null && p.getPerHour() == null && p.getPerDay() == null && p.getPerMonth() == null
+                && p.getPerTenantPerDay() == null && p.getSoftPerDay() == null) {
+            throw new CascadeConfigurationException(at, "a budget needs at least one limit",
+                    "Set " + at + ".per-request, per-hour, per-day, per-month, per-tenant-per-day or soft-per-day.");
+        }
+        return b.build();
+    }
+
+    private static void limit(Budget.Builder b, String at, Scope scope, Window window, BigDecimal usd, boolean soft) {
+        if (usd == null) {
+            return;
+        }
+        if (soft) {
+            b.softLimit(scope, window, usd(at, usd));
+        } else {
+            b.limit(scope, window, usd(at, usd));
+        }
+    }
+
+    private static String usd(String at, BigDecimal value) {
+        return usd(at, value, false);
+    }
+
+    /** A dollar amount as the core expects it: positive (or zero for prices) and at most 6 decimals. */
+    private static String usd(String at, BigDecimal value, boolean zeroAllowed) {
+        String text = value.stripTrailingZeros().toPlainString();
+        if (value.signum() < 0 || (!zeroAllowed && value.signum() == 0)) {
+            throw new CascadeConfigurationException(at, "must be " + (zeroAllowed ? "zero or more" : "more than zero")
+                    + " US dollars, was " + text, "Set " + at + " to a " + (zeroAllowed ? "non-negative" : "positive")
+                    + " amount such as 20 or 0.05" + (zeroAllowed ? "." : ", or remove it for no limit."));
+        }
+        if (!DECIMALS.matcher(text).matches()) {
+            throw new CascadeConfigurationException(at, "has more than 6 decimals (" + text + "); Cascade counts"
+                    + " money in micro-dollars", "Round " + at + " to at most 6 decimals.");
+        }
+        return text;
+    }
+
+    private static Duration positive(String at, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new CascadeConfigurationException(at, "must be longer than zero, was " + d,
+                    "Set " + at + " to a positive duration such as 500ms or 10s, or remove it.");
+        }
+        return d;
+    }
+
+    private static Integer positiveOrNull(String at, Integer n) {
+        if (n != null && n <= 0) {
+            throw new CascadeConfigurationException(at, "must be more than zero, was " + n,
+                    "Set " + at + " to a positive number, or remove it.");
+        }
+        return n;
+    }
+
+    private static void onFailure(CascadeBuilder<String, String> b, String at, String key,
+                                  CascadeProperties.OnFailure change) {
+        FailureKind kind;
+        try {
+            kind = FailureKind.valueOf(key.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new CascadeConfigurationException(at, "'" + key + "' is not a failure kind",
+                    "Use one of " + java.util.Arrays.stream(FailureKind.values())
+                            .map(k -> k.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ".", e);
+        }
+        b.onFailure(kind, p -> {
+            var q = p;
+            if (change.getRetry() != null) {
+                q = q.withRetry(change.getRetry());
+            }
+            if (change.getFallToModels() != null) {
+                q = q.withFallToModels(change.getFallToModels());
+            }
+            if (change.getCountsForBreaker() != null) {
+                q = q.withCountsForBreaker(change.getCountsForBreaker());
+            }
+            if (change.getAlert() != null) {
+                q = q.withAlert(change.getAlert());
+            }
+            return q;
+        });
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> T bean(String at, String name, Class<?> type, String described) {
+        if (!beans.containsBean(name)) {
+            throw new CascadeConfigurationException(at, "there is no bean named '" + name + "'",
+                    "Define a " + described + " bean named '" + name + "', or set " + at + " to the name of one "
+                            + "(candidates: " + new java.util.TreeSet<>(List.of(beans.getBeanNamesForType(type)))
+                            + ").");
+        }
+        Object bean = beans.getBean(name);
+        if (!type.isInstance(bean)) {
+            throw new CascadeConfigurationException(at, "bean '" + name + "' is a " + bean.getClass().getName()
+                    + ", not a " + described, "Point " + at + " at a " + described + " bean.");
+        }
+        return (T) bean;
+    }
+}
