@@ -1,0 +1,115 @@
+package dev.cascade.spring.review;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+import dev.cascade.review.ReviewConflictException;
+
+/**
+ * How the review API reports errors: RFC 9457 problem details ({@code application/problem+json}) with a message a
+ * reviewer can act on. The handlers live on the controller's own class (not in a {@code @ControllerAdvice}) so they
+ * take precedence over the application's advice and never touch the application's other controllers.
+ *
+ * <table>
+ *   <caption>Status codes</caption>
+ *   <tr><td>400</td><td>bad input: malformed JSON, unknown state or verdict, limit out of range, missing version</td></tr>
+ *   <tr><td>401 / 403</td><td>not signed in / without the authority, or a state change without CSRF protection</td></tr>
+ *   <tr><td>404</td><td>unknown item ({@code reason: NOT_FOUND})</td></tr>
+ *   <tr><td>409</td><td>the item's state refuses: {@code reason} is the {@link ReviewConflictException.Reason} name,
+ *   e.g. {@code CLAIMED_BY_OTHER}, {@code STALE_VERSION}, {@code PAYLOAD_CHANGED}</td></tr>
+ * </table>
+ */
+abstract class ReviewApiErrors {
+
+    static final String TYPE_PREFIX = "urn:cascade:review:";
+
+    @ExceptionHandler(ReviewConflictException.class)
+    ResponseEntity<ProblemDetail> conflict(ReviewConflictException e) {
+        HttpStatus status = e.reason() == ReviewConflictException.Reason.NOT_FOUND
+                ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
+        ProblemDetail p = problem(status, e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                status == HttpStatus.NOT_FOUND ? "Review item not found" : "Review conflict", e.getMessage());
+        p.setProperty("reason", e.reason().name());
+        p.setProperty("itemId", e.itemId());
+        return respond(p);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> badInput(IllegalArgumentException e) {
+        return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
+                "The request body is not a valid JSON decision {\"verdict\", \"version\", \"payloadHash\", \"answer\","
+                        + " \"comment\"}: " + firstLine(mostSpecific(e))));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        if (type != null && type.isArray()) {
+            type = type.getComponentType();
+        }
+        String expected = type != null && type.isEnum()
+                ? "one of " + Arrays.toString(type.getEnumConstants())
+                : "a " + (type == null ? "value" : type.getSimpleName());
+        return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
+                e.getName() + " must be " + expected + ", was '" + e.getValue() + "'"));
+    }
+
+    /** Spring MVC's own errors that carry a status (missing parameter, unsupported media type, 401/403 of ours...). */
+    @ExceptionHandler({ErrorResponseException.class, MissingServletRequestParameterException.class,
+            HttpMediaTypeNotSupportedException.class, HttpMediaTypeNotAcceptableException.class,
+            HttpRequestMethodNotSupportedException.class})
+    ResponseEntity<ProblemDetail> errorResponse(Exception e) {
+        ErrorResponse r = (ErrorResponse) e;
+        ProblemDetail p = r.getBody();
+        HttpStatusCode status = r.getStatusCode();
+        return ResponseEntity.status(status).headers(r.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
+    }
+
+    static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setType(URI.create(TYPE_PREFIX + type));
+        p.setTitle(title);
+        return p;
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(ProblemDetail p) {
+        return ResponseEntity.status(p.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    }
+
+    private static String mostSpecific(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? "unreadable body" : m;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}
