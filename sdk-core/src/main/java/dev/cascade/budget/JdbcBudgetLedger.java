@@ -1,12 +1,10 @@
 package dev.cascade.budget;
 
+import dev.cascade.internal.JdbcDatabase;
+import dev.cascade.internal.JdbcTransactions;
 import dev.cascade.spi.BudgetLedger;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,8 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link BudgetLedger} in a relational database, so several service instances (processes, hosts) share one budget
@@ -158,26 +154,17 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     /** Ids this instance reserved on one account with the single statement, so their settle can be one too. */
     static final int MAX_REMEMBERED_SINGLE = 100_000;
 
-    private final DataSource dataSource;
-    private volatile Setup setup;
+    private final JdbcTransactions<SqlDialect> tx;
     private final Set<String> singleAccountOpen = ConcurrentHashMap.newKeySet();
-
-    /** What the first connection told: the dialect, and whether READ COMMITTED must be set per transaction. */
-    private record Setup(SqlDialect dialect, int defaultIsolation, boolean setIsolation) {
-    }
 
     /** One hold per account, in lock order; {@code count} holds of the same account were merged. */
     private record AccountHold(String account, long amount, int count) {
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c, SqlDialect dialect) throws SQLException;
-    }
-
     /** A ledger over {@code dataSource} (PostgreSQL or H2; pooled, for any real load). Opens no connection. */
     public JdbcBudgetLedger(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.tx = new JdbcTransactions<>(Objects.requireNonNull(dataSource, "dataSource"), SqlDialect::of,
+                "budget ledger", MAX_ATTEMPTS, LedgerException::new);
     }
 
     /**
@@ -187,25 +174,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      * @throws LedgerException if the database refused
      */
     public void createSchema() {
-        List<String> statements = schemaStatements();
-        // Two instances creating the same table at once: one may fail on the catalog's unique key; the retry sees it.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                inTransaction("createSchema", (c, d) -> {
-                    try (Statement s = c.createStatement()) {
-                        for (String sql : statements) {
-                            s.execute(sql);
-                        }
-                    }
-                    return null;
-                });
-                return;
-            } catch (LedgerException e) {
-                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !createRace(sql)) {
-                    throw e;
-                }
-            }
-        }
+        tx.createSchema(schemaStatements());
     }
 
     @Override
@@ -213,21 +182,21 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         checkId(reservationId);
         List<AccountHold> ordered = inLockOrder(holds);
         String operation = "reserve('" + reservationId + "')";
-        if (ordered.size() == 1 && ordered.get(0).count() == 1 && (setup == null || fastPath())
+        if (ordered.size() == 1 && ordered.get(0).count() == 1 && (tx.dialect() == null || fastPath())
                 && holds.get(0).limitMicros() >= holds.get(0).amountMicros()) {
             Hold h = holds.get(0);
-            Optional<String> answer = inStatement(operation, (c, d) -> reserveOne(c, reservationId, h));
+            Optional<String> answer = tx.inStatement(operation, (c, d) -> reserveOne(c, reservationId, h));
             if (answer != null) {
                 return answer.orElse(null);
             }
             // A new account (or not PostgreSQL): the transaction below creates its row.
         }
-        String refusedBy = inTransaction(operation, (c, d) -> {
+        String refusedBy = tx.inTransaction(operation, (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT_RESERVATION)) {
                 ps.setString(1, reservationId);
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (SqlDialect.uniqueViolation(e)) {
+                if (JdbcDatabase.uniqueViolation(e)) {
                     throw usedBefore(reservationId);
                 }
                 throw e;
@@ -289,7 +258,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
                 idExists = rs.getBoolean(3);
             }
         } catch (SQLException e) {
-            if (SqlDialect.uniqueViolation(e)) {
+            if (JdbcDatabase.uniqueViolation(e)) {
                 throw usedBefore(reservationId);
             }
             throw e;
@@ -305,8 +274,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     }
 
     private boolean fastPath() {
-        Setup s = setup;
-        return s != null && s.dialect() == SqlDialect.POSTGRESQL && !s.setIsolation();
+        return tx.dialect() == SqlDialect.POSTGRESQL && tx.readCommittedByDefault();
     }
 
     private void rememberSingle(String reservationId) {
@@ -339,7 +307,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
             ensure.executeUpdate();
         } catch (SQLException e) {
             // H2's MERGE is not atomic: a concurrent insert of the same new account loses on the key. It exists.
-            if (!SqlDialect.uniqueViolation(e)) {
+            if (!JdbcDatabase.uniqueViolation(e)) {
                 throw e;
             }
         }
@@ -354,7 +322,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         }
         String operation = "settle('" + reservationId + "', " + actualMicros + ")";
         if (singleAccountOpen.remove(reservationId) && fastPath()) {
-            inStatement(operation, (c, d) -> {
+            tx.inStatement(operation, (c, d) -> {
                 try (PreparedStatement ps = c.prepareStatement(PG_SETTLE_ONE)) {
                     ps.setLong(1, actualMicros);
                     ps.setString(2, reservationId);
@@ -370,7 +338,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
             });
             return;
         }
-        inTransaction(operation, (c, d) -> {
+        tx.inTransaction(operation, (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement(MARK_SETTLED)) {
                 ps.setLong(1, actualMicros);
                 ps.setString(2, reservationId);
@@ -418,7 +386,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     @Override
     public Balance balance(String account) {
         Objects.requireNonNull(account, "account");
-        return inTransaction("balance('" + account + "')", (c, d) -> {
+        return tx.inTransaction("balance('" + account + "')", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement(BALANCE)) {
                 ps.setString(1, account);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -430,7 +398,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
 
     @Override
     public long openReservations() {
-        return inTransaction("openReservations()", (c, d) -> {
+        return tx.inTransaction("openReservations()", (c, d) -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(OPEN_COUNT)) {
                 rs.next();
                 return rs.getLong(1);
@@ -448,7 +416,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      */
     public int releaseOpenOlderThan(Duration age) {
         long millis = positiveMillis("age", age);
-        List<String> ids = inTransaction("releaseOpenOlderThan(" + age + ")", (c, d) -> {
+        List<String> ids = tx.inTransaction("releaseOpenOlderThan(" + age + ")", (c, d) -> {
             List<String> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT reservation_id FROM cascade_budget_reservation"
                     + " WHERE state = 'OPEN' AND created_at < " + d.millisAgo)) {
@@ -482,7 +450,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      */
     public int deleteSettledOlderThan(Duration age) {
         long millis = positiveMillis("age", age);
-        return inTransaction("deleteSettledOlderThan(" + age + ")", (c, d) -> {
+        return tx.inTransaction("deleteSettledOlderThan(" + age + ")", (c, d) -> {
             String old = "SELECT reservation_id FROM cascade_budget_reservation WHERE state = 'SETTLED'"
                     + " AND settled_at < " + d.millisAgo;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM cascade_budget_hold WHERE reservation_id IN ("
@@ -498,120 +466,6 @@ public final class JdbcBudgetLedger implements BudgetLedger {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    // ---- transactions
-
-    private <T> T inTransaction(String operation, Work<T> work) {
-        return withRetries(operation, work, false);
-    }
-
-    /** Runs one statement in its own transaction (auto-commit). */
-    private <T> T inStatement(String operation, Work<T> work) {
-        return withRetries(operation, work, true);
-    }
-
-    private <T> T withRetries(String operation, Work<T> work, boolean autoCommitted) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return autoCommitted ? autoCommitted(work) : once(work);
-            } catch (SQLException e) {
-                SqlDialect d = setup == null ? null : setup.dialect();
-                if (d == null || !d.retryable(e) || attempt >= MAX_ATTEMPTS) {
-                    throw new LedgerException("budget ledger " + operation + " failed"
-                            + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + e.getMessage()
-                            + " (SQLSTATE " + e.getSQLState() + ")", e);
-                }
-                pause(operation, attempt, e);
-            }
-        }
-    }
-
-    private <T> T autoCommitted(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            Setup s = setup(c);
-            boolean autoCommit = c.getAutoCommit();
-            if (!autoCommit) {
-                c.setAutoCommit(true);
-            }
-            try {
-                return work.run(c, s.dialect());
-            } finally {
-                if (!autoCommit) {
-                    try {
-                        c.setAutoCommit(false);
-                    } catch (SQLException ignored) {
-                        // Hand-back only; the statement's outcome stands. A broken connection the pool discards.
-                    }
-                }
-            }
-        }
-    }
-
-    private <T> T once(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            Setup s = setup(c);
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
-            if (s.setIsolation()) {
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
-            T result;
-            try {
-                result = work.run(c, s.dialect());
-                c.commit();
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    c.rollback();
-                    restore(c, s, autoCommit);
-                } catch (SQLException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
-            try {
-                restore(c, s, autoCommit);
-            } catch (SQLException ignored) {
-                // Committed: the operation succeeded. The connection is closed next; a broken one the pool discards.
-            }
-            return result;
-        }
-    }
-
-    /** Hands the connection back as it came: a pool's other users expect its settings. */
-    private static void restore(Connection c, Setup s, boolean autoCommit) throws SQLException {
-        if (s.setIsolation()) {
-            c.setTransactionIsolation(s.defaultIsolation());
-        }
-        if (autoCommit) {
-            c.setAutoCommit(true);
-        }
-    }
-
-    private Setup setup(Connection c) throws SQLException {
-        Setup s = setup;
-        if (s == null) {
-            SqlDialect dialect = SqlDialect.of(c.getMetaData().getDatabaseProductName());
-            int isolation = c.getTransactionIsolation();
-            s = new Setup(dialect, isolation, isolation != Connection.TRANSACTION_READ_COMMITTED);
-            setup = s;
-        }
-        return s;
-    }
-
-    private static void pause(String operation, int attempt, SQLException cause) {
-        try {
-            long maxMicros = Math.min(50_000L, 500L << attempt);
-            TimeUnit.MICROSECONDS.sleep(ThreadLocalRandom.current().nextLong(maxMicros / 2, maxMicros));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LedgerException le = new LedgerException("budget ledger " + operation + " interrupted while retrying"
-                    + " after a conflict", e);
-            le.addSuppressed(cause);
-            throw le;
-        }
     }
 
     // ---- arguments
@@ -653,50 +507,12 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         return d.toMillis();
     }
 
-    private static boolean createRace(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            String state = s.getSQLState();
-            if ("23505".equals(state) || "42P07".equals(state) || "42710".equals(state)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static List<String> schemaStatements() {
-        String text;
-        try (InputStream in = JdbcBudgetLedger.class.getResourceAsStream(SCHEMA_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("schema file " + SCHEMA_RESOURCE + " is missing from the classpath"
-                        + " (expected next to " + JdbcBudgetLedger.class.getName() + ")");
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read schema file " + SCHEMA_RESOURCE, e);
-        }
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : text.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
-                String sql = current.toString().strip();
-                statements.add(sql.substring(0, sql.length() - 1));
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            throw new IllegalStateException("schema file " + SCHEMA_RESOURCE + " ends without a semicolon");
-        }
-        return List.copyOf(statements);
+        return JdbcTransactions.schemaStatements(JdbcBudgetLedger.class, SCHEMA_RESOURCE);
     }
 
     @Override
     public String toString() {
-        Setup s = setup;
-        return "JdbcBudgetLedger[" + (s == null ? "not connected yet" : s.dialect()) + "]";
+        return "JdbcBudgetLedger[" + tx + "]";
     }
 }

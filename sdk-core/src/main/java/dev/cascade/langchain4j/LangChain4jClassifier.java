@@ -3,6 +3,7 @@ package dev.cascade.langchain4j;
 import dev.cascade.FailureKind;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
+import dev.cascade.spi.ProviderErrors;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.HttpException;
@@ -22,12 +23,8 @@ import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Maps what LangChain4j (1.x) throws onto Cascade's {@link FailureKind}s. {@link LangChain4jModelClient} uses it for
@@ -99,27 +96,6 @@ public final class LangChain4jClassifier implements FailureClassifier {
 
     private static final LangChain4jClassifier INSTANCE = new LangChain4jClassifier();
 
-    /** Body text is scanned up to this many characters per exception. */
-    private static final int MAX_SCAN = 8_192;
-    /** A summary (the message of the {@link ModelCallException} the adapter throws) is cut here. */
-    private static final int MAX_SUMMARY = 300;
-
-    private static final String[] QUOTA = {"insufficient_quota", "exceeded your current quota",
-            "billing_hard_limit_reached", "credit balance is too low"};
-    private static final String[] CONTENT_FILTER = {"content_filter", "content_policy_violation",
-            "content management policy", "responsibleaipolicyviolation", "content filtering policy",
-            "output blocked"};
-    private static final String[] CONTEXT = {"context_length_exceeded", "maximum context length", "context length",
-            "context window", "context limit", "prompt is too long", "input is too long", "too many tokens",
-            "request_too_large"};
-    private static final Pattern WAIT_HINT = Pattern.compile(
-            "(?:try again in|retry after)\\s+(\\d{1,6}(?:\\.\\d{1,6})?)\\s*(ms|milliseconds?|s|secs?|seconds?)\\b");
-    private static final Pattern ERROR_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,64})\"");
-    private static final Pattern ERROR_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,64})\"");
-    /** Cause chains are followed this deep at most (a cycle must not hang the classifier). */
-    private static final int MAX_DEPTH = 32;
-
     /** The shared instance. */
     public static LangChain4jClassifier instance() {
         return INSTANCE;
@@ -142,7 +118,7 @@ public final class LangChain4jClassifier implements FailureClassifier {
      * The HTTP status code of the first {@link HttpException} in the cause chain, if any.
      */
     public static OptionalInt httpStatus(Throwable error) {
-        HttpException http = error == null ? null : find(chain(error), HttpException.class);
+        HttpException http = error == null ? null : find(ProviderErrors.causes(error), HttpException.class);
         return http == null ? OptionalInt.empty() : OptionalInt.of(http.statusCode());
     }
 
@@ -157,10 +133,10 @@ public final class LangChain4jClassifier implements FailureClassifier {
         if (error instanceof ModelCallException m) {
             return new Verdict(m.kind(), m.retryAfter().orElse(null), String.valueOf(m.getMessage()));
         }
-        if (interrupted(error)) {
+        if (ProviderErrors.interrupted(error)) {
             return null;
         }
-        List<Throwable> chain = chain(error);
+        List<Throwable> chain = ProviderErrors.causes(error);
         String text = text(chain);
         HttpException http = find(chain, HttpException.class);
         if (find(chain, ContentFilteredException.class) != null) {
@@ -168,57 +144,19 @@ public final class LangChain4jClassifier implements FailureClassifier {
                     summary(chain, http != null ? http : find(chain, ContentFilteredException.class)));
         }
         if (http != null) {
-            FailureKind kind = byStatus(http.statusCode(), text);
+            FailureKind kind = ProviderErrors.byStatus(http.statusCode(), text);
             // The header, when the transport kept it (CascadeHttpClientBuilder); else a wait stated in the message.
-            Duration wait = http instanceof ResponseHttpException r && retryable(kind)
-                    ? r.retryAfter().orElse(waitHint(kind, text)) : waitHint(kind, text);
-            return new Verdict(kind, wait, summary(chain, http));
+            Duration header = http instanceof ResponseHttpException r && ProviderErrors.takesRetryAfter(kind)
+                    ? r.retryAfter().orElse(null) : null;
+            return new Verdict(kind, ProviderErrors.retryAfter(kind, header, text), summary(chain, http));
         }
         for (Throwable t : chain) {
             FailureKind kind = byType(t, text);
             if (kind != null) {
-                return new Verdict(kind, waitHint(kind, text), summary(chain, t));
+                return new Verdict(kind, ProviderErrors.retryAfter(kind, null, text), summary(chain, t));
             }
         }
         return null;
-    }
-
-    private static FailureKind byStatus(int status, String text) {
-        if (status == 401 || status == 403) {
-            return FailureKind.AUTH;
-        }
-        if (status == 402) {
-            return FailureKind.QUOTA_EXHAUSTED;
-        }
-        if (status == 404) {
-            return FailureKind.UNAVAILABLE; // the model is missing here; another provider's model may answer
-        }
-        if (status == 408) {
-            return FailureKind.TIMEOUT;
-        }
-        if (status == 413) {
-            return FailureKind.CONTEXT_TOO_LONG;
-        }
-        if (status == 429) {
-            return containsAny(text, QUOTA) ? FailureKind.QUOTA_EXHAUSTED : FailureKind.RATE_LIMITED;
-        }
-        if (status >= 400 && status < 500) {
-            return byClientErrorText(text);
-        }
-        return FailureKind.UNAVAILABLE; // 5xx (500, 502, 503, 504, Anthropic's 529 overloaded), or a non-error status
-    }
-
-    private static FailureKind byClientErrorText(String text) {
-        if (containsAny(text, QUOTA)) {
-            return FailureKind.QUOTA_EXHAUSTED;
-        }
-        if (containsAny(text, CONTENT_FILTER)) {
-            return FailureKind.CONTENT_FILTERED;
-        }
-        if (containsAny(text, CONTEXT)) {
-            return FailureKind.CONTEXT_TOO_LONG;
-        }
-        return FailureKind.INVALID_REQUEST;
     }
 
     private static FailureKind byType(Throwable t, String text) {
@@ -230,14 +168,12 @@ public final class LangChain4jClassifier implements FailureClassifier {
             return FailureKind.UNAVAILABLE;
         }
         if (t instanceof RateLimitException) {
-            return containsAny(text, QUOTA) ? FailureKind.QUOTA_EXHAUSTED : FailureKind.RATE_LIMITED;
+            return ProviderErrors.byStatus(429, text);
         }
         if (t instanceof InvalidRequestException) {
-            return byClientErrorText(text);
+            return ProviderErrors.byClientErrorText(text);
         }
-        if (t instanceof dev.langchain4j.exception.TimeoutException || t instanceof HttpTimeoutException
-                || t instanceof SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException
-                || t instanceof InterruptedIOException && "timeout".equalsIgnoreCase(String.valueOf(t.getMessage()))) {
+        if (t instanceof dev.langchain4j.exception.TimeoutException || ProviderErrors.isTimeout(t)) {
             return FailureKind.TIMEOUT;
         }
         if (t instanceof InternalServerException || t instanceof UnresolvedModelServerException
@@ -252,37 +188,6 @@ public final class LangChain4jClassifier implements FailureClassifier {
             return FailureKind.UNAVAILABLE; // a malformed or truncated body
         }
         return null;
-    }
-
-    /** An interruption (not a timeout) anywhere in the chain: the caller cancelled, or Cascade's timeout fired. */
-    static boolean interrupted(Throwable error) {
-        for (Throwable t : chain(error)) {
-            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
-                return true;
-            }
-            if (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException)
-                    && !"timeout".equalsIgnoreCase(String.valueOf(t.getMessage()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean retryable(FailureKind kind) {
-        return kind == FailureKind.RATE_LIMITED || kind == FailureKind.UNAVAILABLE;
-    }
-
-    private static Duration waitHint(FailureKind kind, String text) {
-        if (!retryable(kind)) {
-            return null;
-        }
-        Matcher m = WAIT_HINT.matcher(text);
-        if (!m.find()) {
-            return null;
-        }
-        double amount = Double.parseDouble(m.group(1));
-        long millis = m.group(2).startsWith("m") ? Math.round(amount) : Math.round(amount * 1000);
-        return Duration.ofMillis(Math.max(0, millis));
     }
 
     private static boolean isJackson(Throwable t) {
@@ -303,34 +208,16 @@ public final class LangChain4jClassifier implements FailureClassifier {
         return null;
     }
 
-    /** The error and its causes, outermost first. */
-    private static List<Throwable> chain(Throwable error) {
-        List<Throwable> chain = new ArrayList<>(4);
-        for (Throwable t = error; t != null && chain.size() < MAX_DEPTH && !chain.contains(t); t = t.getCause()) {
-            chain.add(t);
-        }
-        return chain;
-    }
-
     /** The lower-cased messages of the whole chain (error bodies included), for the few text rules. */
     private static String text(List<Throwable> chain) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t : chain) {
             String m = t.getMessage();
             if (m != null) {
-                sb.append(m, 0, Math.min(m.length(), MAX_SCAN)).append('\n');
+                sb.append(ProviderErrors.lower(m)).append('\n');
             }
         }
-        return sb.toString().toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean containsAny(String text, String[] needles) {
-        for (String n : needles) {
-            if (text.contains(n)) {
-                return true;
-            }
-        }
-        return false;
+        return sb.toString();
     }
 
     /**
@@ -339,37 +226,13 @@ public final class LangChain4jClassifier implements FailureClassifier {
      * (SocketException: Connection reset)".
      */
     private static String summary(List<Throwable> chain, Throwable decisive) {
-        String s;
         if (decisive instanceof HttpException http) {
             String body = String.valueOf(http.getMessage());
-            String code = null;
-            Matcher c = ERROR_CODE.matcher(body);
-            if (c.find()) {
-                code = c.group(1);
-            } else {
-                for (Matcher m = ERROR_TYPE.matcher(body); m.find(); ) {
-                    if (!"error".equals(m.group(1))) { // Anthropic's envelope: {"type":"error","error":{"type":...}}
-                        code = m.group(1);
-                        break;
-                    }
-                }
-            }
-            Matcher msg = ERROR_MESSAGE.matcher(body);
-            s = "HTTP " + http.statusCode() + (code == null ? "" : " (" + code + ")") + ": "
-                    + (msg.find() ? msg.group(1).replace("\\\"", "\"") : body);
-        } else {
-            s = describe(decisive);
-            Throwable root = chain.get(chain.size() - 1);
-            if (root != decisive) {
-                s += " (" + describe(root) + ")";
-            }
+            String code = ProviderErrors.errorCode(body);
+            String message = ProviderErrors.errorMessage(body);
+            return ProviderErrors.summary(http.statusCode(), code != null ? code : ProviderErrors.errorType(body),
+                    message != null ? message : body);
         }
-        s = s.replaceAll("\\s+", " ").trim();
-        return s.length() > MAX_SUMMARY ? s.substring(0, MAX_SUMMARY) + "..." : s;
-    }
-
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        return ProviderErrors.summary(chain, decisive);
     }
 }

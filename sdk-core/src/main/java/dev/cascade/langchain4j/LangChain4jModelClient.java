@@ -6,8 +6,10 @@ import dev.cascade.ModelResponse;
 import dev.cascade.Usage;
 import dev.cascade.event.Anomaly;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.ChatMapping;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
+import dev.cascade.spi.ProviderErrors;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -26,7 +28,6 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -100,7 +101,7 @@ import java.util.regex.Pattern;
 public final class LangChain4jModelClient implements ModelClient {
 
     /** The {@link Anomaly#watcher()} of the client-retries warning. */
-    public static final String CLIENT_RETRIES = "client-retries";
+    public static final String CLIENT_RETRIES = ChatMapping.CLIENT_RETRIES;
 
     private static final Pattern RAW_FINISH = Pattern.compile(
             "\"(?:stop_reason|finish_reason)\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,64})\"");
@@ -143,21 +144,11 @@ public final class LangChain4jModelClient implements ModelClient {
     public static LangChain4jModelClient of(ChatModel model, String provider, String modelName,
                                             CascadeListener listener) {
         Objects.requireNonNull(model, "model");
-        String p = provider != null ? provider : providerName(model);
-        if (p.isBlank()) {
-            throw new IllegalArgumentException("provider must not be blank");
-        }
+        String p = ChatMapping.provider(provider, () -> providerName(model));
         String m = modelName != null ? modelName : defaultModelName(model);
         LangChain4jModelClient client = new LangChain4jModelClient(model, p, m);
-        int retries = client.clientRetries.orElse(0);
-        if (retries > 0 && listener != null) {
-            String subject = p + "/" + (m == null ? "?" : m);
-            try {
-                listener.onAnomaly(new Anomaly(CLIENT_RETRIES, subject, retries, 0, client.retryWarning()));
-            } catch (RuntimeException ignored) {
-                // a listener that throws never breaks anything
-            }
-        }
+        ChatMapping.reportClientRetries(listener, ChatMapping.subject(p, m), client.clientRetries.orElse(0),
+                client::retryWarning);
         return client;
     }
 
@@ -169,7 +160,7 @@ public final class LangChain4jModelClient implements ModelClient {
 
     private String retryWarning() {
         int retries = clientRetries.orElse(0);
-        return provider + "/" + (modelName == null ? "?" : modelName) + ": the LangChain4j "
+        return ChatMapping.subject(provider, modelName) + ": the LangChain4j "
                 + model.getClass().getSimpleName() + " retries on its own (maxRetries=" + retries + "), so one Cascade"
                 + " attempt can become " + (retries + 1) + " HTTP requests that ignore Retry-After and the deadline;"
                 + " build it with .maxRetries(0) and let the step's retry policy own retries";
@@ -228,35 +219,9 @@ public final class LangChain4jModelClient implements ModelClient {
         if (request.maxOutputTokens().isPresent()) {
             b.maxOutputTokens(request.maxOutputTokens().getAsInt());
         }
-        Map<String, String> options = request.options();
-        if (!options.isEmpty()) {
-            String v;
-            if ((v = options.get("temperature")) != null) {
-                b.temperature(number(v, "temperature"));
-            }
-            if ((v = options.get("top_p")) != null) {
-                b.topP(number(v, "top_p"));
-            }
-            if ((v = options.get("top_k")) != null) {
-                b.topK((int) Math.round(number(v, "top_k")));
-            }
-            if ((v = options.get("frequency_penalty")) != null) {
-                b.frequencyPenalty(number(v, "frequency_penalty"));
-            }
-            if ((v = options.get("presence_penalty")) != null) {
-                b.presencePenalty(number(v, "presence_penalty"));
-            }
-        }
+        ChatMapping.applySamplingOptions(request.options(), b::temperature, b::topP, b::topK, b::frequencyPenalty,
+                b::presencePenalty);
         return b.build();
-    }
-
-    private static double number(String value, String option) throws ModelCallException {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ModelCallException(FailureKind.INVALID_REQUEST, "option " + option + " is not a number",
-                    null, e);
-        }
     }
 
     // ---- response
@@ -270,11 +235,7 @@ public final class LangChain4jModelClient implements ModelClient {
         ChatResponseMetadata metadata = response.metadata();
         FinishReason finish = metadata == null ? null : metadata.finishReason();
         String finishReason = finishReason(finish, metadata);
-        boolean blank = text == null || text.isBlank();
-        if (blank && ("content_filter".equals(finishReason) || "refusal".equals(finishReason))) {
-            throw new ModelCallException(FailureKind.CONTENT_FILTERED, provider + " refused the content (finish reason "
-                    + finishReason + ", no text)");
-        }
+        ChatMapping.checkNotFiltered(provider, text, finishReason);
         return new ModelResponse(text, usage(metadata == null ? null : metadata.tokenUsage()), finishReason,
                 metadata == null ? null : metadata.modelName());
     }
@@ -319,18 +280,14 @@ public final class LangChain4jModelClient implements ModelClient {
         if (tokens == null) {
             return Usage.NONE;
         }
-        long input = count(tokens.inputTokenCount());
-        long output = count(tokens.outputTokenCount());
-        long cached = count(invoke(invoke(tokens, "inputTokensDetails"), "cachedTokens")); // OpenAiTokenUsage
-        long cacheRead = count(invoke(tokens, "cacheReadInputTokens"));                    // AnthropicTokenUsage
-        long cacheWrite = count(invoke(tokens, "cacheCreationInputTokens"));               // AnthropicTokenUsage
+        long input = ChatMapping.tokens(tokens.inputTokenCount());
+        long output = ChatMapping.tokens(tokens.outputTokenCount());
+        long cached = ChatMapping.tokens(invoke(invoke(tokens, "inputTokensDetails"), "cachedTokens")); // OpenAI
+        long cacheRead = ChatMapping.tokens(invoke(tokens, "cacheReadInputTokens"));                    // Anthropic
+        long cacheWrite = ChatMapping.tokens(invoke(tokens, "cacheCreationInputTokens"));               // Anthropic
         input += cacheRead + cacheWrite;
         cached = Math.max(cached, cacheRead);
         return new Usage(input, output, Math.min(cached, input));
-    }
-
-    private static long count(Object n) {
-        return n instanceof Number x && x.longValue() > 0 ? x.longValue() : 0;
     }
 
     /** Calls a public no-argument method by name; null when there is none or it fails. */
@@ -349,7 +306,7 @@ public final class LangChain4jModelClient implements ModelClient {
     // ---- errors
 
     private Exception translate(RuntimeException e) {
-        if (LangChain4jClassifier.interrupted(e)) {
+        if (ProviderErrors.interrupted(e)) {
             return e; // the chain decides: a cancellation, or its own attempt timeout
         }
         LangChain4jClassifier.Verdict v = LangChain4jClassifier.verdict(e);

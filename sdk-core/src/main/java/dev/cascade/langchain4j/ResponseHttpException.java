@@ -1,11 +1,10 @@
 package dev.cascade.langchain4j;
 
+import dev.cascade.spi.ProviderErrors;
 import dev.langchain4j.exception.HttpException;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,29 +34,7 @@ public final class ResponseHttpException extends HttpException {
      * HTTP date. Empty when absent or unreadable.
      */
     public Optional<Duration> retryAfter() {
-        String ms = header("retry-after-ms");
-        if (ms != null) {
-            try {
-                return Optional.of(Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(ms.trim())))));
-            } catch (NumberFormatException ignored) {
-                // fall back to retry-after
-            }
-        }
-        String value = header("retry-after");
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(value.trim()) * 1000))));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (DateTimeParseException unreadable) {
-                return Optional.empty();
-            }
-        }
+        return Optional.ofNullable(ProviderErrors.retryAfter(this::header, Clock.systemUTC()));
     }
 
     private String header(String name) {

@@ -1,18 +1,15 @@
 package dev.cascade.review;
 
 import dev.cascade.budget.Money;
+import dev.cascade.internal.JdbcDatabase;
+import dev.cascade.internal.JdbcTransactions;
 import dev.cascade.review.ReviewDecision.Verdict;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -98,18 +93,9 @@ public final class JdbcReviewStore implements ReviewStore {
     private static final String AUDIT_COLUMNS = "seq, item_id, from_state, to_state, actor, occurred_at, version, detail";
     private static final String CLAIMABLE = " WHERE is_open = TRUE AND (state <> 'CLAIMED' OR lease_until <= ?)";
 
-    private final DataSource dataSource;
+    private final JdbcTransactions<ReviewDialect> tx;
     private final Clock clock;
     private final List<Consumer<ReviewItem>> listeners = new CopyOnWriteArrayList<>();
-    private volatile Setup setup;
-
-    private record Setup(ReviewDialect dialect, int defaultIsolation, boolean setIsolation) {
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c, ReviewDialect dialect) throws SQLException;
-    }
 
     /** Thrown inside a submit transaction that lost the race for its key; the submit then reads the winner. */
     private static final class KeyTaken extends RuntimeException {
@@ -127,7 +113,8 @@ public final class JdbcReviewStore implements ReviewStore {
 
     /** A store whose transitions are stamped, and whose leases run, on {@code clock}. Opens no connection. */
     public JdbcReviewStore(DataSource dataSource, Clock clock) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.tx = new JdbcTransactions<>(Objects.requireNonNull(dataSource, "dataSource"), ReviewDialect::of,
+                "review store", MAX_ATTEMPTS, ReviewStoreException::new);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -138,25 +125,7 @@ public final class JdbcReviewStore implements ReviewStore {
      * @throws ReviewStoreException if the database refused
      */
     public void createSchema() {
-        List<String> statements = schemaStatements();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                inTransaction("createSchema", (c, d) -> {
-                    try (Statement s = c.createStatement()) {
-                        for (String sql : statements) {
-                            s.execute(sql);
-                        }
-                    }
-                    return null;
-                });
-                return;
-            } catch (ReviewStoreException e) {
-                // Two instances creating the same table at once: one may fail on the catalog's unique key.
-                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !createRace(sql)) {
-                    throw e;
-                }
-            }
-        }
+        tx.createSchema(schemaStatements());
     }
 
     @Override
@@ -168,7 +137,7 @@ public final class JdbcReviewStore implements ReviewStore {
                 micros(submission.dueAt()), submission.onBreach(), submission.defaultAnswer());
         String operation = "submit(key '" + s.idempotencyKey() + "')";
         try {
-            return inTransaction(operation, (c, d) -> {
+            return tx.inTransaction(operation, (c, d) -> {
                 Optional<ReviewItem> existing = selectOne(c, "idempotency_key = ?", s.idempotencyKey(), false);
                 if (existing.isPresent()) {
                     return existing.get();
@@ -177,7 +146,7 @@ public final class JdbcReviewStore implements ReviewStore {
                 try {
                     insert(c, r.item());
                 } catch (SQLException e) {
-                    if (ReviewDialect.uniqueViolation(e)) {
+                    if (JdbcDatabase.uniqueViolation(e)) {
                         throw new KeyTaken(e);
                     }
                     throw e;
@@ -194,20 +163,20 @@ public final class JdbcReviewStore implements ReviewStore {
     @Override
     public Optional<ReviewItem> find(String id) {
         Objects.requireNonNull(id, "id");
-        return inTransaction("find('" + id + "')", (c, d) -> selectOne(c, "id = ?", id, false));
+        return tx.inTransaction("find('" + id + "')", (c, d) -> selectOne(c, "id = ?", id, false));
     }
 
     @Override
     public Optional<ReviewItem> findByIdempotencyKey(String idempotencyKey) {
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        return inTransaction("findByIdempotencyKey", (c, d) -> selectOne(c, "idempotency_key = ?", idempotencyKey,
+        return tx.inTransaction("findByIdempotencyKey", (c, d) -> selectOne(c, "idempotency_key = ?", idempotencyKey,
                 false));
     }
 
     @Override
     public List<ReviewItem> list(ReviewQuery query) {
         Objects.requireNonNull(query, "query");
-        return inTransaction("list(" + query + ")", (c, d) -> {
+        return tx.inTransaction("list(" + query + ")", (c, d) -> {
             StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM cascade_review_item WHERE 1 = 1");
             List<Object> params = new ArrayList<>();
             if (!query.states().isEmpty()) {
@@ -234,7 +203,7 @@ public final class JdbcReviewStore implements ReviewStore {
         ReviewChecks.reviewer(reviewer);
         ReviewChecks.lease(lease);
         Objects.requireNonNull(query, "query");
-        return inTransaction("claimNext('" + reviewer + "')", (c, d) -> d.skipLocked
+        return tx.inTransaction("claimNext('" + reviewer + "')", (c, d) -> d.skipLocked
                 ? claimSkippingLocked(c, reviewer, lease, query) : claimOptimistically(c, reviewer, lease, query));
     }
 
@@ -363,7 +332,7 @@ public final class JdbcReviewStore implements ReviewStore {
     @Override
     public List<AuditEntry> audit(String id) {
         Objects.requireNonNull(id, "id");
-        return inTransaction("audit('" + id + "')", (c, d) -> {
+        return tx.inTransaction("audit('" + id + "')", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + AUDIT_COLUMNS + " FROM cascade_review_audit"
                     + " WHERE item_id = ? ORDER BY seq")) {
                 ps.setString(1, id);
@@ -374,7 +343,7 @@ public final class JdbcReviewStore implements ReviewStore {
 
     @Override
     public long depth() {
-        return inTransaction("depth", (c, d) -> {
+        return tx.inTransaction("depth", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM cascade_review_item"
                     + " WHERE is_open = TRUE"); ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -386,7 +355,7 @@ public final class JdbcReviewStore implements ReviewStore {
     @Override
     public List<AuditEntry> decisionsSince(long cursor, int limit) {
         ReviewChecks.limit(limit);
-        return inTransaction("decisionsSince(" + cursor + ")", (c, d) -> {
+        return tx.inTransaction("decisionsSince(" + cursor + ")", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + AUDIT_COLUMNS + " FROM cascade_review_audit"
                     + " WHERE seq > ? AND to_state IN ('APPROVED', 'EDITED', 'REJECTED', 'EXPIRED')"
                     + " ORDER BY seq LIMIT ?")) {
@@ -399,7 +368,7 @@ public final class JdbcReviewStore implements ReviewStore {
 
     @Override
     public long lastAuditSeq() {
-        return inTransaction("lastAuditSeq", (c, d) -> {
+        return tx.inTransaction("lastAuditSeq", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM cascade_review_audit");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -424,7 +393,7 @@ public final class JdbcReviewStore implements ReviewStore {
     /** One item, locked for the transaction: read, run the state machine, write back, audit. */
     private ReviewTransitions.Result transition(String operation, String id, Step step) {
         Objects.requireNonNull(id, "id");
-        return inTransaction(operation, (c, d) -> {
+        return tx.inTransaction(operation, (c, d) -> {
             ReviewItem item = selectOne(c, "id = ?", id, true).orElseThrow(() -> ReviewTransitions.notFound(id));
             ReviewTransitions.Result r = step.apply(item);
             if (r.changed() && !write(c, item, r)) {
@@ -436,7 +405,7 @@ public final class JdbcReviewStore implements ReviewStore {
 
     /** Every row matching {@code where} (one instant parameter), locked, through {@code step}; one transaction. */
     private List<ReviewItem> sweep(String operation, String where, Instant at, Step step) {
-        return inTransaction(operation, (c, d) -> {
+        return tx.inTransaction(operation, (c, d) -> {
             List<ReviewItem> due;
             // SKIP LOCKED on PostgreSQL: a row a reviewer is deciding right now is left to the next sweep.
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM cascade_review_item WHERE "
@@ -644,133 +613,12 @@ public final class JdbcReviewStore implements ReviewStore {
         }
     }
 
-    // ---- transactions
-
-    private <T> T inTransaction(String operation, Work<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return once(work);
-            } catch (SQLException e) {
-                ReviewDialect d = setup == null ? null : setup.dialect();
-                if (d == null || !d.retryable(e) || attempt >= MAX_ATTEMPTS) {
-                    throw new ReviewStoreException("review store " + operation + " failed"
-                            + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + e.getMessage()
-                            + " (SQLSTATE " + e.getSQLState() + ")", e);
-                }
-                pause(operation, attempt, e);
-            }
-        }
-    }
-
-    private <T> T once(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            Setup s = setup(c);
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
-            if (s.setIsolation()) {
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
-            T result;
-            try {
-                result = work.run(c, s.dialect());
-                c.commit();
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    c.rollback();
-                    restore(c, s, autoCommit);
-                } catch (SQLException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
-            try {
-                restore(c, s, autoCommit);
-            } catch (SQLException ignored) {
-                // Committed: the operation succeeded. The connection is closed next; a broken one the pool discards.
-            }
-            return result;
-        }
-    }
-
-    private static void restore(Connection c, Setup s, boolean autoCommit) throws SQLException {
-        if (s.setIsolation()) {
-            c.setTransactionIsolation(s.defaultIsolation());
-        }
-        if (autoCommit) {
-            c.setAutoCommit(true);
-        }
-    }
-
-    private Setup setup(Connection c) throws SQLException {
-        Setup s = setup;
-        if (s == null) {
-            ReviewDialect dialect = ReviewDialect.of(c.getMetaData().getDatabaseProductName());
-            int isolation = c.getTransactionIsolation();
-            s = new Setup(dialect, isolation, isolation != Connection.TRANSACTION_READ_COMMITTED);
-            setup = s;
-        }
-        return s;
-    }
-
-    private static void pause(String operation, int attempt, SQLException cause) {
-        try {
-            long maxMicros = Math.min(50_000L, 500L << attempt);
-            TimeUnit.MICROSECONDS.sleep(ThreadLocalRandom.current().nextLong(maxMicros / 2, maxMicros));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ReviewStoreException re = new ReviewStoreException("review store " + operation
-                    + " interrupted while retrying after a conflict", e);
-            re.addSuppressed(cause);
-            throw re;
-        }
-    }
-
-    private static boolean createRace(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            String state = s.getSQLState();
-            if ("23505".equals(state) || "42P07".equals(state) || "42710".equals(state)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static List<String> schemaStatements() {
-        String text;
-        try (InputStream in = JdbcReviewStore.class.getResourceAsStream(SCHEMA_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("schema file " + SCHEMA_RESOURCE + " is missing from the classpath"
-                        + " (expected next to " + JdbcReviewStore.class.getName() + ")");
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read schema file " + SCHEMA_RESOURCE, e);
-        }
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : text.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
-                String sql = current.toString().strip();
-                statements.add(sql.substring(0, sql.length() - 1));
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            throw new IllegalStateException("schema file " + SCHEMA_RESOURCE + " ends without a semicolon");
-        }
-        return List.copyOf(statements);
+        return JdbcTransactions.schemaStatements(JdbcReviewStore.class, SCHEMA_RESOURCE);
     }
 
     @Override
     public String toString() {
-        Setup s = setup;
-        return "JdbcReviewStore[" + (s == null ? "not connected yet" : s.dialect()) + "]";
+        return "JdbcReviewStore[" + tx + "]";
     }
 }

@@ -1,13 +1,14 @@
 package dev.cascade.review;
 
+import dev.cascade.internal.JdbcDatabase;
+import dev.cascade.internal.JdbcTransactions;
+
 import java.sql.SQLException;
-import java.util.Locale;
-import java.util.Set;
 
 /**
- * Where PostgreSQL and H2 differ for {@link JdbcReviewStore}. The budget ledger's {@code SqlDialect} holds its own
- * tables' statements and stays package-private there; the review store needs only the error codes and one choice:
- * how to claim.
+ * Where PostgreSQL and H2 differ for {@link JdbcReviewStore}: which database it is, and its error codes, are
+ * {@link JdbcDatabase}'s; the budget ledger's {@code SqlDialect} holds its own tables' statements. The review store
+ * needs one choice more: how to claim.
  *
  * <p><b>Claims.</b> PostgreSQL claims with one statement: {@code FOR UPDATE SKIP LOCKED} in a CTE feeding an
  * {@code UPDATE ... FROM}, so concurrent reviewers each lock a different row and never wait on each other. H2 2.x
@@ -16,47 +17,32 @@ import java.util.Set;
  * claim reads a few candidates without locking and takes the first with an optimistic update
  * ({@code ... WHERE id = ? AND version = ?}); a claimer that loses the race to a row moves on to the next.
  */
-enum ReviewDialect {
-    // serialization_failure, deadlock_detected, lock_not_available
-    POSTGRESQL(true, Set.of("40001", "40P01", "55P03")),
-    // deadlock, lock timeout, concurrent update of the same row
-    H2(false, Set.of("40001", "HYT00", "90131"));
+enum ReviewDialect implements JdbcTransactions.Dialect {
+    POSTGRESQL(JdbcDatabase.POSTGRESQL, true),
+    H2(JdbcDatabase.H2, false);
 
+    private final JdbcDatabase database;
     /** Whether claims use {@code FOR UPDATE SKIP LOCKED} (else: optimistic version-checked updates). */
     final boolean skipLocked;
-    private final Set<String> retryableStates;
 
-    ReviewDialect(boolean skipLocked, Set<String> retryableStates) {
+    ReviewDialect(JdbcDatabase database, boolean skipLocked) {
+        this.database = database;
         this.skipLocked = skipLocked;
-        this.retryableStates = retryableStates;
     }
 
     static ReviewDialect of(String productName) {
-        String p = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
-        if (p.contains("postgresql")) {
-            return POSTGRESQL;
-        }
-        if (p.equals("h2")) {
-            return H2;
-        }
-        throw new IllegalArgumentException("JdbcReviewStore supports PostgreSQL and H2, but the DataSource is '"
-                + productName + "'");
+        return JdbcDatabase.of(productName, "JdbcReviewStore") == JdbcDatabase.POSTGRESQL ? POSTGRESQL : H2;
     }
 
-    /** Whether the transaction failed only because of a concurrent one, so running it again may succeed. */
-    boolean retryable(SQLException e) {
+    /**
+     * Whether the transaction failed only because of a concurrent one, so running it again may succeed: a retryable
+     * SQLSTATE anywhere in the cause chain. (The budget ledger's dialect follows the next-exception chain instead;
+     * kept apart so neither store's retries change.)
+     */
+    @Override
+    public boolean retryable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null && retryableStates.contains(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A unique-key violation: SQLSTATE 23505 on both databases. */
-    static boolean uniqueViolation(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            if ("23505".equals(s.getSQLState())) {
+            if (t instanceof SQLException s && database.retryableState(s)) {
                 return true;
             }
         }

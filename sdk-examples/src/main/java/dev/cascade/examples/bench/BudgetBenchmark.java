@@ -6,7 +6,6 @@ import dev.cascade.budget.JdbcBudgetLedger;
 import dev.cascade.spi.BudgetLedger;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcConnectionPool;
-import org.postgresql.ds.PGConnectionPoolDataSource;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -30,6 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.cascade.examples.bench.BenchSupport.intSetting;
+import static dev.cascade.examples.bench.BenchSupport.setting;
 
 /**
  * How fast the budget ledgers reserve and settle, and whether they hold a hard limit under load: a documented harness
@@ -164,13 +166,9 @@ public final class BudgetBenchmark {
     }
 
     private static Result postgres(Settings s) throws Exception {
-        System.out.printf("postgresql: starting an embedded server (synchronous_commit=%s, fsync=%s) ...%n",
-                s.synchronousCommit(), s.fsync());
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setServerConfig("synchronous_commit", s.synchronousCommit())
-                .setServerConfig("fsync", s.fsync()).start()) {
-            String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
-            JdbcConnectionPool pool = pool(url, 2);
+        try (EmbeddedPostgres pg = BenchSupport.startPostgres(s.synchronousCommit(), s.fsync())) {
+            String url = BenchSupport.url(pg);
+            JdbcConnectionPool pool = BenchSupport.pool(url, 2);
             try {
                 JdbcBudgetLedger ledger = new JdbcBudgetLedger(pool);
                 ledger.createSchema();
@@ -260,7 +258,7 @@ public final class BudgetBenchmark {
         int warmupSeconds = Integer.parseInt(a[6]);
         String name = a[7];
         Path go = Path.of(a[8]);
-        JdbcConnectionPool pool = pool(url, threads);
+        JdbcConnectionPool pool = BenchSupport.pool(url, threads);
         try {
             JdbcBudgetLedger ledger = new JdbcBudgetLedger(pool);
             hammer(ledger, name + "-warmup", THROUGHPUT_LIMIT_MICROS, threads, seconds(warmupSeconds), name + "w");
@@ -364,15 +362,6 @@ public final class BudgetBenchmark {
                     + c.settledMicros() + " micro-dollars");
         }
         return b.spentMicros();
-    }
-
-    static JdbcConnectionPool pool(String url, int connections) {
-        PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
-        ds.setUrl(url);
-        ds.setUser("postgres");
-        JdbcConnectionPool pool = JdbcConnectionPool.create(ds);
-        pool.setMaxConnections(connections);
-        return pool;
     }
 
     private static Counts parse(String log) {
@@ -493,27 +482,5 @@ public final class BudgetBenchmark {
 
     private static long seconds(int s) {
         return TimeUnit.SECONDS.toNanos(s);
-    }
-
-    private static String setting(String property, String fallback) {
-        String v = System.getProperty(property);
-        if (v == null) {
-            v = System.getenv(property.replace('.', '_').replaceAll("([a-z])([A-Z])", "$1_$2")
-                    .toUpperCase(Locale.ROOT));
-        }
-        return v == null || v.isBlank() ? fallback : v.trim();
-    }
-
-    private static int intSetting(String property, int fallback) {
-        String v = setting(property, Integer.toString(fallback));
-        try {
-            int n = Integer.parseInt(v);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(property + " must be a positive integer, was '" + v + "'", e);
-        }
     }
 }

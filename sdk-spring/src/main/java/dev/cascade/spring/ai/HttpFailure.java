@@ -1,10 +1,9 @@
 package dev.cascade.spring.ai;
 
+import dev.cascade.spi.ProviderErrors;
+
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,28 +93,6 @@ record HttpFailure(Throwable source, int status, String body, String code, Objec
      * HTTP date (read against {@code clock}). Null when absent or unreadable.
      */
     Duration retryAfter(Clock clock) {
-        String ms = header("retry-after-ms");
-        if (ms != null) {
-            try {
-                return Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(ms.trim()))));
-            } catch (NumberFormatException ignored) {
-                // not a number: fall back to retry-after
-            }
-        }
-        String value = header("retry-after");
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(value.trim()) * 1000)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(clock.instant(), at.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException unreadable) {
-                return null;
-            }
-        }
+        return ProviderErrors.retryAfter(this::header, clock);
     }
 }

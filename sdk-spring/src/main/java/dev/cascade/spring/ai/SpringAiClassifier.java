@@ -3,6 +3,7 @@ package dev.cascade.spring.ai;
 import dev.cascade.FailureKind;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
+import dev.cascade.spi.ProviderErrors;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,13 +13,9 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Maps what Spring AI (2.x) chat models throw onto Cascade's {@link FailureKind}s. {@link SpringAiModelClient} uses it
@@ -88,23 +85,6 @@ public final class SpringAiClassifier implements FailureClassifier {
 
     private static final SpringAiClassifier INSTANCE = new SpringAiClassifier(Clock.systemUTC());
 
-    private static final int MAX_SCAN = 8_192;
-    private static final int MAX_SUMMARY = 300;
-    private static final int MAX_DEPTH = 32;
-
-    private static final String[] QUOTA = {"insufficient_quota", "exceeded your current quota",
-            "billing_hard_limit_reached", "credit balance is too low"};
-    private static final String[] CONTENT_FILTER = {"content_filter", "content_policy_violation",
-            "content management policy", "responsibleaipolicyviolation", "content filtering policy",
-            "output blocked"};
-    private static final String[] CONTEXT = {"context_length_exceeded", "maximum context length", "context length",
-            "context window", "context limit", "prompt is too long", "input is too long", "too many tokens",
-            "request_too_large"};
-    private static final Pattern WAIT_HINT = Pattern.compile(
-            "(?:try again in|retry after)\\s+(\\d{1,6}(?:\\.\\d{1,6})?)\\s*(ms|milliseconds?|s|secs?|seconds?)\\b");
-    private static final Pattern ERROR_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,64})\"");
-
     private static final String OPENAI_ERRORS = "com.openai.errors.";
     private static final String ANTHROPIC_ERRORS = "com.anthropic.errors.";
 
@@ -138,7 +118,7 @@ public final class SpringAiClassifier implements FailureClassifier {
     /** The HTTP status of the first error response in the cause chain, if any of the known families carries one. */
     public static OptionalInt httpStatus(Throwable error) {
         if (error != null) {
-            for (Throwable t : chain(error)) {
+            for (Throwable t : ProviderErrors.causes(error)) {
                 HttpFailure http = HttpFailure.of(t);
                 if (http != null) {
                     return OptionalInt.of(http.status());
@@ -159,84 +139,40 @@ public final class SpringAiClassifier implements FailureClassifier {
         if (error instanceof ModelCallException m) {
             return new Verdict(m.kind(), m.retryAfter().orElse(null), String.valueOf(m.getMessage()));
         }
-        if (interrupted(error)) {
+        if (ProviderErrors.interrupted(error)) {
             return null;
         }
-        List<Throwable> chain = chain(error);
+        List<Throwable> chain = ProviderErrors.causes(error);
         for (Throwable t : chain) {
             HttpFailure http = HttpFailure.of(t);
             if (http != null) {
-                String text = lower(http.body()) + "\n" + lower(http.code());
-                FailureKind kind = byStatus(http.status(), text);
-                Duration wait = null;
-                if (retryable(kind)) {
-                    wait = http.retryAfter(clock);
-                    if (wait == null) {
-                        wait = waitHint(text);
-                    }
-                }
-                return new Verdict(kind, wait, summary(http));
+                String text = ProviderErrors.lower(http.body()) + "\n" + ProviderErrors.lower(http.code());
+                FailureKind kind = ProviderErrors.byStatus(http.status(), text);
+                Duration header = ProviderErrors.takesRetryAfter(kind) ? http.retryAfter(clock) : null;
+                return new Verdict(kind, ProviderErrors.retryAfter(kind, header, text), summary(http));
             }
         }
         String text = text(chain);
         // A timeout wins over the wrapper that reports it: OkHttp's "timeout" inside OpenAIIoException, or inside
         // OpenAIInvalidDataException when the body stalled while Jackson was reading it.
         for (Throwable t : chain) {
-            if (isTimeout(t)) {
-                return new Verdict(FailureKind.TIMEOUT, null, summary(chain, t));
+            if (ProviderErrors.isTimeout(t)) {
+                return new Verdict(FailureKind.TIMEOUT, null, ProviderErrors.summary(chain, t));
             }
         }
         for (Throwable t : chain) {
             FailureKind kind = byType(t, text);
             if (kind != null) {
-                return new Verdict(kind, kind == FailureKind.UNAVAILABLE ? waitHint(text) : null, summary(chain, t));
+                return new Verdict(kind, ProviderErrors.retryAfter(kind, null, text), ProviderErrors.summary(chain, t));
             }
         }
         return null;
     }
 
-    static FailureKind byStatus(int status, String text) {
-        if (status == 401 || status == 403) {
-            return FailureKind.AUTH;
-        }
-        if (status == 402) {
-            return FailureKind.QUOTA_EXHAUSTED;
-        }
-        if (status == 404) {
-            return FailureKind.UNAVAILABLE; // the model is missing here; another provider's model may answer
-        }
-        if (status == 408) {
-            return FailureKind.TIMEOUT;
-        }
-        if (status == 413) {
-            return FailureKind.CONTEXT_TOO_LONG;
-        }
-        if (status == 429) {
-            return containsAny(text, QUOTA) ? FailureKind.QUOTA_EXHAUSTED : FailureKind.RATE_LIMITED;
-        }
-        if (status >= 400 && status < 500) {
-            return byClientErrorText(text);
-        }
-        return FailureKind.UNAVAILABLE; // 5xx (500, 502, 503, 504, 529 overloaded), or a non-error status
-    }
-
-    private static FailureKind byClientErrorText(String text) {
-        if (containsAny(text, QUOTA)) {
-            return FailureKind.QUOTA_EXHAUSTED;
-        }
-        if (containsAny(text, CONTENT_FILTER)) {
-            return FailureKind.CONTENT_FILTERED;
-        }
-        if (containsAny(text, CONTEXT)) {
-            return FailureKind.CONTEXT_TOO_LONG;
-        }
-        return FailureKind.INVALID_REQUEST;
-    }
-
     private static FailureKind byType(Throwable t, String text) {
         Class<?> type = t.getClass();
         if (Reflect.isA(type, HttpFailure.NON_TRANSIENT_AI)) {
-            return byClientErrorText(text);
+            return ProviderErrors.byClientErrorText(text);
         }
         if (Reflect.isA(type, HttpFailure.TRANSIENT_AI)) {
             return FailureKind.UNAVAILABLE;
@@ -262,108 +198,27 @@ public final class SpringAiClassifier implements FailureClassifier {
         return null;
     }
 
-    private static boolean isTimeout(Throwable t) {
-        return t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
-                || t instanceof java.util.concurrent.TimeoutException
-                || t instanceof InterruptedIOException && "timeout".equalsIgnoreCase(String.valueOf(t.getMessage()));
-    }
-
-    /** An interruption (not a timeout) anywhere in the chain: the caller cancelled, or Cascade's timeout fired. */
-    static boolean interrupted(Throwable error) {
-        for (Throwable t : chain(error)) {
-            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
-                return true;
-            }
-            if (t instanceof InterruptedIOException && !isTimeout(t)) {
-                return true; // OkHttp/Okio: InterruptedIOException("interrupted")
-            }
-        }
-        return false;
-    }
-
-    private static boolean retryable(FailureKind kind) {
-        return kind == FailureKind.RATE_LIMITED || kind == FailureKind.UNAVAILABLE;
-    }
-
-    private static Duration waitHint(String text) {
-        Matcher m = WAIT_HINT.matcher(text);
-        if (!m.find()) {
-            return null;
-        }
-        double amount = Double.parseDouble(m.group(1));
-        long millis = m.group(2).startsWith("m") ? Math.round(amount) : Math.round(amount * 1000);
-        return Duration.ofMillis(Math.max(0, millis));
-    }
-
-    /** The error and its causes, outermost first. */
-    private static List<Throwable> chain(Throwable error) {
-        List<Throwable> chain = new ArrayList<>(4);
-        for (Throwable t = error; t != null && chain.size() < MAX_DEPTH && !chain.contains(t); t = t.getCause()) {
-            chain.add(t);
-        }
-        return chain;
-    }
-
     private static String text(List<Throwable> chain) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t : chain) {
-            sb.append(lower(t.getMessage())).append('\n');
+            sb.append(ProviderErrors.lower(t.getMessage())).append('\n');
         }
         return sb.toString();
-    }
-
-    private static String lower(String s) {
-        if (s == null) {
-            return "";
-        }
-        return (s.length() > MAX_SCAN ? s.substring(0, MAX_SCAN) : s).toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean containsAny(String text, String[] needles) {
-        for (String n : needles) {
-            if (text.contains(n)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** "HTTP 429 (insufficient_quota): You exceeded your current quota ..." */
     private static String summary(HttpFailure http) {
         String body = http.body();
         String code = http.code();
-        String message;
-        Matcher msg = ERROR_MESSAGE.matcher(body);
-        if (msg.find()) {
-            message = msg.group(1).replace("\\\"", "\"");
+        String message = ProviderErrors.errorMessage(body);
+        if (message != null) {
             if (code == null) {
-                Matcher c = ERROR_CODE.matcher(body);
-                code = c.find() ? c.group(1) : null;
+                code = ProviderErrors.errorCode(body);
             }
         } else {
             // The SDKs' message is "<status>: <error message>", then the code and type lines added by HttpFailure.
             message = String.valueOf(http.source().getMessage()).replaceFirst("^\\d{3}:\\s*", "");
         }
-        return cut("HTTP " + http.status() + (code == null ? "" : " (" + code + ")") + ": " + message);
-    }
-
-    /** The decisive exception and, when it differs, the root cause. */
-    private static String summary(List<Throwable> chain, Throwable decisive) {
-        String s = describe(decisive);
-        Throwable root = chain.get(chain.size() - 1);
-        if (root != decisive) {
-            s += " (" + describe(root) + ")";
-        }
-        return cut(s);
-    }
-
-    private static String cut(String s) {
-        s = s.replaceAll("\\s+", " ").trim();
-        return s.length() > MAX_SUMMARY ? s.substring(0, MAX_SUMMARY) + "..." : s;
-    }
-
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        return ProviderErrors.summary(http.status(), code, message);
     }
 }

@@ -6,6 +6,7 @@ import dev.cascade.ModelResponse;
 import dev.cascade.Usage;
 import dev.cascade.event.Anomaly;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.ChatMapping;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -23,7 +24,6 @@ import org.springframework.ai.chat.prompt.Prompt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -83,7 +83,7 @@ import java.util.OptionalInt;
 public final class SpringAiModelClient implements ModelClient {
 
     /** The {@link Anomaly#watcher()} of the client-retries warning. */
-    public static final String CLIENT_RETRIES = "client-retries";
+    public static final String CLIENT_RETRIES = ChatMapping.CLIENT_RETRIES;
 
     private final ChatModel model;
     private final String provider;
@@ -134,20 +134,11 @@ public final class SpringAiModelClient implements ModelClient {
     public static SpringAiModelClient of(ChatModel model, String provider, String modelName,
                                          CascadeListener listener) {
         Objects.requireNonNull(model, "model");
-        String p = provider != null ? provider : providerName(model);
-        if (p.isBlank()) {
-            throw new IllegalArgumentException("provider must not be blank");
-        }
+        String p = ChatMapping.provider(provider, () -> providerName(model));
         String m = modelName != null ? modelName : defaultModelName(model);
         SpringAiModelClient client = new SpringAiModelClient(model, p, m);
-        int retries = client.clientRetries.orElse(0);
-        if (retries > 0 && listener != null) {
-            try {
-                listener.onAnomaly(new Anomaly(CLIENT_RETRIES, client.subject(), retries, 0, client.retryWarning()));
-            } catch (RuntimeException ignored) {
-                // a listener that throws never breaks anything
-            }
-        }
+        ChatMapping.reportClientRetries(listener, client.subject(), client.clientRetries.orElse(0),
+                client::retryWarning);
         return client;
     }
 
@@ -198,7 +189,7 @@ public final class SpringAiModelClient implements ModelClient {
     }
 
     private String subject() {
-        return provider + "/" + (modelName == null ? "?" : modelName);
+        return ChatMapping.subject(provider, modelName);
     }
 
     private String retryWarning() {
@@ -221,10 +212,7 @@ public final class SpringAiModelClient implements ModelClient {
     }
 
     private ChatOptions options(ModelRequest request) throws ModelCallException {
-        Map<String, String> o = request.options();
-        boolean any = request.maxOutputTokens().isPresent() || o.containsKey("temperature") || o.containsKey("top_p")
-                || o.containsKey("top_k") || o.containsKey("frequency_penalty") || o.containsKey("presence_penalty");
-        if (!any) {
+        if (!ChatMapping.tunes(request)) {
             return null; // the model uses its own options
         }
         ChatOptions base = SpringAiClientRetries.options(model);
@@ -232,32 +220,9 @@ public final class SpringAiModelClient implements ModelClient {
         if (request.maxOutputTokens().isPresent()) {
             b.maxTokens(request.maxOutputTokens().getAsInt());
         }
-        String v;
-        if ((v = o.get("temperature")) != null) {
-            b.temperature(number(v, "temperature"));
-        }
-        if ((v = o.get("top_p")) != null) {
-            b.topP(number(v, "top_p"));
-        }
-        if ((v = o.get("top_k")) != null) {
-            b.topK((int) Math.round(number(v, "top_k")));
-        }
-        if ((v = o.get("frequency_penalty")) != null) {
-            b.frequencyPenalty(number(v, "frequency_penalty"));
-        }
-        if ((v = o.get("presence_penalty")) != null) {
-            b.presencePenalty(number(v, "presence_penalty"));
-        }
+        ChatMapping.applySamplingOptions(request.options(), b::temperature, b::topP, b::topK, b::frequencyPenalty,
+                b::presencePenalty);
         return b.build();
-    }
-
-    private static double number(String value, String option) throws ModelCallException {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ModelCallException(FailureKind.INVALID_REQUEST, "option " + option + " is not a number",
-                    null, e);
-        }
     }
 
     // ---- response
@@ -271,18 +236,14 @@ public final class SpringAiModelClient implements ModelClient {
         String text = output == null ? null : output.getText();
         ChatGenerationMetadata gm = generation == null ? null : generation.getMetadata();
         String finishReason = finishReason(gm == null ? null : gm.getFinishReason());
-        boolean blank = text == null || text.isBlank();
-        if (blank) {
+        if (text == null || text.isBlank()) {
             Object refusal = output == null ? null : output.getMetadata().get("refusal");
             if (refusal instanceof String r && !r.isBlank()) {
                 throw new ModelCallException(FailureKind.CONTENT_FILTERED, provider + " refused the request"
                         + " (refusal, no text)");
             }
-            if ("content_filter".equals(finishReason) || "refusal".equals(finishReason)) {
-                throw new ModelCallException(FailureKind.CONTENT_FILTERED, provider + " refused the content (finish"
-                        + " reason " + finishReason + ", no text)");
-            }
         }
+        ChatMapping.checkNotFiltered(provider, text, finishReason);
         ChatResponseMetadata metadata = response.getMetadata();
         String answeredBy = metadata == null || metadata.getModel() == null || metadata.getModel().isBlank()
                 ? null : metadata.getModel();
@@ -323,20 +284,16 @@ public final class SpringAiModelClient implements ModelClient {
         if (u == null) {
             return Usage.NONE;
         }
-        long input = count(u.getPromptTokens());
-        long output = count(u.getCompletionTokens());
-        long cacheRead = count(u.getCacheReadInputTokens());
-        long cacheWrite = count(u.getCacheWriteInputTokens());
+        long input = ChatMapping.tokens(u.getPromptTokens());
+        long output = ChatMapping.tokens(u.getCompletionTokens());
+        long cacheRead = ChatMapping.tokens(u.getCacheReadInputTokens());
+        long cacheWrite = ChatMapping.tokens(u.getCacheWriteInputTokens());
         Object nativeUsage = u.getNativeUsage();
         if (nativeUsage != null && nativeUsage.getClass().getName().startsWith("com.anthropic.")
-                && count(Reflect.call(nativeUsage, "inputTokens")) == input) {
+                && ChatMapping.tokens(Reflect.call(nativeUsage, "inputTokens")) == input) {
             input += cacheRead + cacheWrite;
         }
         return new Usage(input, output, Math.min(cacheRead, input));
-    }
-
-    private static long count(Object n) {
-        return n instanceof Number x && x.longValue() > 0 ? x.longValue() : 0;
     }
 
     // ---- errors
