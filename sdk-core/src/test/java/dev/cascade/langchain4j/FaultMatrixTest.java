@@ -153,9 +153,11 @@ class FaultMatrixTest {
                 : out.status().name());
         row.elapsedMs = out.elapsed().toMillis();
         try {
-            assertThat(advanced).as("advanced attempts").hasSize(2)
+            // Normally two 1 s attempts fit before the 1.5 s deadline cuts the second; on a loaded machine the first
+            // may end late enough that no retry fits. Either way: only timeouts, one request per attempt, no overrun.
+            assertThat(advanced).as("advanced attempts").hasSizeBetween(1, 2)
                     .allSatisfy(a -> assertThat(a.failure()).isEqualTo(FailureKind.TIMEOUT));
-            assertThat(provider.requestCount(client.advancedModel)).isEqualTo(2);
+            assertThat(provider.requestCount(client.advancedModel)).isEqualTo(advanced.size());
             assertThat(cheap).singleElement().satisfies(a -> {
                 assertThat(a.status()).isEqualTo(Attempt.Status.SKIPPED);
                 assertThat(a.failure()).isEqualTo(FailureKind.NO_TIME);

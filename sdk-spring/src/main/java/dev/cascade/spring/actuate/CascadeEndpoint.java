@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -53,7 +54,7 @@ public class CascadeEndpoint {
      * (force it open, e.g. while a provider is known to be down). Returns the chain afterwards; {@code null} (404) if
      * there is no such chain or the step has no breaker.
      *
-     * @throws IllegalArgumentException (400) for any other action
+     * @throws InvalidEndpointRequestException (400) for any other action
      */
     @WriteOperation
     public Map<String, Object> breaker(@Selector String chain, @Selector String step, String action) {
@@ -69,7 +70,8 @@ public class CascadeEndpoint {
             case "reset" -> breaker.reset();
             case "close" -> breaker.transitionToClosedState();
             case "open" -> breaker.transitionToForcedOpenState();
-            default -> throw new IllegalArgumentException("action must be reset, close or open, was '" + action + "'");
+            default -> throw new InvalidEndpointRequestException("action must be reset, close or open, was '" + action
+                    + "'", "action must be reset, close or open");
         }
         return describe(e);
     }

@@ -83,7 +83,10 @@ final class ChainStatus {
         return out;
     }
 
-    /** Spend of the chain's (and the global) windows with a hard limit: spent, reserved, limit, remaining. */
+    /**
+     * Spend of the chain's (and the global) windows with a hard limit: spent, reserved, limit, remaining, as exact
+     * decimal strings in US dollars (JSON numbers would turn 0.000348 into 3.48E-4).
+     */
     static List<Map<String, Object>> budget(CascadeChains.Entry e) {
         List<Map<String, Object>> out = new ArrayList<>();
         Optional<Budget> budget = e.budget();
@@ -96,7 +99,7 @@ final class ChainStatus {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("scope", l.scope().name());
                 m.put("window", l.window().name());
-                m.put("limitUsd", l.amount().toUsd());
+                m.put("limitUsd", l.amount().toUsd().toPlainString());
                 out.add(m);
                 continue;
             }
@@ -105,10 +108,10 @@ final class ChainStatus {
             m.put("scope", l.scope().name());
             m.put("window", l.window().name());
             m.put("account", s.account());
-            m.put("spentUsd", s.spent().toUsd());
-            m.put("reservedUsd", s.reserved().toUsd());
-            m.put("limitUsd", l.amount().toUsd());
-            s.remaining().ifPresent(r -> m.put("remainingUsd", r.toUsd()));
+            m.put("spentUsd", s.spent().toUsd().toPlainString());
+            m.put("reservedUsd", s.reserved().toUsd().toPlainString());
+            m.put("limitUsd", l.amount().toUsd().toPlainString());
+            s.remaining().ifPresent(r -> m.put("remainingUsd", r.toUsd().toPlainString()));
             out.add(m);
         }
         return out;

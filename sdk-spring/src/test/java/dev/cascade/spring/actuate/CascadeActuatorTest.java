@@ -174,7 +174,8 @@ class CascadeActuatorTest {
             assertThat(breaker(chains, "triage", "primary").getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN);
             assertThat(endpoint.breaker("triage", "human", "reset")).isNull();
             assertThatThrownBy(() -> endpoint.breaker("triage", "primary", "explode"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reset, close or open");
+                    .isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                    .hasMessageContaining("reset, close or open");
         });
     }
 }
