@@ -264,6 +264,43 @@ class CascadeAutoConfigurationTest {
     }
 
     @Test
+    void aUserReviewStoreAndTelemetryReplaceTheDefaults() {
+        dev.cascade.review.InMemoryReviewStore store = new dev.cascade.review.InMemoryReviewStore();
+        CascadeTelemetry telemetry = CascadeTelemetry.create(OpenTelemetry.noop());
+        runner.withUserConfiguration(Models.class)
+                .withBean(dev.cascade.review.ReviewStore.class, () -> store)
+                .withBean(CascadeTelemetry.class, () -> telemetry)
+                .withPropertyValues("cascade.chains.c.steps[0].model=primary",
+                        "cascade.chains.c.on-failure.unavailable.retry=false",
+                        "cascade.chains.c.steps[1].human-review=true").run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(dev.cascade.review.ReviewStore.class)).isSameAs(store);
+                    assertThat(ctx.getBean(CascadeTelemetry.class)).isSameAs(telemetry);
+                    String id = ctx.getBean(CascadeChains.class).get("c").execute("help").pendingReview()
+                            .orElseThrow().id();
+                    assertThat(store.find(id)).isPresent();
+                });
+    }
+
+    @Test
+    void withoutActuatorOnTheClasspathThereIsNoHealthContributor() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(CascadeAutoConfiguration.class,
+                        dev.cascade.spring.actuate.CascadeActuatorAutoConfiguration.class))
+                .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+                        org.springframework.boot.health.contributor.HealthIndicator.class,
+                        org.springframework.boot.actuate.endpoint.annotation.Endpoint.class))
+                .withUserConfiguration(Models.class)
+                .withPropertyValues("cascade.chains.c.steps[0].model=cheap",
+                        "management.endpoints.web.exposure.include=cascade").run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx).hasSingleBean(CascadeChains.class);
+                    assertThat(ctx).doesNotHaveBean("cascadeHealthContributor");
+                    assertThat(ctx).doesNotHaveBean(dev.cascade.spring.actuate.CascadeEndpoint.class);
+                });
+    }
+
+    @Test
     void telemetryGoesToTheApplicationsOpenTelemetryBean() {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
