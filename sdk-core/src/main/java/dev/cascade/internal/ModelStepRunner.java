@@ -206,7 +206,9 @@ final class ModelStepRunner<I, O> {
             boolean neverStarted = handoff != null && handoff.compareAndSet(NEW, ABANDONED);
             Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
             FailureKind kind = c.kind();
-            Money cost = settle(ticket, Usage.NONE, kind);
+            // A failed call may still have been billed (a content-filtered completion): settle on what was billed.
+            Usage billed = error instanceof ModelCallException m ? m.usage() : Usage.NONE;
+            Money cost = settle(ticket, billed, kind);
             FailurePolicy policy = chain.policy(kind);
             if (breaker != null) {
                 if (policy.countsForBreaker() && !neverStarted) {
@@ -242,7 +244,7 @@ final class ModelStepRunner<I, O> {
                 }
             }
             Attempt a = x.record(step.name(), StepKind.MODEL, neverStarted ? 0 : number, Status.FAILED, kind, reason,
-                    start, end, Usage.NONE, null, null, cost);
+                    start, end, billed, null, null, cost);
             if (events.enabled()) {
                 events.fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error,
                         delay >= 0 ? Duration.ofNanos(delay) : null));

@@ -235,9 +235,9 @@ public final class LangChain4jModelClient implements ModelClient {
         ChatResponseMetadata metadata = response.metadata();
         FinishReason finish = metadata == null ? null : metadata.finishReason();
         String finishReason = finishReason(finish, metadata);
-        ChatMapping.checkNotFiltered(provider, text, finishReason);
-        return new ModelResponse(text, usage(metadata == null ? null : metadata.tokenUsage()), finishReason,
-                metadata == null ? null : metadata.modelName());
+        Usage usage = usage(metadata == null ? null : metadata.tokenUsage());
+        ChatMapping.checkNotFiltered(provider, text, finishReason, usage);
+        return new ModelResponse(text, usage, finishReason, metadata == null ? null : metadata.modelName());
     }
 
     static String finishReason(FinishReason finish, ChatResponseMetadata metadata) {

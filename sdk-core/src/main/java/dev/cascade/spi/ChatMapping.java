@@ -1,6 +1,7 @@
 package dev.cascade.spi;
 
 import dev.cascade.FailureKind;
+import dev.cascade.Usage;
 import dev.cascade.ModelRequest;
 import dev.cascade.event.Anomaly;
 
@@ -108,12 +109,14 @@ public final class ChatMapping {
      * Throws CONTENT_FILTERED when the provider refused the content and returned no text.
      *
      * @param finishReason the folded, lower-case finish reason ({@code content_filter}, {@code refusal}, ...)
+     * @param billed       the usage the provider reported for the refused completion; the budget settles on it
      */
-    public static void checkNotFiltered(String provider, String text, String finishReason) throws ModelCallException {
+    public static void checkNotFiltered(String provider, String text, String finishReason, Usage billed)
+            throws ModelCallException {
         boolean blank = text == null || text.isBlank();
         if (blank && ("content_filter".equals(finishReason) || "refusal".equals(finishReason))) {
             throw new ModelCallException(FailureKind.CONTENT_FILTERED, provider + " refused the content (finish reason "
-                    + finishReason + ", no text)");
+                    + finishReason + ", no text)", null, null, billed);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cascade.spi;
 
 import dev.cascade.FailureKind;
+import dev.cascade.Usage;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -8,20 +9,31 @@ import java.util.Optional;
 
 /**
  * Thrown by a {@link ModelClient} to say exactly why a call failed, so the chain need not guess. Carries the
- * provider's Retry-After when it sent one.
+ * provider's Retry-After when it sent one, and the tokens the provider billed when a failed call was still charged
+ * (a content-filtered or refused completion): the budget settles on them, so they are not lost.
  */
 public class ModelCallException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final FailureKind kind;
     private final Duration retryAfter;
+    private final Usage usage;
 
     public ModelCallException(FailureKind kind, String message) {
         this(kind, message, null, null);
     }
 
     public ModelCallException(FailureKind kind, String message, Duration retryAfter, Throwable cause) {
+        this(kind, message, retryAfter, cause, Usage.NONE);
+    }
+
+    /**
+     * @param usage what the provider billed for the failed call ({@link Usage#NONE} when nothing): the chain's budget
+     *              settles the attempt on it, and the attempt records it
+     */
+    public ModelCallException(FailureKind kind, String message, Duration retryAfter, Throwable cause, Usage usage) {
         super(message, cause);
+        this.usage = Objects.requireNonNull(usage, "usage");
         this.kind = Objects.requireNonNull(kind, "kind");
         if (kind.isAdmission() || kind == FailureKind.REJECTED || kind == FailureKind.CANCELLED) {
             throw new IllegalArgumentException(kind + " is decided by the chain, not by a model client");
@@ -39,6 +51,11 @@ public class ModelCallException extends Exception {
 
     public FailureKind kind() {
         return kind;
+    }
+
+    /** Tokens the provider billed for this failed call; {@link Usage#NONE} when it billed nothing. */
+    public Usage usage() {
+        return usage;
     }
 
     /** How long the provider asked us to wait before retrying. */

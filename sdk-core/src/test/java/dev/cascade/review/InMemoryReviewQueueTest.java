@@ -17,11 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,33 +31,9 @@ import static org.assertj.core.api.Assertions.tuple;
 /** The in-memory review queue: idempotent submits, leased claims, final decisions, and its place in a chain. */
 class InMemoryReviewQueueTest {
 
-    /** A clock that moves only when told. */
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T09:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private static final Duration LEASE = Duration.ofMinutes(5);
 
-    private final MutableClock clock = new MutableClock();
+    private final ReviewDatabases.MutableClock clock = new ReviewDatabases.MutableClock();
     private final InMemoryReviewQueue<String, String> queue = new InMemoryReviewQueue<>(clock);
 
     private static ReviewRequest<String> request(String key, String input) {

@@ -236,18 +236,19 @@ public final class SpringAiModelClient implements ModelClient {
         String text = output == null ? null : output.getText();
         ChatGenerationMetadata gm = generation == null ? null : generation.getMetadata();
         String finishReason = finishReason(gm == null ? null : gm.getFinishReason());
+        ChatResponseMetadata metadata = response.getMetadata();
+        Usage usage = usage(metadata == null ? null : metadata.getUsage());
         if (text == null || text.isBlank()) {
             Object refusal = output == null ? null : output.getMetadata().get("refusal");
             if (refusal instanceof String r && !r.isBlank()) {
                 throw new ModelCallException(FailureKind.CONTENT_FILTERED, provider + " refused the request"
-                        + " (refusal, no text)");
+                        + " (refusal, no text)", null, null, usage);
             }
         }
-        ChatMapping.checkNotFiltered(provider, text, finishReason);
-        ChatResponseMetadata metadata = response.getMetadata();
+        ChatMapping.checkNotFiltered(provider, text, finishReason, usage);
         String answeredBy = metadata == null || metadata.getModel() == null || metadata.getModel().isBlank()
                 ? null : metadata.getModel();
-        return new ModelResponse(text, usage(metadata == null ? null : metadata.getUsage()), finishReason, answeredBy);
+        return new ModelResponse(text, usage, finishReason, answeredBy);
     }
 
     /** Lower case, with the providers' synonyms folded onto OpenAI's words. */

@@ -340,8 +340,18 @@ class SpringAiFaultMatrixTest {
                 assertThat(a.failure()).isEqualTo(FailureKind.BARRED);
             });
             assertThat(out.status()).as("the input goes to human review").isEqualTo(Outcome.Status.PENDING_REVIEW);
-            assertThat(budget.spend(Scope.CHAIN, "spring-ai-fault-matrix", Window.DAY).spent())
-                    .isEqualTo(Money.ZERO);
+            // A refused completion was still billed: its usage reaches the attempt and the budget. Other
+            // barring failures (a 400) report no usage and cost nothing.
+            Money billed = Money.ZERO;
+            if (c.kind() == FailureKind.CONTENT_FILTERED) {
+                billed = PRICE.cost(HEALTHY_USAGE);
+                assertThat(advancedCalls).singleElement().satisfies(a -> {
+                    assertThat(a.usage()).isEqualTo(HEALTHY_USAGE);
+                    assertThat(a.cost()).isEqualTo(PRICE.cost(HEALTHY_USAGE));
+                });
+            }
+            assertThat(out.cost()).isEqualTo(billed);
+            assertThat(budget.spend(Scope.CHAIN, "spring-ai-fault-matrix", Window.DAY).spent()).isEqualTo(billed);
         }
         assertThat(budget.ledger().openReservations()).as("every reservation settled").isZero();
 
