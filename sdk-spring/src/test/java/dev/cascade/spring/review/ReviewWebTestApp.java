@@ -19,13 +19,13 @@ import dev.cascade.Attempt;
 import dev.cascade.FailureKind;
 import dev.cascade.StepKind;
 import dev.cascade.budget.Money;
-import dev.cascade.review.InMemoryReviewStore;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewStore;
 
 /**
- * The application the review web tests run: Boot's auto-configuration, an in-memory review store, and a security chain
+ * The application the review web tests run: Boot's auto-configuration (with Cascade's review store: in memory unless
+ * {@code cascade.review.store=jdbc}), and a security chain
  * written the way the documentation tells applications to (form login and HTTP Basic, CSRF left on, the
  * review rule from {@link CascadeReviewSecurity}). Users: alice and bob are reviewers, eve is signed in without the authority.
  */
@@ -35,11 +35,6 @@ class ReviewWebTestApp {
 
     static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     static final String MODEL_ANSWER = "Refund approved <b>today</b>";
-
-    @Bean
-    ReviewStore reviewStore() {
-        return new InMemoryReviewStore();
-    }
 
     @Bean
     SecurityFilterChain security(HttpSecurity http, CascadeReviewWebProperties review) throws Exception {
