@@ -83,13 +83,15 @@ public class CascadeAutoConfiguration {
 
     /**
      * Spans and metrics for every chain, through the application's OpenTelemetry bean when there is one, else
-     * {@link GlobalOpenTelemetry}.
+     * {@link GlobalOpenTelemetry} as it is when the context starts (the OpenTelemetry Java agent sets it before).
+     * {@link GlobalOpenTelemetry#getOrNoop()} is used rather than {@code get()}: {@code get()} would fix the global to
+     * a no-op and make the application's own later {@code GlobalOpenTelemetry.set(...)} fail.
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "cascade.telemetry.enabled", matchIfMissing = true)
     public CascadeTelemetry cascadeTelemetry(CascadeProperties properties, ObjectProvider<OpenTelemetry> openTelemetry) {
-        OpenTelemetry otel = openTelemetry.getIfUnique(GlobalOpenTelemetry::get);
+        OpenTelemetry otel = openTelemetry.getIfUnique(GlobalOpenTelemetry::getOrNoop);
         return CascadeTelemetry.builder(otel).captureContent(properties.getTelemetry().isCaptureContent()).build();
     }
 

@@ -316,6 +316,29 @@ class CascadeAutoConfigurationTest {
     }
 
     @Test
+    void withoutABeanTheGlobalOpenTelemetryIsUsedAndNeverLockedToANoop() {
+        io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
+        try {
+            // Nothing set yet: the context starts with a no-op and leaves the global free for the application.
+            runner.withUserConfiguration(Models.class).withPropertyValues("cascade.chains.g.steps[0].model=cheap")
+                    .run(ctx -> assertThat(ctx).hasNotFailed());
+            io.opentelemetry.api.GlobalOpenTelemetry.set(otel);
+            // Set before the context starts (as the Java agent does): the chains record through it.
+            runner.withUserConfiguration(Models.class).withPropertyValues("cascade.chains.g.steps[0].model=cheap")
+                    .run(ctx -> {
+                        ctx.getBean(CascadeChains.class).get("g").execute("hello");
+                        assertThat(spans.getFinishedSpanItems()).extracting(s -> s.getName()).contains("cascade g");
+                    });
+        } finally {
+            io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+            otel.close();
+        }
+    }
+
+    @Test
     void telemetryCanBeSwitchedOff() {
         runner.withPropertyValues("cascade.telemetry.enabled=false")
                 .run(ctx -> assertThat(ctx).doesNotHaveBean(CascadeTelemetry.class));
