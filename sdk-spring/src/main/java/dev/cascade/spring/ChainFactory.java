@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.ResolvableType;
 
 import dev.cascade.Cascade;
 import dev.cascade.CascadeBuilder;
@@ -106,10 +107,10 @@ final class ChainFactory {
             b.deadline(positive(at + ".deadline", p.getDeadline()));
         }
         if (p.getAccept() != null) {
-            b.accept(bean(at + ".accept", p.getAccept(), Predicate.class, "Predicate<String>"));
+            b.accept(bean(at + ".accept", p.getAccept(), GATE, "Predicate<String>"));
         }
         if (p.getRouter() != null) {
-            b.router(bean(at + ".router", p.getRouter(), Function.class, "Function<String, String>"));
+            b.router(bean(at + ".router", p.getRouter(), ROUTER, "Function<String, String>"));
         }
         p.getOnFailure().forEach((kind, change) -> onFailure(b, at + ".on-failure." + kind, kind, change));
 
@@ -145,7 +146,7 @@ final class ChainFactory {
             switch (kind) {
                 case "model" -> modelStep(b, sat, stepName, s, system, chainMaxTokens);
                 case "rules" -> b.rules(stepName, rules(sat + ".rules", s.getRules()));
-                case "bean" -> b.step(stepName, bean(sat + ".bean", s.getBean(), Function.class,
+                case "bean" -> b.step(stepName, bean(sat + ".bean", s.getBean(), CUSTOM,
                         "Function<String, Optional<String>>"));
                 default -> {
                     if (i != steps.size() - 1) {
@@ -258,7 +259,7 @@ final class ChainFactory {
         Duration timeout = s.getTimeout() == null ? null : positive(at + ".timeout", s.getTimeout());
         @SuppressWarnings("unchecked")
         Predicate<? super String> accept = s.getAccept() == null ? null
-                : bean(at + ".accept", s.getAccept(), Predicate.class, "Predicate<String>");
+                : bean(at + ".accept", s.getAccept(), GATE, "Predicate<String>");
         CascadeProperties.RetryProps r = s.getRetry();
         CascadeProperties.CircuitBreakerProps cb = s.getCircuitBreaker();
         CascadeProperties.RateLimitProps rl = s.getRateLimit();
@@ -494,19 +495,32 @@ final class ChainFactory {
         });
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private <T> T bean(String at, String name, Class<?> type, String described) {
+    /** A Predicate<String>: an accept gate. */
+    private static final ResolvableType GATE = ResolvableType.forClassWithGenerics(Predicate.class, String.class);
+    /** A Function<String, String>: a router. */
+    private static final ResolvableType ROUTER = ResolvableType.forClassWithGenerics(Function.class, String.class,
+            String.class);
+    /** A Function<String, Optional<String>>: a custom step. */
+    private static final ResolvableType CUSTOM = ResolvableType.forClassWithGenerics(Function.class,
+            ResolvableType.forClass(String.class), ResolvableType.forClassWithGenerics(Optional.class, String.class));
+
+    /**
+     * The bean {@code name}, checked against {@code type} including its generics where the bean's declaration tells
+     * them (a {@code @Bean} method's return type), so a router named where a custom step belongs fails at startup,
+     * not at the first call. A bean whose generics are unknown (a raw lambda) is taken at its word.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T bean(String at, String name, ResolvableType type, String described) {
         if (!beans.containsBean(name)) {
             throw new CascadeConfigurationException(at, "there is no bean named '" + name + "'",
                     "Define a " + described + " bean named '" + name + "', or set " + at + " to the name of one "
                             + "(candidates: " + new java.util.TreeSet<>(List.of(beans.getBeanNamesForType(type)))
                             + ").");
         }
-        Object bean = beans.getBean(name);
-        if (!type.isInstance(bean)) {
-            throw new CascadeConfigurationException(at, "bean '" + name + "' is a " + bean.getClass().getName()
+        if (!beans.isTypeMatch(name, type)) {
+            throw new CascadeConfigurationException(at, "bean '" + name + "' is a " + beans.getType(name)
                     + ", not a " + described, "Point " + at + " at a " + described + " bean.");
         }
-        return (T) bean;
+        return (T) beans.getBean(name);
     }
 }

@@ -38,6 +38,11 @@ class BadConfigurationTest {
         String notAModel() {
             return "I am a string";
         }
+
+        @Bean
+        java.util.function.Function<String, String> byLength() {
+            return in -> in.length() > 20 ? "gpt" : "rules";
+        }
     }
 
     private FailureAnalysis analysisOf(String... properties) {
@@ -153,6 +158,16 @@ class BadConfigurationTest {
                 .getDescription()).contains("cascade.chains.t.router").contains("no bean named 'nope'");
         assertThat(analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.accept=notAModel")
                 .getDescription()).contains("cascade.chains.t.accept").contains("not a Predicate<String>");
+    }
+
+    @Test
+    void aRouterNamedWhereACustomStepBelongsIsRefusedByItsGenerics() {
+        FailureAnalysis a = analysisOf("cascade.chains.t.steps[0].bean=byLength");
+        assertThat(a.getDescription()).contains("cascade.chains.t.steps[0].bean")
+                .contains("not a Function<String, Optional<String>>");
+        // The same bean is a fine router.
+        runner.withPropertyValues("cascade.chains.t.router=byLength", "cascade.chains.t.steps[0].model=gpt")
+                .run(ctx -> assertThat(ctx).hasNotFailed());
     }
 
     @Test
