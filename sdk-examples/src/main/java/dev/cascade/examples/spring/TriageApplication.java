@@ -7,14 +7,19 @@ import java.util.regex.Pattern;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+
+import dev.cascade.spring.review.CascadeReviewWebProperties;
 
 /**
  * A support-triage service: {@code POST /triage} runs a ticket through the chain {@code triage}, which is defined
  * entirely in {@code application.yml} (advanced OpenAI model, cheaper OpenAI model, keyword rules, human review; per
  * step timeout, retry and circuit breaker; a budget and a deadline). {@code /actuator/cascade} and
- * {@code /actuator/health} show the chain's breakers, budget and review queue.
+ * {@code /actuator/health} show the chain's breakers, budget and review queue. Tickets that go to a person are worked
+ * in the reviewer console ({@code /cascade/review}, user {@code reviewer}, see {@link TriageSecurity}); the caller
+ * reads the decision from {@code GET /triage/reviews/{id}}.
  *
  * <p>By default both models talk to a {@link SimulatedOpenAiServer} on loopback, so no API key is needed. From the
  * project root:
@@ -50,6 +55,14 @@ public class TriageApplication {
                 exitCode = SpringApplication.exit(context); // a failed demo still stops the server, then throws
             }
             System.exit(exitCode);
+        }
+        if (context instanceof WebServerApplicationContext web) {
+            String console = context.getBeanProvider(CascadeReviewWebProperties.class)
+                    .getIfAvailable(CascadeReviewWebProperties::new).getBasePath();
+            // Standard output, as the demo's own report: where to go next, never the password.
+            System.out.println("Reviewer console: http://localhost:" + web.getWebServer().getPort() + console
+                    + " (sign in as " + TriageSecurity.REVIEWER + " with triage.reviewer-password, or the generated"
+                    + " password printed above); a caller reads a decision with GET /triage/reviews/{id}");
         }
     }
 

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * With {@code management.endpoint.cascade.access=unrestricted} (off in application.yml), the request that
  * {@link TriageFaultsTest#writingToTheCascadeEndpointIsRefusedByDefault} sees refused changes the breaker: open it
- * by hand, and reset it.
+ * by hand, and reset it. Like every state change outside {@code /triage/**}, the request needs a signed-in user and
+ * the CSRF token (see {@link TriageSecurity}); it is sent as the app's one user, the demo reviewer.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "management.endpoint.cascade.access=unrestricted")
@@ -32,11 +33,26 @@ class CascadeEndpointWriteTest {
     @Qualifier("triage")
     Cascade<String, String> triage;
 
+    @Autowired
+    TriageSecurity.Reviewer reviewer;
+
     RestTestClient http;
+
+    ReviewerSession session;
 
     @BeforeEach
     void client() {
         http = RestTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+        session = ReviewerSession.open(http, reviewer);
+    }
+
+    @Test
+    void anAnonymousWriteIsRefusedAndChangesNothing() {
+        // No session, no CSRF token: Spring Security's CSRF filter refuses it (403) before asking who is calling.
+        http.post().uri("/actuator/cascade/triage/advanced").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("action", "open")).exchange()
+                .expectStatus().isForbidden();
+        assertThat(advanced().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     @Test
@@ -51,8 +67,8 @@ class CascadeEndpointWriteTest {
     }
 
     private RestTestClient.BodyContentSpec breaker(String action) {
-        return http.post().uri("/actuator/cascade/triage/advanced").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("action", action)).exchange()
+        return http.post().uri("/actuator/cascade/triage/advanced").headers(session::apply)
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("action", action)).exchange()
                 .expectStatus().isOk()
                 .expectBody();
     }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The app with its default settings (the simulated OpenAI server, no API key) and what its self-driving demo
  * ({@code mvn -Pspring}) shows: every fallback of the chain, the advanced breaker opening, one HTTP request per
- * attempt, and the actuator's JSON.
+ * attempt, the actuator's JSON, and the review item decided over the reviewer API and read back by its caller.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TriageDemoTest {
@@ -29,10 +29,13 @@ class TriageDemoTest {
     @Autowired
     SimulatedOpenAiServer simulator;
 
+    @Autowired
+    TriageSecurity.Reviewer reviewer;
+
     @Test
     void theDemoShowsEachFallbackAndTheOpenBreaker() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        List<TriageDemo.Sent> sent = TriageDemo.run("http://127.0.0.1:" + port, properties, simulator,
+        List<TriageDemo.Sent> sent = TriageDemo.run("http://127.0.0.1:" + port, properties, simulator, reviewer,
                 new PrintStream(buffer, true, StandardCharsets.UTF_8));
 
         assertThat(sent).extracting(s -> s.response().answeredBy() != null ? s.response().answeredBy() : "review")
@@ -51,5 +54,12 @@ class TriageDemoTest {
                 .contains("GET /actuator/cascade", "GET /actuator/health", "\"circuitState\" : \"OPEN\"",
                         "\"status\" : \"DEGRADED\"", "-> 400 \"ticket\" is blank")
                 .contains("advanced#1 FAILED TIMEOUT, advanced#2 FAILED TIMEOUT, cheap#1 ANSWERED");
+        // Last, the reviewer decides the ticket that went to review, and its caller sees that answer.
+        String reviewId = sent.get(4).response().reviewId();
+        assertThat(printed)
+                .contains("POST /cascade/review/api/items/" + reviewId + "/claim -> CLAIMED by reviewer")
+                .contains("/decision {\"verdict\": \"EDITED\"", "-> EDITED")
+                .contains("GET /triage/reviews/" + reviewId + " (the caller, no login) -> 200 ")
+                .contains("now sees the reviewer's answer \"" + TriageDemo.EDITED_ANSWER + "\" (EDITED by reviewer)");
     }
 }

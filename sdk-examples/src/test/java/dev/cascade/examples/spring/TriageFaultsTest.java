@@ -68,6 +68,9 @@ class TriageFaultsTest {
     @Qualifier("triage")
     Cascade<String, String> triage;
 
+    @Autowired
+    TriageSecurity.Reviewer reviewer;
+
     RestTestClient http;
 
     @BeforeEach
@@ -221,8 +224,10 @@ class TriageFaultsTest {
 
         // Read-only access (the endpoint's default): the write operation is not mapped at all, so the POST is a 404
         // and the breaker stays open. CascadeEndpointWriteTest shows the same request working once access is granted.
-        http.post().uri("/actuator/cascade/triage/advanced").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("action", "reset")).exchange()
+        // Sent signed in and with the CSRF token, so that security lets it through to the (missing) mapping.
+        ReviewerSession session = ReviewerSession.open(http, reviewer);
+        http.post().uri("/actuator/cascade/triage/advanced").headers(session::apply)
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("action", "reset")).exchange()
                 .expectStatus().isNotFound();
 
         assertThat(triage.circuitBreaker("advanced").orElseThrow().getState()).isEqualTo(CircuitBreaker.State.OPEN);

@@ -1,0 +1,102 @@
+package dev.cascade.examples.spring;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+import dev.cascade.spring.review.CascadeReviewSecurity;
+import dev.cascade.spring.review.CascadeReviewWebProperties;
+
+/**
+ * The example's security: the triage API stays open to machine clients, the reviewer console and API
+ * ({@code /cascade/review}, from cascade-spring) need the reviewer authority, everything else a signed-in user.
+ * One demo user, {@value #REVIEWER}, whose password is {@code triage.reviewer-password}, or, when that is not set, a
+ * random one printed once on standard output at startup.
+ */
+@Configuration(proxyBeanMethods = false)
+class TriageSecurity {
+
+    static final String REVIEWER = "reviewer";
+
+    /**
+     * The demo reviewer's credentials. The password is kept in clear only so the self-driving demo can sign in as the
+     * reviewer in-process; the user store holds its bcrypt hash. Immutable.
+     */
+    record Reviewer(String username, String password) {
+
+        /** Never the password. */
+        @Override
+        public String toString() {
+            return "Reviewer[" + username + "]";
+        }
+    }
+
+    @Bean
+    SecurityFilterChain triageSecurityFilterChain(HttpSecurity http,
+                                                  ObjectProvider<CascadeReviewWebProperties> review) throws Exception {
+        http.authorizeHttpRequests(a -> a
+                // Machine clients: submit a ticket, look its review up by id. Demo: the review ids are short and
+                // sequential, so a production service authenticates these callers too (e.g. OAuth2 client
+                // credentials) and checks that the caller owns the ticket.
+                .requestMatchers(HttpMethod.POST, "/triage").permitAll()
+                .requestMatchers(HttpMethod.GET, "/triage/reviews/*").permitAll()
+                // Open as before security came in, for the demo; production protects the actuator (or serves it
+                // on a management port only operators reach).
+                .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/cascade",
+                        "/actuator/cascade/**").permitAll()
+                // Spring MVC renders errors (e.g. a 415 for a non-JSON POST /triage, or this chain's own 401) on an
+                // ERROR dispatch of the same request, which must not be refused in turn.
+                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll());
+        // <base-path>/** requires cascade.review.web.authority. Without the console (cascade.review.web.enabled=false)
+        // the default path stays protected all the same.
+        CascadeReviewSecurity.configure(http, review.getIfAvailable(CascadeReviewWebProperties::new));
+        http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                // /triage/** is a stateless JSON API: no browser session, no cookies, no login, so there is nothing
+                // for a cross-site request to ride on. Everything else, the reviewer console and API included, keeps
+                // CSRF protection (the console reads its token from /cascade/review/api/session).
+                .csrf(c -> c.ignoringRequestMatchers("/triage/**"))
+                .formLogin(Customizer.withDefaults())
+                // API calls without a session get a 401 instead of a redirect to the login page.
+                .httpBasic(Customizer.withDefaults());
+        return http.build();
+    }
+
+    @Bean
+    Reviewer triageReviewer(@Value("${triage.reviewer-password:}") String password) {
+        if (!password.isBlank()) {
+            return new Reviewer(REVIEWER, password);
+        }
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        // Standard output on purpose, once, as Spring Boot does with its generated password: an example run in a
+        // terminal. Never through a logger, whose lines may be shipped to a log store.
+        System.out.printf("%nUsing generated password for the reviewer console (user %s): %s%n"
+                + "Set triage.reviewer-password (or TRIAGE_REVIEWER_PASSWORD) to choose one.%n%n", REVIEWER, generated);
+        return new Reviewer(REVIEWER, generated);
+    }
+
+    /** The demo reviewer, granted exactly the authority the review paths require (default ROLE_REVIEWER). */
+    @Bean
+    UserDetailsService triageUsers(Reviewer reviewer, ObjectProvider<CascadeReviewWebProperties> review) {
+        String authority = review.getIfAvailable(CascadeReviewWebProperties::new).getAuthority();
+        return new InMemoryUserDetailsManager(User.withUsername(reviewer.username())
+                .password(PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(reviewer.password()))
+                .authorities(authority)
+                .build());
+    }
+}
