@@ -14,7 +14,8 @@ import dev.cascade.spi.ModelClient;
 import java.time.Duration;
 
 /**
- * The README's quick start, kept here so it always compiles. Two stand-in models: the advanced one is down, the cheap
+ * The README's quick start (the region between the {@code tag::quickstart} markers is the README's code block,
+ * checked by {@code DocsSnippetsTest}). Two stand-in models: the advanced one is down, the cheap
  * one answers. Replace them with your own {@link ModelClient}s (or an adapter).
  */
 public final class QuickStart {
@@ -22,6 +23,7 @@ public final class QuickStart {
     }
 
     public static void main(String[] args) {
+        // tag::quickstart[]
         ModelClient advanced = request -> {
             throw new ModelCallException(FailureKind.UNAVAILABLE, "503 Service Unavailable");
         };
@@ -45,6 +47,12 @@ public final class QuickStart {
                 .build();
 
         Outcome<String> out = triage.execute("I was charged twice this month");
+        out.answer();       // Optional[category: billing]
+        out.answeredBy();   // Optional[cheap]
+        out.attempts();     // advanced FAILED UNAVAILABLE, advanced FAILED UNAVAILABLE (retries exhausted), cheap ANSWERED
+        out.pendingReview();// present when the human step holds the input: id + future of the decision
+        // end::quickstart[]
+
         System.out.println(out.answer().orElse("(pending review)") + " <- answered by "
                 + out.answeredBy().orElse("nobody"));
         out.attempts().forEach(a -> System.out.println("  " + a.step() + " " + a.status()
