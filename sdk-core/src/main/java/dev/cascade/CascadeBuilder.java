@@ -267,7 +267,10 @@ public final class CascadeBuilder<I, O> {
     /**
      * Checks the whole chain and builds it.
      *
-     * @throws IllegalStateException    if the chain is incomplete (no steps, a model step with no prompt or parser)
+     * @throws IllegalStateException    if the chain is incomplete (no steps, a model step with no prompt or parser), or
+     *                                  it has a {@link Budget} and a model step that the budget can never price (no
+     *                                  {@link ModelStepSpec#pricing price} of its own, and no model name, or one the
+     *                                  budget's catalogue does not know): every call of it would be skipped
      * @throws IllegalArgumentException if options conflict (duplicate names, human review not last, ...)
      */
     public Cascade<I, O> build() {

@@ -49,7 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * provider reported (usually none, so the hold is released). Every admitted attempt is settled exactly once by the
  * engine, on every path. A provider that reports more than the worst case is counted in full and raises
  * {@link BudgetAlert.Type#RESERVATION_EXCEEDED}: make the estimator err high.
- * <b>Fail closed.</b> A model with no known price is skipped with a reason naming it.
+ * <b>Fail closed.</b> A call with no known price is skipped with a reason naming the model. Its price is the step's
+ * own ({@code ModelStepSpec.pricing}), else the catalogue's for the step's model ({@code ModelStepSpec.modelName}, else
+ * {@link dev.cascade.spi.ModelClient#model()}). A chain whose budgeted step can never be priced is refused by
+ * {@code CascadeBuilder.build()}, so this is only met when a client's model name changes after the build.
  *
  * <p>Immutable and thread-safe once built.
  */

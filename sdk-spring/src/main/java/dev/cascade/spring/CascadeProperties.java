@@ -12,7 +12,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Cascade's settings under the prefix {@code cascade}: chains, their steps and policies, budgets, telemetry and the
  * review queue. Every value left out keeps the engine's default (see {@link dev.cascade.CascadeBuilder}). Values are
- * checked when the context starts; a wrong one stops startup with a message naming the property.
+ * checked when the context starts; a wrong one stops startup with a message naming the property, and so does a key
+ * under {@code cascade.} that is not a setting (a misspelling), with the file and line it came from and the nearest
+ * valid key. A budgeted chain must be able to price each model step: the bean reports its model, or the step sets
+ * {@code model-name} or {@code pricing}.
  *
  * <pre>{@code
  * cascade:
