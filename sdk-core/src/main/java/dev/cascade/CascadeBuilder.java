@@ -267,7 +267,10 @@ public final class CascadeBuilder<I, O> {
     /**
      * Checks the whole chain and builds it.
      *
-     * @throws IllegalStateException    if the chain is incomplete (no steps, a model step with no prompt or parser)
+     * @throws IllegalStateException    if the chain is incomplete (no steps, a model step with no prompt or parser), or
+     *                                  it has a {@link Budget} and a model step that the budget can never price (no
+     *                                  {@link ModelStepSpec#pricing price} of its own, and no model name, or one the
+     *                                  budget's catalogue does not know): every call of it would be skipped
      * @throws IllegalArgumentException if options conflict (duplicate names, human review not last, ...)
      */
     public Cascade<I, O> build() {
@@ -298,6 +301,9 @@ public final class CascadeBuilder<I, O> {
         for (Pending<I, O> p : steps) {
             if (p instanceof PendingModel<I, O> m) {
                 checkModelStep(m, regs, resources);
+                if (admission instanceof Budget budget) {
+                    checkPriced(m, budget);
+                }
             }
         }
         List<StepDef<I, O>> defs = new ArrayList<>();
@@ -355,11 +361,45 @@ public final class CascadeBuilder<I, O> {
         return "chain '" + name + "', model step '" + m.name() + "'";
     }
 
+    /** The step's model name: its own, else the client's; null when neither knows it. */
+    private static String modelOf(PendingModel<?, ?> m) {
+        return m.spec().modelNameValue() != null ? m.spec().modelNameValue() : m.client().model();
+    }
+
     private String resourceOf(PendingModel<I, O> m) {
         ModelStepSpec<I, O> s = m.spec();
+        String model = modelOf(m);
         return s.resourceNameValue() != null ? s.resourceNameValue()
-                : m.client().model() != null ? m.client().provider() + "/" + m.client().model()
+                : model != null ? m.client().provider() + "/" + model
                 : name + "/" + m.name();
+    }
+
+    /**
+     * A budget fails closed on a call it cannot price, so a budgeted step with neither a price of its own nor a model
+     * the budget knows would be skipped on every call: refuse to build it, saying how to price it.
+     */
+    private void checkPriced(PendingModel<I, O> m, Budget budget) {
+        if (m.spec().pricingValue() != null) {
+            return;
+        }
+        String model = modelOf(m);
+        String fix = "name the model it calls, .model(\"" + m.name() + "\", client, s -> s.modelName(\"gpt-4o\")),"
+                + " or give the step its price, .model(\"" + m.name() + "\", client, s -> s.pricing("
+                + "Pricing.perMillionTokens(\"2.50\", \"10.00\")))";
+        if (model == null) {
+            throw new IllegalStateException(where(m) + ": the chain has a budget, but this step cannot be priced: its"
+                    + " client reports no model name (ModelClient.model() is null) and the step sets neither"
+                    + " modelName(...) nor pricing(...). A budget fails closed, so every call of the step would be"
+                    + " skipped as OVER_BUDGET. Fix: have the client report model(), or " + fix + ".");
+        }
+        if (budget.price(model).isEmpty()) {
+            throw new IllegalStateException(where(m) + ": the chain's budget has no price for model '" + model
+                    + "' (provider " + m.client().provider() + "). A budget fails closed, so every call of the step"
+                    + " would be skipped as OVER_BUDGET. Fix: add the price to the budget, Budget.builder().price(\""
+                    + model + "\", Pricing.perMillionTokens(\"<input USD per 1M tokens>\", \"<output USD per 1M"
+                    + " tokens>\")), or give the step its price, .model(\"" + m.name() + "\", client, s -> s.pricing("
+                    + "Pricing.perMillionTokens(...))), or correct the model name if it is misspelled.");
+        }
     }
 
     /** Every check of a model step that needs no side effect; {@code seen} catches conflicts within this chain. */
@@ -404,8 +444,13 @@ public final class CascadeBuilder<I, O> {
         String resource = resourceOf(m);
         Map<String, String> policies = new LinkedHashMap<>();
         policies.put("provider", m.client().provider());
-        if (m.client().model() != null) {
-            policies.put("model", m.client().model());
+        String model = modelOf(m);
+        if (model != null) {
+            policies.put("model", model);
+        }
+        if (s.pricingValue() != null) {
+            policies.put("pricing", "step " + s.pricingValue().inputPerMillion() + "/"
+                    + s.pricingValue().outputPerMillion() + " per 1M tokens");
         }
         if (s.timeout() != null) {
             policies.put("timeout", s.timeout().toString());
@@ -435,7 +480,7 @@ public final class CascadeBuilder<I, O> {
         if (gate != null) {
             policies.put("accept", s.acceptGate() != null ? "step" : "chain");
         }
-        return new StepDef.Model<>(m.name(), m.client(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs, retry,
+        return new StepDef.Model<>(m.name(), m.client(), s.modelNameValue(), s.pricingValue(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs, retry,
                 breaker, limiter, p, q, gate, s.maxOutputTokensValue(), java.util.Collections.unmodifiableMap(policies));
     }
 }

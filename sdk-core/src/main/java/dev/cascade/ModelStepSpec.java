@@ -1,5 +1,7 @@
 package dev.cascade;
 
+import dev.cascade.budget.Pricing;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -9,7 +11,7 @@ import java.util.function.Predicate;
 /**
  * The options of one model step, set inside {@link CascadeBuilder#model(String, dev.cascade.spi.ModelClient, Consumer)}.
  * Every option is off unless set: no timeout (the chain's deadline still bounds the call), one attempt, no breaker,
- * no rate limit, the chain's prompt mapper, parser and accept gate. Not thread-safe; copied at {@code build()}.
+ * no rate limit, the chain's prompt mapper, parser and accept gate, the client's model name and the budget's price. Not thread-safe; copied at {@code build()}.
  *
  * <p>The policies nest in one fixed order, outermost first:
  * <pre>
@@ -31,6 +33,8 @@ public final class ModelStepSpec<I, O> {
     private Predicate<? super O> accept;
     private int maxOutputTokens;
     private String resourceName;
+    private String modelName;
+    private Pricing pricing;
 
     ModelStepSpec() {
     }
@@ -105,6 +109,28 @@ public final class ModelStepSpec<I, O> {
         return this;
     }
 
+    /**
+     * The model this step calls, by the name a budget prices it under ({@link dev.cascade.budget.PriceCatalog}) and
+     * telemetry reports ({@code gen_ai.request.model}). Needed when the client does not report
+     * {@link dev.cascade.spi.ModelClient#model()} (a lambda, a test double, a home-grown client); when it does, this
+     * name wins. Default: the client's {@code model()}.
+     */
+    public ModelStepSpec<I, O> modelName(String name) {
+        this.modelName = Specs.name("modelName", name);
+        return this;
+    }
+
+    /**
+     * This step's own price: a chain's budget reserves and settles this step's calls at it instead of looking the
+     * model up in the budget's price catalogue, so a model the catalogue does not know (or a client that reports no
+     * model name) can be budgeted. Its {@link Pricing#effectiveFrom()} is not consulted: it applies to every call of
+     * the step. Default: none (the catalogue's price for the step's model).
+     */
+    public ModelStepSpec<I, O> pricing(Pricing pricing) {
+        this.pricing = Objects.requireNonNull(pricing, "pricing");
+        return this;
+    }
+
     Duration timeout() {
         return timeout;
     }
@@ -139,5 +165,13 @@ public final class ModelStepSpec<I, O> {
 
     String resourceNameValue() {
         return resourceName;
+    }
+
+    String modelNameValue() {
+        return modelName;
+    }
+
+    Pricing pricingValue() {
+        return pricing;
     }
 }

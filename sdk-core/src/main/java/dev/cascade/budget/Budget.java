@@ -49,7 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * provider reported (usually none, so the hold is released). Every admitted attempt is settled exactly once by the
  * engine, on every path. A provider that reports more than the worst case is counted in full and raises
  * {@link BudgetAlert.Type#RESERVATION_EXCEEDED}: make the estimator err high.
- * <b>Fail closed.</b> A model with no known price is skipped with a reason naming it.
+ * <b>Fail closed.</b> A call with no known price is skipped with a reason naming the model. Its price is the step's
+ * own ({@code ModelStepSpec.pricing}), else the catalogue's for the step's model ({@code ModelStepSpec.modelName}, else
+ * {@link dev.cascade.spi.ModelClient#model()}). A chain whose budgeted step can never be priced is refused by
+ * {@code CascadeBuilder.build()}, so this is only met when a client's model name changes after the build.
  *
  * <p>Immutable and thread-safe once built.
  */
@@ -167,15 +170,32 @@ public final class Budget implements StepAdmission {
         return who + "|" + window + "|" + window.label(at, zone);
     }
 
+    /**
+     * The price this budget charges for {@code model} today (the day of its clock, UTC), from its catalogue; empty when
+     * the catalogue does not know the model (or {@code model} is null). A model step with no price of its own
+     * ({@code ModelStepSpec.pricing}) and a model this returns empty for can never be admitted: the chain's
+     * {@code build()} refuses it.
+     */
+    public Optional<Pricing> price(String model) {
+        return prices.price(model, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+    }
+
     @Override
     public Ticket admit(Request r) {
         Instant now = clock.instant();
-        String model = r.client().model();
-        Optional<Pricing> found = prices.price(model, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        String model = r.model();
+        Optional<Pricing> found = r.pricing() != null ? Optional.of(r.pricing())
+                : prices.price(model, LocalDate.ofInstant(now, ZoneOffset.UTC));
         if (found.isEmpty()) {
-            return StepAdmission.refuse(FailureKind.OVER_BUDGET, "no price for model '" + model + "' (provider "
-                    + r.client().provider() + "); a budgeted chain fails closed: add one with Budget.builder()"
-                    + ".price(\"" + model + "\", Pricing.perMillionTokens(...))");
+            // Normally refused by CascadeBuilder.build(); reached by hand-made requests and clients whose model changes.
+            return StepAdmission.refuse(FailureKind.OVER_BUDGET, model == null
+                    ? "step '" + r.step() + "' has no model name to price (its client's model() is null and the step"
+                    + " sets neither modelName(...) nor pricing(...)); a budgeted chain fails closed: name the model"
+                    + " with .model(\"" + r.step() + "\", client, s -> s.modelName(\"<model>\")) or price the step"
+                    + " with s.pricing(Pricing.perMillionTokens(...))"
+                    : "no price for model '" + model + "' (provider " + r.client().provider() + "); a budgeted chain"
+                    + " fails closed: add one with Budget.builder().price(\"" + model + "\", Pricing.perMillionTokens(...)),"
+                    + " or price the step with s.pricing(Pricing.perMillionTokens(...))");
         }
         Pricing pricing = found.get();
         long input = estimator.estimateInputTokens(r.request());
@@ -236,7 +256,7 @@ public final class Budget implements StepAdmission {
         }
         if (actual.compareTo(worst) > 0) {
             fire(new BudgetAlert(BudgetAlert.Type.RESERVATION_EXCEEDED, r.chain() + "/" + r.step(), actual, worst,
-                    "model '" + r.client().model() + "' cost " + actual + ", more than the reserved worst case "
+                    "model '" + r.model() + "' cost " + actual + ", more than the reserved worst case "
                             + worst + "; the token estimator is too low for this traffic"));
         }
         for (Limit l : soft) {

@@ -142,7 +142,7 @@ final class ModelStepRunner<I, O> {
             if (chain.admission() != null) {
                 try {
                     ticket = chain.admission().admit(new StepAdmission.Request(chain.name(), step.name(), x.id(),
-                            number, step.client(), request, x.context, x.spent()));
+                            number, step.client(), request, x.context, x.spent(), step.model(), step.pricing()));
                 } catch (RuntimeException e) {
                     ticket = StepAdmission.refuse(FailureKind.OVER_BUDGET, "admission threw " + describe(e));
                 }
@@ -162,7 +162,7 @@ final class ModelStepRunner<I, O> {
             // ---- the call, bounded by the step timeout and the deadline
             if (events.enabled()) {
                 events.fire(CascadeListener::onAttemptStarted, new AttemptStarted(x.info, step.name(), StepKind.MODEL,
-                        number, step.client().provider(), step.client().model(),
+                        number, step.client().provider(), step.model(),
                         request.maxOutputTokens().orElse(0), request,
                         breaker == null ? null : breaker.getState().name()));
             }

@@ -4,6 +4,7 @@ import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.RetrySpec;
 import dev.cascade.StepKind;
+import dev.cascade.budget.Pricing;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spi.ReviewQueue;
@@ -28,15 +29,22 @@ public sealed interface StepDef<I, O> {
 
     /**
      * A model step with its resolved policies. {@code timeoutNanos} is 0 when unset; {@code retry}, {@code breaker}
-     * and {@code limiter} are {@code null} when unset.
+     * and {@code limiter} are {@code null} when unset. {@code stepModel} is the model name set on the step, or
+     * {@code null} to ask the client on every call ({@link #model()}); {@code pricing} the step's own price, or
+     * {@code null}.
      */
-    record Model<I, O>(String name, ModelClient client, long timeoutNanos, RetrySpec retrySpec, Retry retry,
+    record Model<I, O>(String name, ModelClient client, String stepModel, Pricing pricing, long timeoutNanos, RetrySpec retrySpec, Retry retry,
                        CircuitBreaker breaker, RateLimiter limiter, Function<? super I, ModelRequest> prompt,
                        Function<? super ModelResponse, ? extends O> parse, Predicate<? super O> accept,
                        int maxOutputTokens, Map<String, String> policies) implements StepDef<I, O> {
         @Override
         public StepKind kind() {
             return StepKind.MODEL;
+        }
+
+        /** The model this call is for: the step's own name, else the client's (read each time); may be null. */
+        public String model() {
+            return stepModel != null ? stepModel : client.model();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.cascade.FailureKind;
 import dev.cascade.ModelRequest;
 import dev.cascade.Usage;
 import dev.cascade.budget.Money;
+import dev.cascade.budget.Pricing;
 
 /**
  * The last admission check before a model call, after the deadline, the circuit breaker and the rate limiter. Budgets
@@ -20,11 +21,22 @@ public interface StepAdmission {
     /**
      * What is about to be called.
      *
-     * @param spent what the execution's earlier attempts cost (for per-request ceilings; one execution runs one
-     *              attempt at a time, so nothing else of it is in flight)
+     * @param spent   what the execution's earlier attempts cost (for per-request ceilings; one execution runs one
+     *                attempt at a time, so nothing else of it is in flight)
+     * @param model   the step's model name: {@code ModelStepSpec.modelName(...)} when set, else the client's
+     *                {@link ModelClient#model()}; {@code null} when neither knows it
+     * @param pricing the step's own price ({@code ModelStepSpec.pricing(...)}), or {@code null} to price {@code model}
+     *                from the budget's catalogue
      */
     record Request(String chain, String step, String executionId, int attempt, ModelClient client,
-                   ModelRequest request, CallContext context, Money spent) {
+                   ModelRequest request, CallContext context, Money spent, String model, Pricing pricing) {
+
+        /** A request for a step that names no model and no price of its own: the model is the client's. */
+        public Request(String chain, String step, String executionId, int attempt, ModelClient client,
+                       ModelRequest request, CallContext context, Money spent) {
+            this(chain, step, executionId, attempt, client, request, context, spent,
+                    client == null ? null : client.model(), null);
+        }
     }
 
     /** The admission's answer for one attempt. */

@@ -110,21 +110,33 @@ class BudgetScenarioTest {
         assertThat(budget.ledger().openReservations()).isZero();
     }
 
+    /**
+     * A model the budget cannot price is refused at build (see {@link UnpricedStepTest}); one that becomes unknown
+     * after the build (here a client that switches models) still fails closed at call time.
+     */
     @ParameterizedTest
     @EnumSource(Entry.class)
     void aModelWithNoKnownPriceFailsClosed(Entry entry) {
-        PricedModel unknown = new PricedModel("mystery-model-9", Usage.of(10, 10));
+        java.util.concurrent.atomic.AtomicReference<String> name = new java.util.concurrent.atomic.AtomicReference<>(
+                "gpt-4o");
+        PricedModel switching = new PricedModel("gpt-4o", Usage.of(10, 10)) {
+            @Override
+            public String model() {
+                return name.get();
+            }
+        };
         Budget budget = Budget.builder().perDay("100.00").clock(clock).build();
         Cascade<String, String> chain = Cascade.<String, String>builder("triage")
                 .prompt(ModelRequest::of).parse(ModelResponse::text)
-                .model("mystery", unknown)
+                .model("mystery", switching)
                 .model("cheap", cheap)
                 .budget(budget)
                 .build();
+        name.set("mystery-model-9");
 
         Outcome<String> out = entry.run(chain, "hello", CallContext.empty());
 
-        assertThat(unknown.calls).hasValue(0);
+        assertThat(switching.calls).hasValue(0);
         assertThat(out.answeredBy()).contains("cheap");
         assertThat(out.attempts().get(0).reason()).contains("no price for model 'mystery-model-9'")
                 .contains("fails closed");

@@ -157,6 +157,15 @@ public class CascadeAutoConfiguration {
         return factory.buildAll(properties.getChains());
     }
 
+    /**
+     * Stops startup on a key under {@code cascade.} that is not a setting (a misspelling Spring would ignore), naming
+     * the key, its file and line, and the nearest valid key. See {@link UnknownKeysCheck}.
+     */
+    @Bean
+    static UnknownKeysCheck cascadeUnknownKeysCheck() {
+        return new UnknownKeysCheck();
+    }
+
     /** Registers one {@code Cascade<String, String>} bean per chain, qualified by the chain's name. */
     @Bean
     public static CascadeChainRegistrar cascadeChainRegistrar() {

@@ -12,7 +12,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Cascade's settings under the prefix {@code cascade}: chains, their steps and policies, budgets, telemetry and the
  * review queue. Every value left out keeps the engine's default (see {@link dev.cascade.CascadeBuilder}). Values are
- * checked when the context starts; a wrong one stops startup with a message naming the property.
+ * checked when the context starts; a wrong one stops startup with a message naming the property, and so does a key
+ * under {@code cascade.} that is not a setting (a misspelling), with the file and line it came from and the nearest
+ * valid key. A budgeted chain must be able to price each model step: the bean reports its model, or the step sets
+ * {@code model-name} or {@code pricing}.
  *
  * <pre>{@code
  * cascade:
@@ -320,6 +323,19 @@ public class CascadeProperties {
         /** Model steps: the step's rate limit (calls beyond it are skipped, not queued). */
         private RateLimitProps rateLimit;
 
+        /**
+         * Model steps: the model the bean calls, by the name the chain's budget prices it under (the built-in catalogue
+         * or {@code budget.prices.<name>}) and telemetry reports. Needed on a budgeted chain when the bean does not
+         * report its model (a Cascade ModelClient whose model() is null). Default: the bean's own model name.
+         */
+        private String modelName;
+
+        /**
+         * Model steps: the step's own price in US dollars per million tokens, used by the chain's budget instead of
+         * the price catalogue. Default: none (the catalogue's price for the step's model).
+         */
+        private Price pricing;
+
         public String getName() {
             return name;
         }
@@ -422,6 +438,22 @@ public class CascadeProperties {
 
         public void setRateLimit(RateLimitProps rateLimit) {
             this.rateLimit = rateLimit;
+        }
+
+        public String getModelName() {
+            return modelName;
+        }
+
+        public void setModelName(String modelName) {
+            this.modelName = modelName;
+        }
+
+        public Price getPricing() {
+            return pricing;
+        }
+
+        public void setPricing(Price pricing) {
+            this.pricing = pricing;
         }
     }
 

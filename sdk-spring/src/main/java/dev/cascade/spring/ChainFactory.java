@@ -120,6 +120,7 @@ final class ChainFactory {
                     "Add at least one step under " + at + ".steps, e.g. '- model: <ChatModel bean name>'.");
         }
         Set<String> names = new HashSet<>();
+        List<ModelStepAt> modelSteps = new ArrayList<>();
         ReviewQueue<String, String> review = null;
         for (int i = 0; i < steps.size(); i++) {
             String sat = at + ".steps[" + i + "]";
@@ -144,7 +145,8 @@ final class ChainFactory {
                         + " human-review step only", "Move " + sat + ".review to the step with human-review: true.");
             }
             switch (kind) {
-                case "model" -> modelStep(b, sat, stepName, s, system, chainMaxTokens);
+                case "model" -> modelSteps.add(new ModelStepAt(sat, stepName, s,
+                        modelStep(b, sat, stepName, s, system, chainMaxTokens)));
                 case "rules" -> b.rules(stepName, rules(sat + ".rules", s.getRules()));
                 case "bean" -> b.step(stepName, bean(sat + ".bean", s.getBean(), CUSTOM,
                         "Function<String, Optional<String>>"));
@@ -162,6 +164,7 @@ final class ChainFactory {
         }
         Budget budget = p.getBudget() == null ? null : budget(at + ".budget", p.getBudget(), names);
         if (budget != null) {
+            modelSteps.forEach(m -> checkPriced(at, m, budget));
             b.budget(budget);
         }
         b.registries(registries);
@@ -176,6 +179,46 @@ final class ChainFactory {
                     + " named in the message.", e);
         }
         return new CascadeChains.Entry(name, chain, Optional.ofNullable(budget), Optional.ofNullable(review));
+    }
+
+    /** A model step as configured, with the client its bean resolved to. */
+    private record ModelStepAt(String at, String name, CascadeProperties.Step props, ModelClient client) {
+    }
+
+    /**
+     * A budget fails closed on a call it cannot price; a step it can never price would send every input on to the
+     * next step (often human review) while the application looks healthy. Refused here with the properties to set;
+     * the core builder refuses the same, in its own terms, for chains built in code.
+     */
+    private static void checkPriced(String chainAt, ModelStepAt m, Budget budget) {
+        CascadeProperties.Step s = m.props();
+        if (s.getPricing() != null) {
+            return;
+        }
+        String budgetAt = chainAt + ".budget";
+        String model = s.getModelName() != null ? s.getModelName() : m.client().model();
+        String priceIt = m.at() + ".pricing.input and " + m.at() + ".pricing.output (US dollars per million tokens)";
+        if (model == null) {
+            throw new CascadeConfigurationException(m.at() + ".model-name", "the chain has a budget (" + budgetAt
+                    + "), but model bean '" + s.getModel() + "' of step '" + m.name() + "' does not report which model"
+                    + " it calls, so its calls cannot be priced. A budget fails closed: every call of this step would"
+                    + " be skipped as OVER_BUDGET and the input sent on to the next step.",
+                    "Set " + m.at() + ".model-name to the model the bean calls (e.g. gpt-4o-mini; priced by Cascade's"
+                            + " built-in catalogue or " + budgetAt + ".prices.<model-name>), or set " + priceIt
+                            + ", or remove " + budgetAt + ".");
+        }
+        if (budget.price(model).isEmpty()) {
+            String pricesAt = budgetAt + ".prices" + (model.matches("[A-Za-z0-9-]+") ? "." + model
+                    : "[" + model + "]");
+            throw new CascadeConfigurationException(s.getModelName() != null ? m.at() + ".model-name" : m.at()
+                    + ".model", "the chain has a budget (" + budgetAt + "), but it has no price for model '" + model
+                    + "' (" + (s.getModelName() != null ? "named by " + m.at() + ".model-name" : "reported by model"
+                    + " bean '" + s.getModel() + "'") + "), and neither has step '" + m.name() + "'. A budget fails"
+                    + " closed: every call of this step would be skipped as OVER_BUDGET and the input sent on to the"
+                    + " next step.", "Set " + pricesAt + ".input and " + pricesAt + ".output (US dollars per million"
+                    + " tokens), or set " + priceIt + (s.getModelName() != null ? ", or correct " + m.at()
+                    + ".model-name" : "") + ".");
+        }
     }
 
     private static ReviewPolicy reviewPolicy(String at, CascadeProperties.ReviewStep p) {
@@ -240,7 +283,8 @@ final class ChainFactory {
             {"circuit-breaker", s.getCircuitBreaker() == null ? null : "x"},
             {"rate-limit", s.getRateLimit() == null ? null : "x"},
             {"max-output-tokens", s.getMaxOutputTokens() == null ? null : "x"},
-            {"accept", s.getAccept()}, {"resource-name", s.getResourceName()}};
+            {"accept", s.getAccept()}, {"resource-name", s.getResourceName()},
+            {"model-name", s.getModelName()}, {"pricing", s.getPricing() == null ? null : "x"}};
         for (String[] o : options) {
             if (o[1] != null) {
                 throw new CascadeConfigurationException(at + "." + o[0], o[0] + " applies to model steps only",
@@ -249,8 +293,8 @@ final class ChainFactory {
         }
     }
 
-    private void modelStep(CascadeBuilder<String, String> b, String at, String stepName, CascadeProperties.Step s,
-                           String system, Integer chainMaxTokens) {
+    private ModelClient modelStep(CascadeBuilder<String, String> b, String at, String stepName,
+                                  CascadeProperties.Step s, String system, Integer chainMaxTokens) {
         ModelClient client = models.resolve(s.getModel()).orElseThrow(() -> new CascadeConfigurationException(
                 at + ".model", "there is no ChatModel or ModelClient bean named '" + s.getModel() + "'",
                 "Set " + at + ".model to one of the model beans in the context " + models.candidates()
@@ -268,6 +312,11 @@ final class ChainFactory {
                     "slow-call-threshold and slow-call-rate-threshold go together; only one is set",
                     "Set both " + at + ".circuit-breaker.slow-call-threshold and slow-call-rate-threshold, or neither.");
         }
+        if (s.getModelName() != null && s.getModelName().isBlank()) {
+            throw new CascadeConfigurationException(at + ".model-name", "is blank",
+                    "Set " + at + ".model-name to the model the bean calls (e.g. gpt-4o-mini), or remove it.");
+        }
+        Pricing pricing = s.getPricing() == null ? null : pricing(at + ".pricing", s.getPricing());
         if (rl != null && (rl.getPermits() == null || rl.getPeriod() == null)) {
             throw new CascadeConfigurationException(at + ".rate-limit", "a rate limit needs permits and period",
                     "Set " + at + ".rate-limit.permits (e.g. 50) and " + at + ".rate-limit.period (e.g. 1s).");
@@ -285,6 +334,12 @@ final class ChainFactory {
                 }
                 if (s.getResourceName() != null) {
                     spec.resourceName(s.getResourceName());
+                }
+                if (s.getModelName() != null) {
+                    spec.modelName(s.getModelName().trim());
+                }
+                if (pricing != null) {
+                    spec.pricing(pricing);
                 }
                 if (r != null) {
                     spec.retry(x -> {
@@ -317,6 +372,7 @@ final class ChainFactory {
             throw new CascadeConfigurationException(at, e.getMessage(), "Fix the value under " + at
                     + " that the message names.", e);
         }
+        return client;
     }
 
     private static <T> void set(T value, java.util.function.Consumer<T> setter) {
@@ -397,19 +453,7 @@ final class ChainFactory {
             }
             b.headroom(step, usd(at + ".headroom." + step, usd));
         });
-        p.getPrices().forEach((model, price) -> {
-            String pat = at + ".prices." + model;
-            if (price.getInput() == null || price.getOutput() == null) {
-                throw new CascadeConfigurationException(pat, "a price needs input and output",
-                        "Set " + pat + ".input and " + pat + ".output in US dollars per million tokens.");
-            }
-            Pricing pricing = Pricing.perMillionTokens(usd(pat + ".input", price.getInput(), true),
-                    usd(pat + ".output", price.getOutput(), true));
-            if (price.getCachedInput() != null) {
-                pricing = pricing.withCachedInput(usd(pat + ".cached-input", price.getCachedInput(), true));
-            }
-            b.price(model, pricing);
-        });
+        p.getPrices().forEach((model, price) -> b.price(model, pricing(at + ".prices." + model, price)));
         if (p.getDefaultMaxOutputTokens() != null) {
             b.defaultMaxOutputTokens(positiveOrNull(at + ".default-max-output-tokens", p.getDefaultMaxOutputTokens()));
         }
@@ -419,6 +463,19 @@ final class ChainFactory {
                     "Set " + at + ".per-request, per-hour, per-day, per-month, per-tenant-per-day or soft-per-day.");
         }
         return b.build();
+    }
+
+    private static Pricing pricing(String at, CascadeProperties.Price price) {
+        if (price.getInput() == null || price.getOutput() == null) {
+            throw new CascadeConfigurationException(at, "a price needs input and output",
+                    "Set " + at + ".input and " + at + ".output in US dollars per million tokens.");
+        }
+        Pricing pricing = Pricing.perMillionTokens(usd(at + ".input", price.getInput(), true),
+                usd(at + ".output", price.getOutput(), true));
+        if (price.getCachedInput() != null) {
+            pricing = pricing.withCachedInput(usd(at + ".cached-input", price.getCachedInput(), true));
+        }
+        return pricing;
     }
 
     private static void limit(Budget.Builder b, String at, Scope scope, Window window, BigDecimal usd, boolean soft) {
