@@ -9,6 +9,7 @@ import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.StepAdmission;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +54,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link dev.cascade.spi.ModelClient#model()}). A chain whose budgeted step can never be priced is refused by
  * {@code CascadeBuilder.build()}, so this is only met when a client's model name changes after the build.
  *
+ * <b>History.</b> Accounts are per window; an {@link InMemoryBudgetLedger} forgets the accounts of windows that ended
+ * more than {@link Builder#history} ago (default 2 days), so memory stays flat however long the service runs. With a
+ * {@link JdbcBudgetLedger}, schedule {@link JdbcBudgetLedger#purgeWindowsOlderThan}.
+ *
  * <p>Immutable and thread-safe once built.
  */
 public final class Budget implements StepAdmission {
@@ -65,6 +69,9 @@ public final class Budget implements StepAdmission {
     /** What an account has spent and may still spend. {@code limit} and {@code remaining} are empty without a hard limit. */
     public record Spend(String account, Money spent, Money reserved, Optional<Money> limit, Optional<Money> remaining) {
     }
+
+    /** {@link Builder#history}'s default. */
+    public static final Duration DEFAULT_HISTORY = Duration.ofDays(2);
 
     private final Money perRequest;
     private final List<Limit> hard;
@@ -78,7 +85,14 @@ public final class Budget implements StepAdmission {
     private final Events events;
     private final String instance = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final AtomicLong sequence = new AtomicLong();
-    private final Set<String> softCrossed = ConcurrentHashMap.newKeySet();
+    /**
+     * Soft limits already reported, per account series ({@code who|WINDOW|amount}) to the window label last crossed:
+     * one entry per series, not per window, so it does not grow with time.
+     */
+    private final Map<String, String> softCrossed = new ConcurrentHashMap<>();
+    private final Duration history;
+    /** Epoch millis of the next purge of ended windows from an in-memory ledger. */
+    private final AtomicLong nextPurge = new AtomicLong(Long.MIN_VALUE);
     private final Map<String, Money> headroom;
 
     private Budget(Builder b) {
@@ -90,6 +104,7 @@ public final class Budget implements StepAdmission {
         this.estimator = b.estimator;
         this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
         this.ledger = b.ledger != null ? b.ledger : new InMemoryBudgetLedger();
+        this.history = b.history;
         this.clock = b.clock;
         this.events = new Events(b.listeners);
         this.headroom = Map.copyOf(b.headroom);
@@ -142,8 +157,11 @@ public final class Budget implements StepAdmission {
             throw new IllegalArgumentException("amount must be >= 0, was " + amount);
         }
         String id = instance + "-x" + sequence.incrementAndGet();
-        String account = account(scope, subject, window, clock.instant());
-        String refused = ledger.reserve(id, List.of(new BudgetLedger.Hold(account, Long.MAX_VALUE, 0)));
+        Instant now = clock.instant();
+        housekeeping(now);
+        String account = account(scope, subject, window, now);
+        String refused = ledger.reserve(id, List.of(new BudgetLedger.Hold(account, Long.MAX_VALUE, 0,
+                window.end(now, zone))));
         if (refused != null) {
             throw new IllegalStateException("could not open a zero hold on '" + account + "'");
         }
@@ -180,9 +198,42 @@ public final class Budget implements StepAdmission {
         return prices.price(model, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
     }
 
+    /**
+     * How long an ended window's account is kept for {@link #spend} queries (and looked-back baselines) before an
+     * in-memory ledger forgets it: {@link Builder#history}.
+     */
+    public Duration history() {
+        return history;
+    }
+
+    /**
+     * Forgets, in an {@link InMemoryBudgetLedger}, the accounts of windows that ended more than {@link #history}
+     * before {@code now}; runs at most once per hour of this budget's clock (and whenever the clock steps back), on
+     * the thread that admits. A {@link JdbcBudgetLedger} is left alone: schedule its
+     * {@link JdbcBudgetLedger#purgeWindowsOlderThan} instead.
+     */
+    private void housekeeping(Instant now) {
+        if (!(ledger instanceof InMemoryBudgetLedger memory)) {
+            return;
+        }
+        long t = now.toEpochMilli();
+        long next = nextPurge.get();
+        if (t >= next && nextPurge.compareAndSet(next, t + HOUSEKEEPING_EVERY_MILLIS)) {
+            memory.purgeWindowsEndedBefore(now.minus(history));
+        }
+    }
+
+    /** How many soft-limit series this budget remembers a crossing for (one per series, not per window). */
+    int softAlertSeries() {
+        return softCrossed.size();
+    }
+
+    private static final long HOUSEKEEPING_EVERY_MILLIS = Duration.ofHours(1).toMillis();
+
     @Override
     public Ticket admit(Request r) {
         Instant now = clock.instant();
+        housekeeping(now);
         String model = r.model();
         Optional<Pricing> found = r.pricing() != null ? Optional.of(r.pricing())
                 : prices.price(model, LocalDate.ofInstant(now, ZoneOffset.UTC));
@@ -217,7 +268,8 @@ public final class Budget implements StepAdmission {
                     return StepAdmission.refuse(FailureKind.OVER_BUDGET, "step '" + r.step() + "' leaves " + keep
                             + " of " + l.amount() + " to later steps: nothing is left for it");
                 }
-                holds.add(new BudgetLedger.Hold(account(l.scope(), subject, l.window(), now), cap, worst.micros()));
+                holds.add(new BudgetLedger.Hold(account(l.scope(), subject, l.window(), now), cap, worst.micros(),
+                        l.window().end(now, zone)));
             }
         }
         for (Limit l : soft) {
@@ -225,7 +277,7 @@ public final class Budget implements StepAdmission {
             String subject = subject(l.scope(), r);
             String account = subject == null ? null : account(l.scope(), subject, l.window(), now);
             if (account != null && holds.stream().noneMatch(h -> h.account().equals(account))) {
-                holds.add(new BudgetLedger.Hold(account, Long.MAX_VALUE, worst.micros()));
+                holds.add(new BudgetLedger.Hold(account, Long.MAX_VALUE, worst.micros(), l.window().end(now, zone)));
             }
         }
         String id = instance + "-" + sequence.incrementAndGet();
@@ -266,11 +318,29 @@ public final class Budget implements StepAdmission {
             }
             String account = account(l.scope(), subject, l.window(), at);
             BudgetLedger.Balance b = ledger.balance(account);
-            if (b.spentMicros() >= l.amount().micros() && softCrossed.add(account + "|" + l.amount().micros())) {
+            String label = l.window().label(at, zone);
+            String series = account.substring(0, account.length() - label.length()) + l.amount().micros();
+            if (b.spentMicros() >= l.amount().micros() && firstCrossing(series, label)) {
                 fire(new BudgetAlert(BudgetAlert.Type.SOFT_LIMIT_CROSSED, account, Money.ofMicros(b.spentMicros()),
                         l.amount(), "soft limit " + l.amount() + " of '" + account + "' crossed"));
             }
         }
+    }
+
+    /**
+     * Whether this is the first report of the window {@code label} for {@code series}. Labels of one window kind sort
+     * in time order, so a late settle of an earlier window never reports that window again.
+     */
+    private boolean firstCrossing(String series, String label) {
+        boolean[] first = {false};
+        softCrossed.compute(series, (k, previous) -> {
+            if (previous == null || previous.compareTo(label) < 0) {
+                first[0] = true;
+                return label;
+            }
+            return previous;
+        });
+        return first[0];
     }
 
     private void fire(BudgetAlert alert) {
@@ -345,8 +415,27 @@ public final class Budget implements StepAdmission {
         private Clock clock = Clock.systemUTC();
         private final List<CascadeListener> listeners = new ArrayList<>();
         private final Map<String, Money> headroom = new java.util.HashMap<>();
+        private Duration history = DEFAULT_HISTORY;
 
         private Builder() {
+        }
+
+        /**
+         * How long the spend of an ended window stays queryable ({@link Budget#spend(Scope, String, Window, Instant)})
+         * in an {@link InMemoryBudgetLedger}: past that, the ledger forgets the window's account, so memory holds the
+         * current windows plus this much history instead of every window ever seen. The current window of every limit
+         * is never forgotten, whatever this is. Default: 2 days (yesterday's daily spend and the last 48 hourly
+         * windows stay readable). Must be > 0. A {@link JdbcBudgetLedger} keeps what its own
+         * {@link JdbcBudgetLedger#purgeWindowsOlderThan} leaves.
+         */
+        public Builder history(Duration history) {
+            Objects.requireNonNull(history, "history");
+            if (history.isNegative() || history.isZero()) {
+                throw new IllegalArgumentException("history must be > 0, was " + history
+                        + "; it is how long ended budget windows stay queryable (default " + DEFAULT_HISTORY + ")");
+            }
+            this.history = history;
+            return this;
         }
 
         /**

@@ -65,6 +65,11 @@ public final class ErrorRateWatcher implements CascadeListener {
         this.steps = new RateWindow.PerSubject(windowSize, alpha);
     }
 
+    /** How many subjects ({@code chain/step}) this watcher keeps a window for. */
+    int subjectCount() {
+        return steps.size();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

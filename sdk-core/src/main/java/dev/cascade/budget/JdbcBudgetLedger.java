@@ -10,7 +10,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p><b>Schema</b> (shipped as {@code dev/cascade/budget/V1__cascade_budget.sql}, one file for both databases):
- * {@code cascade_budget_account(account PK, spent_micros, reserved_micros)};
+ * {@code cascade_budget_account(account PK, spent_micros, reserved_micros, window_end)} (window_end: schema V2,
+ * {@code V2__cascade_budget_window_end.sql}, applied after V1);
  * {@code cascade_budget_reservation(reservation_id PK, state OPEN|SETTLED, actual_micros, created_at, settled_at)};
  * {@code cascade_budget_hold(reservation_id, account, amount_micros, hold_count; PK (reservation_id, account))}.
  * The tables live in the connection's current schema; to use another, set it on the connection (PostgreSQL's
@@ -75,8 +80,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #deleteSettledOlderThan} removes them; reservations left open by a process that died can be released with
  * {@link #releaseOpenOlderThan}.
  *
- * <p>Limits: reservation ids of 1 to 255 characters, account keys of at most 512. Account rows are never deleted by
- * the ledger; do not delete them by hand while reservations on them are open.
+ * {@link #purgeWindowsOlderThan} deletes the accounts of budget windows that ended long ago (schema V2,
+ * {@code V2__cascade_budget_window_end.sql}, records each account's window end): schedule it, or the account table
+ * grows by one row per scope and window forever.
+ *
+ * <p>Limits: reservation ids of 1 to 255 characters, account keys of at most 512. Do not delete account rows by hand
+ * while reservations on them are open.
  *
  * <p>Thread-safe: its only state is the detected dialect and the ids of its own open single-account reservations
  * (at most {@value #MAX_REMEMBERED_SINGLE}; past that, settles take the transaction path). Every SQL value is a
@@ -86,6 +95,8 @@ public final class JdbcBudgetLedger implements BudgetLedger {
 
     /** The schema file on the classpath, relative to this class's package. */
     public static final String SCHEMA_RESOURCE = "V1__cascade_budget.sql";
+    /** The second schema file (the accounts' window end, for housekeeping), applied after the first. */
+    public static final String SCHEMA_V2_RESOURCE = "V2__cascade_budget_window_end.sql";
     static final int MAX_ID_LENGTH = 255;
     static final int MAX_ACCOUNT_LENGTH = 512;
     static final int MAX_ATTEMPTS = 10;
@@ -151,6 +162,14 @@ public final class JdbcBudgetLedger implements BudgetLedger {
                     + " FROM cascade_budget_hold h JOIN settled s ON h.reservation_id = s.reservation_id"
                     + " WHERE a.account = h.account RETURNING a.account)"
                     + " SELECT (SELECT COUNT(*) FROM settled), (SELECT COUNT(*) FROM spent)";
+    /**
+     * Accounts of ended windows that hold nothing: no reserved amount and no open reservation (a zero hold raises no
+     * amount but its settle still needs the row). Completed by the cutoff and {@link #PURGE_UNHELD}.
+     */
+    private static final String PURGE_WINDOWS = "DELETE FROM cascade_budget_account a WHERE a.window_end < ";
+    private static final String PURGE_UNHELD = " AND a.reserved_micros = 0 AND NOT EXISTS (SELECT 1"
+            + " FROM cascade_budget_reservation r JOIN cascade_budget_hold h ON h.reservation_id = r.reservation_id"
+            + " WHERE r.state = 'OPEN' AND h.account = a.account)";
     /** Ids this instance reserved on one account with the single statement, so their settle can be one too. */
     static final int MAX_REMEMBERED_SINGLE = 100_000;
 
@@ -304,6 +323,11 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         // is final (the row is committed and visible now, READ COMMITTED reads afresh per statement).
         try (PreparedStatement ensure = c.prepareStatement(d.ensureAccount)) {
             ensure.setString(1, h.account());
+            if (h.windowEnd() == null) {
+                ensure.setNull(2, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                ensure.setObject(2, OffsetDateTime.ofInstant(h.windowEnd(), ZoneOffset.UTC));
+            }
             ensure.executeUpdate();
         } catch (SQLException e) {
             // H2's MERGE is not atomic: a concurrent insert of the same new account loses on the key. It exists.
@@ -468,6 +492,42 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         });
     }
 
+    /**
+     * Housekeeping to call on a schedule (e.g. hourly): deletes the accounts whose budget window ended more than
+     * {@code age} ago, by the database's clock, and that hold no open reservation, e.g.
+     * {@code ledger.purgeWindowsOlderThan(Duration.ofDays(35))}. Their spend is forgotten: {@link #balance} and
+     * {@link Budget#spend} read zero for those windows afterwards, so keep what reports need. The current window of
+     * any limit is never deleted (it has not ended). Accounts without a window end (created before schema V2, or by
+     * holds without one) are kept. Combine with {@link #deleteSettledOlderThan} for the reservation rows.
+     *
+     * @return how many accounts were deleted
+     */
+    public int purgeWindowsOlderThan(Duration age) {
+        long millis = positiveMillis("age", age);
+        return tx.inTransaction("purgeWindowsOlderThan(" + age + ")", (c, d) -> {
+            try (PreparedStatement ps = c.prepareStatement(PURGE_WINDOWS + d.millisAgo + PURGE_UNHELD)) {
+                ps.setLong(1, millis);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * As {@link #purgeWindowsOlderThan}, with the cutoff given: deletes the accounts whose window ended before
+     * {@code cutoff} and that hold no open reservation.
+     *
+     * @return how many accounts were deleted
+     */
+    public int purgeWindowsEndedBefore(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        return tx.inTransaction("purgeWindowsEndedBefore(" + cutoff + ")", (c, d) -> {
+            try (PreparedStatement ps = c.prepareStatement(PURGE_WINDOWS + "?" + PURGE_UNHELD)) {
+                ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     // ---- arguments
 
     private static void checkId(String reservationId) {
@@ -508,7 +568,9 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     }
 
     static List<String> schemaStatements() {
-        return JdbcTransactions.schemaStatements(JdbcBudgetLedger.class, SCHEMA_RESOURCE);
+        List<String> all = new ArrayList<>(JdbcTransactions.schemaStatements(JdbcBudgetLedger.class, SCHEMA_RESOURCE));
+        all.addAll(JdbcTransactions.schemaStatements(JdbcBudgetLedger.class, SCHEMA_V2_RESOURCE));
+        return List.copyOf(all);
     }
 
     @Override

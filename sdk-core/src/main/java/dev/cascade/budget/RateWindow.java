@@ -36,6 +36,11 @@ final class RateWindow {
             this.alpha = alpha;
         }
 
+        /** How many subjects have a window (for tests: bounded by the chains' steps, not by time). */
+        int size() {
+            return windows.size();
+        }
+
         /** Counts one observation of {@code subject}; returns the window it completed, or {@code null}. */
         Closed add(String subject, boolean hit) {
             RateWindow w = windows.computeIfAbsent(subject, s -> new RateWindow(size, alpha));

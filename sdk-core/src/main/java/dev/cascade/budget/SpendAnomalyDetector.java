@@ -84,6 +84,11 @@ public final class SpendAnomalyDetector implements CascadeListener {
         this.events = new Events(b.listeners);
     }
 
+    /** How many (subject, window kind) series this detector keeps: one per subject and window, not per period. */
+    int seriesCount() {
+        return accounts.size();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

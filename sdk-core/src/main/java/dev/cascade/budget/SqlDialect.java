@@ -12,18 +12,20 @@ import java.sql.SQLException;
 enum SqlDialect implements JdbcTransactions.Dialect {
     POSTGRESQL(JdbcDatabase.POSTGRESQL,
             // Atomic upsert: waits for a concurrent inserter of the same key, then does nothing.
-            "INSERT INTO cascade_budget_account (account, spent_micros, reserved_micros) VALUES (?, 0, 0)"
-                    + " ON CONFLICT (account) DO NOTHING",
+            "INSERT INTO cascade_budget_account (account, spent_micros, reserved_micros, window_end)"
+                    + " VALUES (?, 0, 0, ?) ON CONFLICT (account) DO NOTHING",
             "CURRENT_TIMESTAMP - (? * INTERVAL '1 millisecond')"),
     H2(JdbcDatabase.H2,
             // H2's MERGE ... KEY would overwrite spent and reserved; the standard MERGE inserts only when missing.
-            "MERGE INTO cascade_budget_account t USING (VALUES (CAST(? AS VARCHAR(512)))) s(account)"
+            "MERGE INTO cascade_budget_account t USING (VALUES (CAST(? AS VARCHAR(512)),"
+                    + " CAST(? AS TIMESTAMP WITH TIME ZONE))) s(account, window_end)"
                     + " ON t.account = s.account"
-                    + " WHEN NOT MATCHED THEN INSERT (account, spent_micros, reserved_micros) VALUES (s.account, 0, 0)",
+                    + " WHEN NOT MATCHED THEN INSERT (account, spent_micros, reserved_micros, window_end)"
+                    + " VALUES (s.account, 0, 0, s.window_end)",
             "DATEADD(MILLISECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)");
 
     private final JdbcDatabase database;
-    /** Inserts an account row with zeros unless it exists. One parameter: the account. */
+    /** Inserts an account row with zeros unless it exists. Parameters: the account, its window end (or null). */
     final String ensureAccount;
     /** A timestamp {@code ?} milliseconds before the database's now. */
     final String millisAgo;

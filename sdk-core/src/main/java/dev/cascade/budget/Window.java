@@ -28,6 +28,17 @@ public enum Window {
         };
     }
 
+    /** The end of the window that contains {@code at} (exclusive): the start of the next window, in {@code zone}. */
+    public Instant end(Instant at, ZoneId zone) {
+        ZonedDateTime start = start(at, zone);
+        ZonedDateTime end = switch (this) {
+            case HOUR -> start.plusHours(1);
+            case DAY -> start.plusDays(1);
+            case MONTH -> start.plusMonths(1);
+        };
+        return end.toInstant();
+    }
+
     /** A label naming the window that contains {@code at}, e.g. {@code 2026-11-28} for DAY. */
     public String label(Instant at, ZoneId zone) {
         return label.format(at.atZone(zone));

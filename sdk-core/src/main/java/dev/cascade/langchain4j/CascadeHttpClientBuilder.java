@@ -29,7 +29,9 @@ import java.util.Map;
  * }</pre>
  *
  * Blocking calls only ({@code chat}); streaming is not supported by this transport. Error responses are thrown as
- * {@link ResponseHttpException}. Timeouts: {@code connectTimeout} for the connection, {@code readTimeout} for the
+ * {@link ResponseHttpException}, and so is a 2xx response whose body is an error object ({@code {"error": ...}}, or
+ * Anthropic's {@code {"type": "error", ...}}), which a gateway or a faulty provider may send: LangChain4j would
+ * otherwise fail reading it with a {@code NullPointerException}. Timeouts: {@code connectTimeout} for the connection, {@code readTimeout} for the
  * response headers (the JDK client's request timeout); a body that stalls after the headers is ended by Cascade's step
  * timeout. Thread-safe once built.
  */
@@ -97,11 +99,33 @@ public final class CascadeHttpClientBuilder implements HttpClientBuilder {
                 throw new RuntimeException(e);
             }
             Map<String, List<String>> headers = response.headers().map();
-            if (response.statusCode() < 200 || response.statusCode() > 299) {
+            if (response.statusCode() < 200 || response.statusCode() > 299 || isErrorBody(response.body())) {
+                // A 2xx whose body is an error object (a gateway or provider fault) is an error too: LangChain4j
+                // would read it as an answer without choices and fail with a NullPointerException.
                 throw new ResponseHttpException(response.statusCode(), response.body(), headers);
             }
             return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(headers)
                     .body(response.body()).build();
+        }
+
+        /** A JSON object whose first member is {@code "error"}: the error envelope of OpenAI and Anthropic. */
+        private static boolean isErrorBody(String body) {
+            if (body == null) {
+                return false;
+            }
+            int i = 0;
+            while (i < body.length() && Character.isWhitespace(body.charAt(i))) {
+                i++;
+            }
+            if (i >= body.length() || body.charAt(i) != '{') {
+                return false;
+            }
+            i++;
+            while (i < body.length() && Character.isWhitespace(body.charAt(i))) {
+                i++;
+            }
+            return body.startsWith("\"error\"", i) || body.startsWith("\"type\":\"error\"", i)
+                    || body.startsWith("\"type\": \"error\"", i);
         }
 
         @Override

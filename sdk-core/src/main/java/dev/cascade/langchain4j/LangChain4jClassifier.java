@@ -64,6 +64,9 @@ import java.util.OptionalInt;
  *     length", Anthropic's "prompt is too long" and "exceed context limit", ...)</td><td>CONTEXT_TOO_LONG</td></tr>
  * <tr><td>other 4xx (400, 409, 422, ...)</td><td>INVALID_REQUEST</td></tr>
  * <tr><td>5xx, including Anthropic's 529 {@code overloaded_error}</td><td>UNAVAILABLE</td></tr>
+ * <tr><td>a 2xx whose body is an error object (thrown by {@link CascadeHttpClientBuilder}'s transport): by the
+ *     body, QUOTA_EXHAUSTED or RATE_LIMITED when it names a quota or a rate limit, else UNAVAILABLE</td><td>as
+ *     said</td></tr>
  * <tr><td>without a status: the typed exceptions above by type; LangChain4j's {@code TimeoutException},
  *     {@link HttpTimeoutException}, {@link SocketTimeoutException}, {@link java.util.concurrent.TimeoutException},
  *     OkHttp's {@code InterruptedIOException("timeout")}</td><td>TIMEOUT</td></tr>
@@ -143,6 +146,18 @@ public final class LangChain4jClassifier implements FailureClassifier {
             return new Verdict(FailureKind.CONTENT_FILTERED, null,
                     summary(chain, http != null ? http : find(chain, ContentFilteredException.class)));
         }
+        if (http != null && http.statusCode() >= 200 && http.statusCode() <= 299) {
+            // An error body under a success status: the provider failed; its status says nothing, so the error is
+            // UNAVAILABLE (retried, counted by the breaker) unless the body names a quota or a rate limit.
+            String body = String.valueOf(http.getMessage());
+            FailureKind kind = errorBodyKind(text);
+            String code = ProviderErrors.errorCode(body);
+            String message = ProviderErrors.errorMessage(body);
+            return new Verdict(kind, ProviderErrors.retryAfter(kind, null, text), "provider returned HTTP "
+                    + http.statusCode() + " with an error body" + (code != null || ProviderErrors.errorType(body)
+                    != null ? " (" + (code != null ? code : ProviderErrors.errorType(body)) + ")" : "")
+                    + (message != null ? ": " + ProviderErrors.cut(message) : ""));
+        }
         if (http != null) {
             FailureKind kind = ProviderErrors.byStatus(http.statusCode(), text);
             // The header, when the transport kept it (CascadeHttpClientBuilder); else a wait stated in the message.
@@ -157,6 +172,14 @@ public final class LangChain4jClassifier implements FailureClassifier {
             }
         }
         return null;
+    }
+
+    private static FailureKind errorBodyKind(String text) {
+        FailureKind quota = ProviderErrors.byStatus(429, text);
+        if (quota == FailureKind.QUOTA_EXHAUSTED || text.contains("rate_limit")) {
+            return quota;
+        }
+        return FailureKind.UNAVAILABLE;
     }
 
     private static FailureKind byType(Throwable t, String text) {

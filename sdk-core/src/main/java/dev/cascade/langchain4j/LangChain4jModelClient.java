@@ -26,6 +26,7 @@ import dev.langchain4j.model.output.TokenUsage;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -310,10 +311,30 @@ public final class LangChain4jModelClient implements ModelClient {
             return e; // the chain decides: a cancellation, or its own attempt timeout
         }
         LangChain4jClassifier.Verdict v = LangChain4jClassifier.verdict(e);
+        if (v == null && unreadableResponse(e)) {
+            // LangChain4j read a response it could not make sense of (e.g. HTTP 200 whose body is an error object:
+            // no choices, so a NullPointerException). The provider failed; say so rather than quote the NPE.
+            return new ModelCallException(FailureKind.UNAVAILABLE, "provider returned HTTP 200 with an error body or"
+                    + " an unreadable response (LangChain4j failed reading it with " + e.getClass().getSimpleName()
+                    + "; the body is not reachable through LangChain4j: use CascadeHttpClientBuilder to see its error)",
+                    null, e);
+        }
         if (v == null) {
             return e; // not recognised: the chain's classifiers decide (unknown is UNAVAILABLE)
         }
         return new ModelCallException(v.kind(), v.summary(), v.retryAfter(), e);
+    }
+
+    /**
+     * A NullPointerException (or a missing element) thrown by LangChain4j itself while reading a response: the call
+     * reached the provider and came back with something other than an answer.
+     */
+    private static boolean unreadableResponse(RuntimeException e) {
+        if (!(e instanceof NullPointerException || e instanceof IndexOutOfBoundsException)) {
+            return false;
+        }
+        return Arrays.stream(e.getStackTrace()).limit(8)
+                .anyMatch(f -> f.getClassName().startsWith("dev.langchain4j."));
     }
 
     // ---- what the model is

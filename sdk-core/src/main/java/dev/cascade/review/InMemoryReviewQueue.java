@@ -88,9 +88,24 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
         return (int) store.depth();
     }
 
-    /** The number of items ever submitted (each idempotency key once). */
+    /** The number of items held: submitted (each idempotency key once) and not purged. */
     public int size() {
         return store.size();
+    }
+
+    /**
+     * Housekeeping for a long-running process: forgets the items decided more than {@code age} ago on the queue's
+     * clock, with their audit entries and handles ({@link InMemoryReviewStore#purgeFinishedOlderThan}). Items not yet
+     * decided are kept. Without it, the queue keeps every item it was ever given.
+     *
+     * @return how many items were forgotten
+     */
+    public int purgeFinishedOlderThan(Duration age) {
+        int purged = store.purgeFinishedOlderThan(age);
+        if (purged > 0) {
+            entries.keySet().removeIf(id -> store.find(id).isEmpty());
+        }
+        return purged;
     }
 
     /** A snapshot of the item, if it exists. */

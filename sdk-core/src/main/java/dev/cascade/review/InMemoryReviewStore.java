@@ -6,10 +6,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -20,6 +23,9 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: every method runs under the store's monitor, which is its transaction; listeners are called after
  * it is released. Times come from the clock given at construction (default: the system's, UTC).
+ *
+ * <p>Keeps every item until {@link #purgeFinishedOlderThan} (or {@link #purgeFinishedBefore}) deletes the finished
+ * ones: call it on a schedule in a long-running process.
  */
 public final class InMemoryReviewStore implements ReviewStore {
 
@@ -36,7 +42,9 @@ public final class InMemoryReviewStore implements ReviewStore {
     private final TreeSet<Node> all = new TreeSet<>(ORDER);
     /** The items not yet final, in queue order: what claims and sweeps look at. */
     private final TreeSet<Node> open = new TreeSet<>(ORDER);
-    private final List<AuditEntry> log = new ArrayList<>();
+    /** The audit log by sequence number (kept sparse: a purge removes its items' entries). */
+    private final NavigableMap<Long, AuditEntry> log = new TreeMap<>();
+    private long auditSeq;
     private final List<Consumer<ReviewItem>> listeners = new CopyOnWriteArrayList<>();
     private long seq;
 
@@ -214,9 +222,10 @@ public final class InMemoryReviewStore implements ReviewStore {
     public synchronized List<AuditEntry> decisionsSince(long cursor, int limit) {
         ReviewChecks.limit(limit);
         List<AuditEntry> out = new ArrayList<>();
-        // seq n is log index n - 1: start right after the cursor.
-        for (int i = (int) Math.max(0, Math.min(cursor, log.size())); i < log.size() && out.size() < limit; i++) {
-            AuditEntry e = log.get(i);
+        for (AuditEntry e : log.tailMap(cursor, false).values()) {
+            if (out.size() == limit) {
+                break;
+            }
             if (e.to().isFinal()) {
                 out.add(e);
             }
@@ -226,7 +235,29 @@ public final class InMemoryReviewStore implements ReviewStore {
 
     @Override
     public synchronized long lastAuditSeq() {
-        return log.size();
+        return auditSeq;
+    }
+
+    @Override
+    public synchronized int purgeFinishedBefore(Instant decidedBefore) {
+        Objects.requireNonNull(decidedBefore, "decidedBefore");
+        int purged = 0;
+        for (Iterator<Node> it = all.iterator(); it.hasNext(); ) {
+            Node n = it.next();
+            if (n.item.state().isFinal() && n.item.decidedAt() != null && n.item.decidedAt().isBefore(decidedBefore)) {
+                it.remove();
+                byId.remove(n.item.id());
+                byKey.remove(n.item.idempotencyKey());
+                n.audit.forEach(e -> log.remove(e.seq()));
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    /** {@link #purgeFinishedBefore} the store's clock minus {@code age}. */
+    public int purgeFinishedOlderThan(Duration age) {
+        return purgeFinishedBefore(now().minus(ReviewChecks.positive("age", age)));
     }
 
     @Override
@@ -236,7 +267,7 @@ public final class InMemoryReviewStore implements ReviewStore {
         return () -> listeners.remove(listener);
     }
 
-    /** The number of items ever submitted (each idempotency key once). */
+    /** The number of items held: every item submitted (each idempotency key once) and not purged. */
     public synchronized int size() {
         return byId.size();
     }
@@ -264,9 +295,9 @@ public final class InMemoryReviewStore implements ReviewStore {
 
     private void append(Node n, ReviewTransitions.Result r) {
         for (AuditEntry draft : r.entries()) {
-            AuditEntry e = new AuditEntry(log.size() + 1, draft.itemId(), draft.from(), draft.to(), draft.actor(),
+            AuditEntry e = new AuditEntry(++auditSeq, draft.itemId(), draft.from(), draft.to(), draft.actor(),
                     draft.at(), draft.version(), draft.detail());
-            log.add(e);
+            log.put(e.seq(), e);
             n.audit.add(e);
         }
     }

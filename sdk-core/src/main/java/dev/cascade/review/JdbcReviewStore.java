@@ -59,6 +59,9 @@ import java.util.function.Consumer;
  * <p><b>Retries.</b> A transaction that fails only because of a concurrent one rolls back and runs again, up to
  * {@value #MAX_ATTEMPTS} times. Other {@link SQLException}s are thrown as {@link ReviewStoreException}. Every SQL
  * value is a bound parameter. Thread-safe.
+ *
+ * <p><b>Housekeeping.</b> Finished items and their audit rows stay until {@link #purgeFinishedOlderThan} deletes
+ * them: schedule it (e.g. daily, with the retention your audit needs) so the tables do not grow forever.
  */
 public final class JdbcReviewStore implements ReviewStore {
 
@@ -91,6 +94,11 @@ public final class JdbcReviewStore implements ReviewStore {
     private static final String INSERT_AUDIT = "INSERT INTO cascade_review_audit (item_id, from_state, to_state, actor,"
             + " occurred_at, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String AUDIT_COLUMNS = "seq, item_id, from_state, to_state, actor, occurred_at, version, detail";
+    private static final String FINISHED_BEFORE = "SELECT id FROM cascade_review_item WHERE is_open = FALSE"
+            + " AND decided_at < ?";
+    private static final String PURGE_AUDIT = "DELETE FROM cascade_review_audit WHERE item_id IN (" + FINISHED_BEFORE
+            + ")";
+    private static final String PURGE_ITEMS = "DELETE FROM cascade_review_item WHERE is_open = FALSE AND decided_at < ?";
     private static final String CLAIMABLE = " WHERE is_open = TRUE AND (state <> 'CLAIMED' OR lease_until <= ?)";
 
     private final JdbcTransactions<ReviewDialect> tx;
@@ -327,6 +335,37 @@ public final class JdbcReviewStore implements ReviewStore {
                 + " AND due_at <= ?", at, item -> ReviewTransitions.sla(item, at));
         notifyFinal(changed.stream().filter(i -> i.state().isFinal()).toList());
         return changed.size();
+    }
+
+    /**
+     * Deletes the finished items decided before {@code decidedBefore} and their audit rows, in one transaction (see
+     * {@link ReviewStore#purgeFinishedBefore}). Open items are never touched; final items never change, so the rows
+     * it picks cannot be in use by a transition.
+     */
+    @Override
+    public int purgeFinishedBefore(Instant decidedBefore) {
+        Objects.requireNonNull(decidedBefore, "decidedBefore");
+        Instant at = micros(decidedBefore);
+        return tx.inTransaction("purgeFinishedBefore(" + at + ")", (c, d) -> {
+            try (PreparedStatement ps = c.prepareStatement(PURGE_AUDIT)) {
+                ps.setObject(1, ts(at));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(PURGE_ITEMS)) {
+                ps.setObject(1, ts(at));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Housekeeping to call on a schedule: {@link #purgeFinishedBefore} this store's clock minus {@code age}, e.g.
+     * {@code store.purgeFinishedOlderThan(Duration.ofDays(90))}.
+     *
+     * @return how many items were deleted
+     */
+    public int purgeFinishedOlderThan(Duration age) {
+        return purgeFinishedBefore(clock.instant().minus(ReviewChecks.positive("age", age)));
     }
 
     @Override

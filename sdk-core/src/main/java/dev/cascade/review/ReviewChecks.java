@@ -25,6 +25,13 @@ final class ReviewChecks {
         return lease;
     }
 
+    static Duration positive(String field, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(field + " must be > 0, was " + d);
+        }
+        return d;
+    }
+
     static int limit(int limit) {
         if (limit < 1 || limit > ReviewQuery.MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be in [1, " + ReviewQuery.MAX_LIMIT + "], was " + limit);

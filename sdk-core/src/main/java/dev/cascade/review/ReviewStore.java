@@ -105,6 +105,21 @@ public interface ReviewStore {
     long depth();
 
     /**
+     * Housekeeping: deletes the items that reached a final state (approved, edited, rejected, expired) before
+     * {@code decidedBefore}, with their audit entries, so a store that runs for years does not grow with every item
+     * it ever held. Open items are never deleted. After this, {@link #find} and {@link #audit} know nothing of a
+     * deleted item, and a submission with its idempotency key creates a new item: keep finished items longer than
+     * callers may retry a submission and than {@link DurableReviewQueue}'s delivery grace. Call it on a schedule.
+     *
+     * @return how many items were deleted
+     * @throws UnsupportedOperationException for a store that does not implement it (the default)
+     */
+    default int purgeFinishedBefore(Instant decidedBefore) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement purgeFinishedBefore;"
+                + " delete its finished items by its own means");
+    }
+
+    /**
      * Transitions into a final state with {@link AuditEntry#seq()} greater than {@code cursor}, in {@code seq} order,
      * at most {@code limit} ({@code 1..}{@value ReviewQuery#MAX_LIMIT}). A process that did not make a decision learns
      * of it here. On a database, sequence numbers are taken when a transaction writes and become visible when it

@@ -1,5 +1,6 @@
 package dev.cascade.spi;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,8 +22,12 @@ public interface BudgetLedger {
      * @param account      the account key
      * @param limitMicros  the account's hard limit, > 0
      * @param amountMicros the amount to hold, >= 0
+     * @param windowEnd    when the account's budget window ends (exclusive), or {@code null} for an account that never
+     *                     ends. A ledger may forget an account (and its spend) some time after its window ended, so
+     *                     memory and tables do not grow with time: see {@code InMemoryBudgetLedger} and
+     *                     {@code JdbcBudgetLedger#purgeWindowsEndedBefore}
      */
-    record Hold(String account, long limitMicros, long amountMicros) {
+    record Hold(String account, long limitMicros, long amountMicros, Instant windowEnd) {
         public Hold {
             Objects.requireNonNull(account, "account");
             if (limitMicros <= 0) {
@@ -31,6 +36,11 @@ public interface BudgetLedger {
             if (amountMicros < 0) {
                 throw new IllegalArgumentException("amount must be >= 0 micro-dollars, was " + amountMicros);
             }
+        }
+
+        /** A hold on an account that never ends (no {@code windowEnd}): no ledger forgets it. */
+        public Hold(String account, long limitMicros, long amountMicros) {
+            this(account, limitMicros, amountMicros, null);
         }
     }
 

@@ -458,4 +458,101 @@ class JdbcBudgetLedgerTest {
         assertThat(shared.reservedMicros()).isZero();
         assertThat(ledger.openReservations()).isZero();
     }
+
+    // ---- housekeeping (issue 16, item 4): old windows' accounts are deleted, current and held ones never
+
+    private static final Instant HOUR_END = Instant.parse("2026-01-01T01:00:00Z");
+
+    private static long accountRows(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM cascade_budget_account")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDb.class)
+    void purgingDeletesEndedWindowsThatHoldNothingAndKeepsTheRest(SqlDb db) throws Exception {
+        JdbcConnectionPool pool = freshPool(db, "");
+        JdbcBudgetLedger ledger = new JdbcBudgetLedger(pool);
+        ledger.createSchema();
+        ledger.createSchema(); // V1 then V2, idempotent
+        assertThat(ledger.reserve("spent", List.of(new Hold("t|HOUR|00", 1_000, 100, HOUR_END)))).isNull();
+        ledger.settle("spent", 70);
+        assertThat(ledger.reserve("held", List.of(new Hold("u|HOUR|00", 1_000, 100, HOUR_END)))).isNull();
+        assertThat(ledger.reserve("zero", List.of(new Hold("v|HOUR|00", Long.MAX_VALUE, 0, HOUR_END)))).isNull();
+        assertThat(ledger.reserve("later", List.of(new Hold("t|HOUR|01", 1_000, 100, HOUR_END.plusSeconds(3600)))))
+                .isNull();
+        ledger.settle("later", 10);
+        assertThat(ledger.reserve("never", List.of(new Hold("forever", 1_000, 5)))).isNull();
+        ledger.settle("never", 5);
+        assertThat(accountRows(pool)).isEqualTo(5);
+
+        assertThat(ledger.purgeWindowsEndedBefore(HOUR_END)).isZero(); // ended at, not before
+        int purged = ledger.purgeWindowsEndedBefore(HOUR_END.plusSeconds(1));
+
+        // Only the ended, settled window goes: an open hold (even of zero) keeps its account, so its settle works.
+        assertThat(purged).isEqualTo(1);
+        assertThat(ledger.balance("t|HOUR|00")).isEqualTo(Balance.EMPTY);
+        assertThat(ledger.balance("u|HOUR|00")).isEqualTo(new Balance(0, 100));
+        assertThat(ledger.balance("t|HOUR|01")).isEqualTo(new Balance(10, 0));
+        assertThat(ledger.balance("forever")).isEqualTo(new Balance(5, 0));
+        ledger.settle("held", 100);
+        ledger.settle("zero", 42);
+        assertThat(ledger.balance("v|HOUR|00")).isEqualTo(new Balance(42, 0));
+        assertThat(ledger.purgeWindowsEndedBefore(HOUR_END.plusSeconds(1))).isEqualTo(2);
+        assertThat(accountRows(pool)).isEqualTo(2);
+        assertThat(ledger.openReservations()).isZero();
+        // A late reservation on a purged window starts it again from zero (it was forgotten, by choice).
+        assertThat(ledger.reserve("late", List.of(new Hold("t|HOUR|00", 1_000, 1_000, HOUR_END)))).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDb.class)
+    void aBudgetRecordsWindowEndsAndScheduledHousekeepingKeepsTheTableFlat(SqlDb db) throws Exception {
+        JdbcConnectionPool pool = freshPool(db, "");
+        JdbcBudgetLedger ledger = new JdbcBudgetLedger(pool);
+        ledger.createSchema();
+        // Two days of hourly tenant limits, 3 tenants, in the past (so the database's clock has passed them all).
+        AtomicLong now = new AtomicLong(Instant.parse("2025-03-01T00:00:00Z").toEpochMilli());
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(now.get());
+            }
+        };
+        Budget budget = Budget.builder().limit(Scope.TENANT, Window.HOUR, "1.00").ledger(ledger).clock(clock).build();
+        for (int hour = 0; hour < 48; hour++) {
+            for (int t = 0; t < 3; t++) {
+                budget.recordSpend(Scope.TENANT, "t" + t, Window.HOUR, Money.usd("0.01"));
+            }
+            now.addAndGet(Duration.ofHours(1).toMillis());
+        }
+        assertThat(accountRows(pool)).isEqualTo(48 * 3);
+        Instant lastHour = Instant.ofEpochMilli(now.get()).minus(Duration.ofHours(1));
+        assertThat(budget.spend(Scope.TENANT, "t1", Window.HOUR, lastHour).spent()).isEqualTo(Money.usd("0.01"));
+
+        // Cutoff by the caller: keep the windows that ended in the last 24 hours of the budget's clock.
+        int purged = ledger.purgeWindowsEndedBefore(Instant.ofEpochMilli(now.get()).minus(Duration.ofHours(24)));
+
+        assertThat(purged).isEqualTo(23 * 3); // the windows of hours 0..22, which ended before hour 24
+        assertThat(accountRows(pool)).isEqualTo(25 * 3);
+        assertThat(budget.spend(Scope.TENANT, "t1", Window.HOUR, lastHour).spent()).isEqualTo(Money.usd("0.01"));
+        // By the database's clock, all of 2025 is long over: everything goes.
+        assertThat(ledger.purgeWindowsOlderThan(Duration.ofDays(1))).isEqualTo(25 * 3);
+        assertThat(accountRows(pool)).isZero();
+        assertThatThrownBy(() -> ledger.purgeWindowsOlderThan(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("age must be > 0, was PT0S");
+    }
 }

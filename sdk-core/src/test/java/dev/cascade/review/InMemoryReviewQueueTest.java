@@ -436,4 +436,27 @@ class InMemoryReviewQueueTest {
                     .containsExactly("support:" + first.executionId(), "support:" + second.executionId());
         }
     }
+
+    @Nested
+    class Housekeeping {
+
+        @Test
+        void aLongRunningQueueForgetsDecidedItemsButKeepsWaitingOnes() {
+            for (int day = 0; day < 30; day++) {
+                String id = submit("decided-" + day);
+                queue.claimNext("alice", LEASE);
+                queue.approve(id, "alice", "answer " + day);
+                clock.advance(Duration.ofDays(1));
+            }
+            String waiting = submit("waiting");
+            assertThat(queue.size()).isEqualTo(31);
+
+            assertThat(queue.purgeFinishedOlderThan(Duration.ofDays(7))).isEqualTo(23);
+
+            assertThat(queue.size()).isEqualTo(8); // the last 7 days' decisions and the waiting item
+            assertThat(queue.get(waiting).orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(queue.audit(waiting)).hasSize(1);
+            assertThat(queue.purgeFinishedOlderThan(Duration.ofDays(7))).isZero();
+        }
+    }
 }

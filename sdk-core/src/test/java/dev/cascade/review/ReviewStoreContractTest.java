@@ -541,4 +541,65 @@ class ReviewStoreContractTest {
         assertThat(store.list(ReviewQuery.all())).hasSize(2);
         assertThat(Optional.ofNullable(read.traceContext().get("tracestate"))).contains("a=b,c='d'");
     }
+
+    // ---- housekeeping (issue 16, item 4: stores must not grow with every item they ever held)
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void purgingDeletesFinishedItemsAndTheirAuditRowsButNeverOpenOnes(Kind kind) throws Exception {
+        ReviewStore store = store(kind);
+        ReviewItem old = store.submit(submission("old"));
+        store.decide(decide(store.claim(old.id(), "alice", LEASE), "alice", Verdict.APPROVED, "yes"));
+        ReviewItem expiring = store.submit(submission("expiring", "x", 0, clock.instant().plus(Duration.ofMinutes(1)),
+                ReviewPolicy.Breach.EXPIRE, null));
+        ReviewItem open = store.submit(submission("open"));
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(store.applySla(clock.instant())).isEqualTo(1); // expiring: EXPIRED, final
+        clock.advance(Duration.ofDays(31));
+        ReviewItem recent = store.submit(submission("recent"));
+        store.decide(decide(store.claim(recent.id(), "bob", LEASE), "bob", Verdict.REJECTED, null));
+        long lastSeq = store.lastAuditSeq();
+
+        int purged = store.purgeFinishedBefore(clock.instant().minus(Duration.ofDays(30)));
+
+        assertThat(purged).isEqualTo(2);
+        assertThat(store.find(old.id())).isEmpty();
+        assertThat(store.find(expiring.id())).isEmpty();
+        assertThat(store.audit(old.id())).isEmpty();
+        assertThat(store.audit(expiring.id())).isEmpty();
+        assertThat(store.findByIdempotencyKey("old")).isEmpty();
+        // Open items stay, however old; finished ones younger than the cutoff stay with their whole audit.
+        assertThat(store.find(open.id())).map(ReviewItem::state).contains(ReviewState.PENDING);
+        assertThat(store.audit(recent.id())).hasSize(3);
+        assertThat(store.list(ReviewQuery.all())).extracting(ReviewItem::id)
+                .containsExactlyInAnyOrder(open.id(), recent.id());
+        assertThat(store.depth()).isEqualTo(1);
+        assertThat(store.decisionsSince(0, 100)).extracting(AuditEntry::itemId).containsExactly(recent.id());
+        assertThat(store.lastAuditSeq()).isEqualTo(lastSeq);
+        assertThat(store.purgeFinishedBefore(clock.instant().minus(Duration.ofDays(30)))).isZero();
+        // The open item still moves on, and new transitions number after the purged ones.
+        ReviewItem decided = store.decide(decide(store.claim(open.id(), "carol", LEASE), "carol", Verdict.APPROVED,
+                "ok"));
+        assertThat(decided.state()).isEqualTo(ReviewState.APPROVED);
+        assertThat(store.lastAuditSeq()).isGreaterThan(lastSeq);
+        // A purged item's key is free again: keep finished items longer than callers retry a submission.
+        ReviewItem again = store.submit(submission("old"));
+        assertThat(again.id()).isNotEqualTo(old.id());
+        assertThat(again.state()).isEqualTo(ReviewState.PENDING);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRESQL", "H2"})
+    void theJdbcStorePurgesByAgeOnItsOwnClockAndNamesABadAge(Kind kind) throws Exception {
+        JdbcReviewStore store = (JdbcReviewStore) store(kind);
+        ReviewItem item = store.submit(submission("aged"));
+        store.decide(decide(store.claim(item.id(), "alice", LEASE), "alice", Verdict.APPROVED, "yes"));
+        clock.advance(Duration.ofDays(7));
+
+        assertThat(store.purgeFinishedOlderThan(Duration.ofDays(8))).isZero();
+        assertThat(store.purgeFinishedOlderThan(Duration.ofDays(6))).isEqualTo(1);
+        assertThat(store.find(item.id())).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> store.purgeFinishedOlderThan(Duration.ZERO))
+                .withMessage("age must be > 0, was PT0S");
+    }
 }

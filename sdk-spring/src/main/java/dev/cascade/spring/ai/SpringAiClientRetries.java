@@ -3,8 +3,10 @@ package dev.cascade.spring.ai;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -35,16 +37,22 @@ import java.util.function.Consumer;
  * unchanged: build it without retries yourself ({@code maxRetries(0)} in its options, or a {@code RetryTemplate}
  * that does not retry).
  *
- * <p><b>What stays.</b> OkHttp's own {@code retryOnConnectionFailure} (on by default in Spring AI's client) may
- * re-send a request once when a pooled keep-alive connection turns out to be stale before any response byte arrives;
- * it cannot be switched off without rebuilding the HTTP client (do that with an
- * {@code OpenAiHttpClientBuilderCustomizer} when it matters).
+ * <p><b>OkHttp's connection retry.</b> Spring AI 2.0.1 builds its {@code SpringAiOpenAiHttpClient} with OkHttp's
+ * {@code retryOnConnectionFailure(true)}: when a pooled keep-alive connection is closed or reset before any response
+ * byte, OkHttp re-sends the POST on a new connection, so one attempt is two requests, invisible to breaker, limiter
+ * and budget, and possibly billed twice. The copy's SDK clients therefore also get a {@code SpringAiOpenAiHttpClient}
+ * over {@code okHttpClient.newBuilder().retryOnConnectionFailure(false)} (same connection pool, dispatcher,
+ * interceptors and timeouts), made through its private constructor. Where that is not possible (another HTTP client,
+ * another Spring AI, a closed module), {@link SpringAiModelClient#warnings()} says the model may re-send requests;
+ * {@link #connectionRetries} tells either way.
  *
  * <p>Stateless and thread-safe.
  */
 public final class SpringAiClientRetries {
 
     static final String OPENAI_CHAT_MODEL = "org.springframework.ai.openai.OpenAiChatModel";
+    static final String SPRING_AI_OKHTTP_CLIENT = "org.springframework.ai.openai.http.okhttp.SpringAiOpenAiHttpClient";
+    static final String OPENAI_HTTP_CLIENT = "com.openai.core.http.HttpClient";
 
     private SpringAiClientRetries() {
     }
@@ -77,7 +85,7 @@ public final class SpringAiClientRetries {
     public static ChatModel disable(ChatModel model) {
         Objects.requireNonNull(model, "model");
         OptionalInt retries = detect(model);
-        if (retries.isPresent() && retries.getAsInt() == 0) {
+        if (retries.isPresent() && retries.getAsInt() == 0 && !connectionRetries(model).orElse(false)) {
             return model;
         }
         if (model.getClass().getName().equals(OPENAI_CHAT_MODEL)) {
@@ -101,9 +109,8 @@ public final class SpringAiClientRetries {
                 || options == null) {
             return null;
         }
-        Consumer<Object> noRetries = b -> Reflect.call(b, "maxRetries", int.class, 0);
-        Object singleClient = Reflect.call(client, "withOptions", Consumer.class, noRetries);
-        Object singleAsync = Reflect.call(asyncClient, "withOptions", Consumer.class, noRetries);
+        Object singleClient = Reflect.call(client, "withOptions", Consumer.class, noRetries(client));
+        Object singleAsync = Reflect.call(asyncClient, "withOptions", Consumer.class, noRetries(asyncClient));
         Object singleOptions = Reflect.call(Reflect.call(options.mutate(), "maxRetries", Integer.class, 0), "build");
         if (singleClient == null || singleAsync == null || singleOptions == null) {
             return null;
@@ -121,10 +128,100 @@ public final class SpringAiClientRetries {
                 with(copy, "setObservationConvention", convention);
             }
             ChatModel result = (ChatModel) copy;
+            // A copy whose SDK retries are off is kept even if OkHttp's connection retry could not be turned off:
+            // SpringAiModelClient.warnings() reports that one.
             return detect(result).orElse(-1) == 0 ? result : null;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null; // a Spring AI whose OpenAiChatModel differs from 2.0's: the caller keeps the model and warns
         }
+    }
+
+    /**
+     * What the copy's SDK client options get: {@code maxRetries(0)} and, when the SDK client runs on Spring AI's
+     * OkHttp client with {@code retryOnConnectionFailure} on, that HTTP client rebuilt with it off (sharing its
+     * connection pool, dispatcher and interceptors). Spring AI 2.0.1's {@code SpringAiOpenAiHttpClient.Builder} turns
+     * it on, and OkHttp then re-sends a POST once when a pooled keep-alive connection is closed or reset before any
+     * response byte: two requests for one attempt, invisible to breaker, limiter and budget.
+     */
+    private static Consumer<Object> noRetries(Object sdkClient) {
+        Object singleRequest = singleRequestHttpClient(sdkClient);
+        Class<?> httpClientType = singleRequest == null ? null : httpClientType(singleRequest);
+        return b -> {
+            Reflect.call(b, "maxRetries", int.class, 0);
+            if (httpClientType != null) {
+                Reflect.call(b, "httpClient", httpClientType, singleRequest);
+            }
+        };
+    }
+
+    private static Class<?> httpClientType(Object httpClient) {
+        try {
+            return Class.forName(OPENAI_HTTP_CLIENT, false, httpClient.getClass().getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * A {@code SpringAiOpenAiHttpClient} over the SDK client's OkHttp client with {@code retryOnConnectionFailure}
+     * off, or {@code null} when it is off already or the HTTP client is another kind (then nothing is changed, and
+     * {@link #connectionRetries} tells). Made through the class's private constructor, which Spring AI 2.0.1 does not
+     * expose otherwise (its builder turns the retry on and builds a new pool).
+     */
+    private static Object singleRequestHttpClient(Object sdkClient) {
+        Object http = springAiHttpClient(sdkClient);
+        if (http == null) {
+            return null;
+        }
+        Object okHttp = Reflect.call(http, "getOkHttpClient");
+        if (okHttp == null || !Boolean.TRUE.equals(Reflect.call(okHttp, "retryOnConnectionFailure"))) {
+            return null;
+        }
+        try {
+            Object b = okHttp.getClass().getMethod("newBuilder").invoke(okHttp);
+            b.getClass().getMethod("retryOnConnectionFailure", boolean.class).invoke(b, false);
+            Object single = b.getClass().getMethod("build").invoke(b);
+            for (Constructor<?> c : http.getClass().getDeclaredConstructors()) {
+                if (c.getParameterCount() == 2 && c.getParameterTypes()[0].isInstance(single)
+                        && c.getParameterTypes()[1] == boolean.class) {
+                    c.setAccessible(true);
+                    // false: the dispatcher's executor stays the original client's to shut down.
+                    return c.newInstance(single, false);
+                }
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // another Spring AI, or a closed module: the model keeps the retry and warnings() says so
+        }
+    }
+
+    /**
+     * Whether the model's HTTP client re-sends a request on its own when a pooled connection fails before any
+     * response byte (OkHttp's {@code retryOnConnectionFailure}): empty when it cannot tell (not an
+     * {@code OpenAiChatModel} on an OkHttp client).
+     */
+    public static Optional<Boolean> connectionRetries(ChatModel model) {
+        Objects.requireNonNull(model, "model");
+        Object http = springAiHttpClient(Reflect.field(model, "openAiClient"));
+        Object okHttp = http == null ? null : Reflect.call(http, "getOkHttpClient");
+        Object on = okHttp == null ? null : Reflect.call(okHttp, "retryOnConnectionFailure");
+        return on instanceof Boolean b ? Optional.of(b) : Optional.empty();
+    }
+
+    /**
+     * The {@code SpringAiOpenAiHttpClient} under an SDK client: its options' HTTP client as given to the builder,
+     * which the SDK wraps in a {@code PhantomReachableClosingHttpClient} (field {@code httpClient}); null when it is
+     * another kind.
+     */
+    private static Object springAiHttpClient(Object sdkClient) {
+        Object http = Reflect.field(Reflect.field(sdkClient, "clientOptions"), "originalHttpClient");
+        for (int depth = 0; http != null && depth < 3; depth++) {
+            if (http.getClass().getName().equals(SPRING_AI_OKHTTP_CLIENT)) {
+                return http;
+            }
+            http = Reflect.field(http, "httpClient");
+        }
+        return null;
     }
 
     /** Calls the one-argument public method {@code name} whose parameter accepts {@code value}. */

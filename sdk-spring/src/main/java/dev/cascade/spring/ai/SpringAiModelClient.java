@@ -89,12 +89,15 @@ public final class SpringAiModelClient implements ModelClient {
     private final String provider;
     private final String modelName;
     private final OptionalInt clientRetries;
+    /** Whether the model's OkHttp client re-sends a request after a connection failure (retryOnConnectionFailure). */
+    private final boolean connectionRetries;
 
     private SpringAiModelClient(ChatModel model, String provider, String modelName) {
         this.model = model;
         this.provider = provider;
         this.modelName = modelName;
         this.clientRetries = SpringAiClientRetries.detect(model);
+        this.connectionRetries = SpringAiClientRetries.connectionRetries(model).orElse(false);
     }
 
     /**
@@ -167,7 +170,18 @@ public final class SpringAiModelClient implements ModelClient {
     /** The client-retries warning when the wrapped model retries on its own; also reported by every chain. */
     @Override
     public List<String> warnings() {
-        return clientRetries.orElse(0) > 0 ? List.of(retryWarning()) : List.of();
+        List<String> warnings = new ArrayList<>(2);
+        if (clientRetries.orElse(0) > 0) {
+            warnings.add(retryWarning());
+        }
+        if (connectionRetries) {
+            warnings.add(subject() + ": the HTTP client of the Spring AI " + model.getClass().getSimpleName()
+                    + " re-sends a request when a pooled connection is closed or reset before any response byte"
+                    + " (OkHttp retryOnConnectionFailure), so one Cascade attempt can become 2 HTTP requests that the"
+                    + " breaker, limiter and budget never see; wrap the model with SpringAiModelClient.wrap(...), or"
+                    + " build its HTTP client with retryOnConnectionFailure(false)");
+        }
+        return List.copyOf(warnings);
     }
 
     /** The wrapped Spring AI model (for {@link #wrap}: the copy without retries, when one was made). */

@@ -2,12 +2,14 @@ package dev.cascade.spring.ai;
 
 import com.openai.client.OpenAIClient;
 import dev.cascade.Cascade;
+import dev.cascade.FailureKind;
 import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.Outcome;
 import dev.cascade.event.Anomaly;
 import dev.cascade.fixtures.Fault;
 import dev.cascade.fixtures.FaultyProvider;
+import dev.cascade.fixtures.KeepAliveServer;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
 import io.micrometer.observation.ObservationRegistry;
@@ -83,10 +85,13 @@ class SpringAiClientRetriesTest {
 
         assertThat(client.clientRetries()).hasValue(OpenAiChatOptions.builder().build().getMaxRetries())
                 .hasValue(3);
-        assertThat(client.warnings()).singleElement().asString()
-                .contains("openai/gpt-advanced", "maxRetries=3", "4 HTTP requests");
+        assertThat(client.warnings()).hasSize(2);
+        assertThat(client.warnings().get(0)).contains("openai/gpt-advanced", "maxRetries=3", "4 HTTP requests");
+        assertThat(client.warnings().get(1)).contains("openai/gpt-advanced", "retryOnConnectionFailure",
+                "2 HTTP requests");
+        // The chain reports each warning once at build time.
         assertThat(anomalies).extracting(Anomaly::watcher)
-                .containsExactlyInAnyOrder(SpringAiModelClient.CLIENT_RETRIES, "model-client");
+                .containsExactlyInAnyOrder(SpringAiModelClient.CLIENT_RETRIES, "model-client", "model-client");
         assertThat(out.modelCalls()).as("Cascade made one attempt").isEqualTo(1);
         assertThat(out.answeredBy()).hasValue("fallback");
         assertThat(provider.requestCount("gpt-advanced")).as("but the SDK sent four requests").isEqualTo(4);
@@ -133,14 +138,18 @@ class SpringAiClientRetriesTest {
     }
 
     @Test
-    void aModelBuiltWithoutRetriesIsWrappedAsItIs() {
+    void aModelBuiltWithoutSdkRetriesIsStillCopiedToTurnOffOkHttpsConnectionRetry() {
         provider.script("gpt-advanced", RATE_LIMITED_NOW);
         OpenAiChatModel bean = openAi(provider, "gpt-advanced", 0, CLIENT_TIMEOUT);
 
         SpringAiModelClient client = SpringAiModelClient.wrap(bean, null, null, listener);
         chain("zero", client).execute("hello");
 
-        assertThat(client.chatModel()).isSameAs(bean);
+        assertThat(client.chatModel()).isNotSameAs(bean);
+        assertThat(SpringAiClientRetries.connectionRetries(bean)).contains(true);
+        assertThat(SpringAiClientRetries.connectionRetries(client.chatModel())).contains(false);
+        // Wrapping the copy again changes nothing: it already sends one request per call.
+        assertThat(SpringAiClientRetries.disable(client.chatModel())).isSameAs(client.chatModel());
         assertThat(client.clientRetries()).hasValue(0);
         assertThat(client.warnings()).isEmpty();
         assertThat(anomalies).isEmpty();
@@ -169,5 +178,58 @@ class SpringAiClientRetriesTest {
 
         assertThat(client.clientRetries()).hasValue(0);
         assertThat(provider.requestCount("gpt-advanced")).isEqualTo(1);
+    }
+
+    // ---- OkHttp's retryOnConnectionFailure on a warm connection (issue 16, item 6)
+
+    /**
+     * Request 1 is answered on a keep-alive connection; request 2, sent on that warm connection, is dropped before any
+     * response byte; any later request (a hidden re-send) is answered.
+     */
+    private static KeepAliveServer warmThenDropped() throws Exception {
+        return new KeepAliveServer(n -> n == 2 ? KeepAliveServer.DROP
+                : KeepAliveServer.openAiAnswer("gpt-warm", "warm answer"));
+    }
+
+    private static OpenAiChatModel warmModel(KeepAliveServer server) {
+        return OpenAiChatModel.builder().options(OpenAiChatOptions.builder().baseUrl(server.baseUrl() + "/v1")
+                .apiKey("sk-test").model("gpt-warm").maxRetries(0).timeout(CLIENT_TIMEOUT).build()).build();
+    }
+
+    @Test
+    void wrapSendsOneRequestPerAttemptWhenAWarmConnectionIsDroppedBeforeAnyResponseByte() throws Exception {
+        try (KeepAliveServer server = warmThenDropped()) {
+            SpringAiModelClient client = SpringAiModelClient.wrap(warmModel(server), null, null, listener);
+            Cascade<String, String> chain = chain("warm", client);
+
+            assertThat(chain.execute("first").answeredBy()).hasValue("advanced");
+            Outcome<String> second = chain.execute("second");
+
+            assertThat(server.requests()).as("one request for the healthy call, one for the dropped attempt")
+                    .isEqualTo(2);
+            assertThat(server.received().get(1).connection()).as("sent on the warm connection").isEqualTo(1);
+            assertThat(second.modelCalls()).isEqualTo(1);
+            assertThat(second.attempts().get(0).failure()).isEqualTo(FailureKind.UNAVAILABLE);
+            assertThat(second.answeredBy()).hasValue("fallback");
+            assertThat(client.warnings()).isEmpty();
+        }
+    }
+
+    @Test
+    void unwrappedSpringAiResendsTheRequestOnANewConnectionAndIsWarnedAbout() throws Exception {
+        try (KeepAliveServer server = warmThenDropped()) {
+            SpringAiModelClient client = SpringAiModelClient.of(warmModel(server));
+            Cascade<String, String> chain = chain("resending", client);
+
+            chain.execute("first");
+            Outcome<String> second = chain.execute("second");
+
+            // What wrap prevents: Spring AI 2.0.1's OkHttp client re-sent the POST; the attempt looked healthy.
+            assertThat(second.answeredBy()).hasValue("advanced");
+            assertThat(second.modelCalls()).isEqualTo(1);
+            assertThat(server.requests()).isEqualTo(3);
+            assertThat(server.received().get(2).connection()).isEqualTo(2);
+            assertThat(client.warnings()).singleElement().asString().contains("retryOnConnectionFailure");
+        }
     }
 }
