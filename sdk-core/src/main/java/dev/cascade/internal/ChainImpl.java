@@ -193,7 +193,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         String first;
         try {
             first = config.router().apply(input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             return new Route(defaultRoute.firstStep(), false, "router threw "
                     + ModelStepRunner.describe(e) + "; started at the first step");
         }
@@ -212,7 +213,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Optional<RuleSet.Match<O>> match;
         try {
             match = step.rules().evaluate(x.input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             failed(x, step.name(), StepKind.RULES, FailureKind.UNAVAILABLE, "rule threw "
                     + ModelStepRunner.describe(e), t0, e);
             return false;
@@ -240,7 +242,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
             if (answer == null) {
                 throw new IllegalStateException("custom step returned null instead of Optional.empty()");
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             failed(x, step.name(), StepKind.CUSTOM, FailureKind.UNAVAILABLE, ModelStepRunner.describe(e), t0, e);
             return false;
         }
@@ -266,7 +269,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
             if (handle == null) {
                 throw new IllegalStateException("review queue returned no handle");
             }
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

@@ -45,6 +45,13 @@ final class Execution<I, O> {
     FailureKind barredBy;
     String barredAt;
 
+    /**
+     * What the running model attempt holds and must give back on every path: a breaker permission not yet released
+     * or recorded, an admission ticket not yet settled. Null when none (see {@code ModelStepRunner.run}).
+     */
+    io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
+    dev.cascade.spi.StepAdmission.Ticket heldTicket;
+
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;
     private int recorded;

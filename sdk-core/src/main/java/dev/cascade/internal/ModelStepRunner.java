@@ -76,8 +76,24 @@ final class ModelStepRunner<I, O> {
         return step;
     }
 
-    /** Returns true when the step answered (the answer is on {@code x}); otherwise the chain moves on. */
+    /**
+     * Returns true when the step answered (the answer is on {@code x}); otherwise the chain moves on.
+     *
+     * <p>Whatever escapes (a {@link VirtualMachineError} from user code or a client, which is rethrown by design; any
+     * other throwable only through an engine bug), the breaker permission and the admission ticket the current
+     * attempt holds are released and settled first: an escaping error must never leave a half-open breaker waiting
+     * for a trial call that will not report, nor a reservation open.
+     */
     boolean run(Execution<I, O> x) {
+        try {
+            return attempts(x);
+        } catch (Throwable t) {
+            releaseHeld(x);
+            throw t;
+        }
+    }
+
+    private boolean attempts(Execution<I, O> x) {
         Events events = chain.events();
         boolean hasDeadline = x.deadlineNanos != Long.MAX_VALUE;
         ModelRequest request = null;
@@ -120,9 +136,11 @@ final class ModelStepRunner<I, O> {
                 if (until != 0) {
                     refusedUntil = 0;
                 }
+                x.heldPermit = breaker;
             }
             if (step.limiter() != null && !step.limiter().acquirePermission()) {
                 if (breaker != null) {
+                    x.heldPermit = null;
                     breaker.releasePermission();
                 }
                 skip(x, number, FailureKind.NO_PERMIT, limiterReason, now);
@@ -133,6 +151,7 @@ final class ModelStepRunner<I, O> {
                 request = prompt(x);
                 if (request == null) {
                     if (breaker != null) {
+                        x.heldPermit = null;
                         breaker.releasePermission();
                     }
                     return false;
@@ -143,11 +162,13 @@ final class ModelStepRunner<I, O> {
                 try {
                     ticket = chain.admission().admit(new StepAdmission.Request(chain.name(), step.name(), x.id(),
                             number, step.client(), request, x.context, x.spent()));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    rethrowFatal(e);
                     ticket = StepAdmission.refuse(FailureKind.OVER_BUDGET, "admission threw " + describe(e));
                 }
                 if (ticket == null || !ticket.admitted()) {
                     if (breaker != null) {
+                        x.heldPermit = null;
                         breaker.releasePermission();
                     }
                     FailureKind kind = ticket == null ? null : ticket.refusal();
@@ -157,6 +178,7 @@ final class ModelStepRunner<I, O> {
                     skip(x, number, kind, ticket == null ? "admission returned null" : ticket.reason(), now);
                     return false;
                 }
+                x.heldTicket = ticket;
             }
 
             // ---- the call, bounded by the step timeout and the deadline
@@ -181,17 +203,15 @@ final class ModelStepRunner<I, O> {
                     error = new IllegalStateException("model client returned null");
                 }
             } catch (Throwable e) {
-                if (e instanceof VirtualMachineError vme) {
-                    settle(ticket, Usage.NONE, FailureKind.UNAVAILABLE);
-                    throw vme;
-                }
+                rethrowFatal(e); // run() releases the permission and settles the ticket on the way out
                 error = e;
             }
             long end = chain.time().nanoTime();
 
             if (error == null) {
-                Money cost = settle(ticket, response.usage(), null);
+                Money cost = settle(x, ticket, response.usage(), null);
                 if (breaker != null) {
+                    x.heldPermit = null;
                     breaker.onSuccess(end - start, TimeUnit.NANOSECONDS);
                 }
                 if (retry != null) {
@@ -208,9 +228,10 @@ final class ModelStepRunner<I, O> {
             FailureKind kind = c.kind();
             // A failed call may still have been billed (a content-filtered completion): settle on what was billed.
             Usage billed = error instanceof ModelCallException m ? m.usage() : Usage.NONE;
-            Money cost = settle(ticket, billed, kind);
+            Money cost = settle(x, ticket, billed, kind);
             FailurePolicy policy = chain.policy(kind);
             if (breaker != null) {
+                x.heldPermit = null;
                 if (policy.countsForBreaker() && !neverStarted) {
                     breaker.onError(end - start, TimeUnit.NANOSECONDS, error);
                 } else {
@@ -298,7 +319,8 @@ final class ModelStepRunner<I, O> {
             if (request == null) {
                 throw new IllegalStateException("prompt mapper returned null");
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            rethrowFatal(e);
             failNoCall(x, FailureKind.INVALID_REQUEST, "prompt mapper threw " + describe(e), chain.time().nanoTime(),
                     e);
             return null;
@@ -352,7 +374,8 @@ final class ModelStepRunner<I, O> {
                 if (answer == null) {
                     rejection = "parser returned null";
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                rethrowFatal(e);
                 // Only the type: parser messages often quote the model's output, which is not ours to log.
                 rejection = "parser threw " + e.getClass().getName();
             }
@@ -361,7 +384,8 @@ final class ModelStepRunner<I, O> {
                     if (!step.accept().test(answer)) {
                         rejection = "accept gate refused the answer";
                     }
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    rethrowFatal(e);
                     rejection = "accept gate threw " + e.getClass().getName();
                 }
             }
@@ -403,20 +427,65 @@ final class ModelStepRunner<I, O> {
     }
 
     /** Settles the ticket exactly once and returns what the attempt cost. */
-    private static Money settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
+    private static Money settle(Execution<?, ?> x, StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
+        x.heldTicket = null;
+        return settle(ticket, usage, failure);
+    }
+
+    static Money settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
         if (ticket == StepAdmission.ADMITTED) {
             return Money.ZERO;
         }
         try {
             ticket.settle(usage, failure);
-        } catch (RuntimeException ignored) {
+        } catch (Throwable e) {
+            rethrowFatal(e);
             // A failing settle must not turn an answer into a failure; the admission owns and reports its errors.
         }
         try {
             Money cost = ticket.cost();
             return cost == null ? Money.ZERO : cost;
-        } catch (RuntimeException ignored) {
+        } catch (Throwable e) {
+            rethrowFatal(e);
             return Money.ZERO;
+        }
+    }
+
+    /**
+     * Returns what the current attempt still holds: its breaker permission (released: the call was not made, or its
+     * result is unknown, so it is not the provider's failure) and its admission ticket (settled as a failure with no
+     * usage). Runs on the way out of an escaping error; never throws itself.
+     */
+    private static void releaseHeld(Execution<?, ?> x) {
+        StepAdmission.Ticket ticket = x.heldTicket;
+        CircuitBreaker permit = x.heldPermit;
+        x.heldTicket = null;
+        x.heldPermit = null;
+        if (ticket != null) {
+            try {
+                settle(ticket, Usage.NONE, FailureKind.UNAVAILABLE);
+            } catch (Throwable ignored) {
+                // Already failing: the original error is what the caller must see.
+            }
+        }
+        if (permit != null) {
+            try {
+                permit.releasePermission();
+            } catch (Throwable ignored) {
+                // As above.
+            }
+        }
+    }
+
+    /**
+     * Rethrows the errors that mean the JVM itself is failing (out of memory, stack overflow, internal error). Every
+     * other throwable from user code, {@code Error}s included, is that hook's failure and is recorded like a
+     * {@code RuntimeException}: an {@code AssertionError} or {@code ExceptionInInitializerError} in a mapper is a bug
+     * in one hook, and the chain's promise (the input still reaches the rules and the review step) holds for it.
+     */
+    static void rethrowFatal(Throwable t) {
+        if (t instanceof VirtualMachineError fatal) {
+            throw fatal;
         }
     }
 
@@ -442,7 +511,8 @@ final class ModelStepRunner<I, O> {
                 if (r != null && r.kind() != null && !r.kind().isAdmission()) {
                     return r;
                 }
-            } catch (RuntimeException ignored) {
+            } catch (Throwable e) {
+                rethrowFatal(e);
                 // A broken classifier must not break the call; the next one decides.
             }
         }

@@ -615,6 +615,9 @@ public class CascadeProperties {
         /** Trial calls allowed while half-open. */
         private Integer halfOpenCalls;
 
+        /** Longest wait in half-open for the trial calls to report before opening again (default 60s). */
+        private Duration halfOpenMaxWait;
+
         /** A call slower than this counts as slow. Set together with slow-call-rate-threshold. */
         private Duration slowCallThreshold;
 
@@ -659,6 +662,14 @@ public class CascadeProperties {
 
         public void setHalfOpenCalls(Integer halfOpenCalls) {
             this.halfOpenCalls = halfOpenCalls;
+        }
+
+        public Duration getHalfOpenMaxWait() {
+            return halfOpenMaxWait;
+        }
+
+        public void setHalfOpenMaxWait(Duration halfOpenMaxWait) {
+            this.halfOpenMaxWait = halfOpenMaxWait;
         }
 
         public Duration getSlowCallThreshold() {

@@ -303,6 +303,7 @@ final class ChainFactory {
                         set(cb.getMinimumCalls(), x::minimumCalls);
                         set(cb.getOpenFor(), x::openFor);
                         set(cb.getHalfOpenCalls(), x::halfOpenCalls);
+                        set(cb.getHalfOpenMaxWait(), x::halfOpenMaxWait);
                         if (cb.getSlowCallThreshold() != null) {
                             x.slowCalls(cb.getSlowCallThreshold(), cb.getSlowCallRateThreshold());
                         }
