@@ -38,6 +38,7 @@ final class Execution<I, O> {
     long lastNanos;
 
     private long spentMicros;
+    private long heldMicros;
     O answer;
     String answeredBy;
     boolean cancelled;
@@ -136,9 +137,22 @@ final class Execution<I, O> {
         return id;
     }
 
-    /** What this execution's settled attempts cost so far. */
+    /**
+     * What this execution has committed so far: the cost of its settled attempts, plus the reserved worst case of its
+     * abandoned calls still running (they may yet be billed; see {@code LateSettlement}). For per-request ceilings.
+     */
     Money spent() {
-        return Money.ofMicros(spentMicros);
+        return Money.ofMicros(spentMicros + heldMicros);
+    }
+
+    /** Counts an abandoned call's reservation in {@link #spent()} for the rest of this execution. */
+    void holdUntilSettled(dev.cascade.spi.StepAdmission.Ticket ticket) {
+        try {
+            Money reserved = ticket.reserved();
+            heldMicros += reserved == null ? 0 : reserved.micros();
+        } catch (RuntimeException ignored) {
+            // An admission that cannot say what it holds holds nothing we can count.
+        }
     }
 
     /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */

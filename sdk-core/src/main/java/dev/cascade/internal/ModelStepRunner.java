@@ -29,8 +29,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
@@ -44,9 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ModelStepRunner<I, O> {
     private static final int MAX_REASON = 200;
-    private static final int NEW = 0;
-    private static final int STARTED = 1;
-    private static final int ABANDONED = 2;
 
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
@@ -195,10 +190,11 @@ final class ModelStepRunner<I, O> {
                     : x.nothingRecorded() && number == 1 ? x.startNanos : chain.time().nanoTime();
             ModelResponse response = null;
             Throwable error = null;
-            // Timed calls hand off to a pool thread: a handshake decides whether the call happened (see call()).
-            AtomicInteger handoff = timeout == Long.MAX_VALUE ? null : new AtomicInteger(NEW);
+            // Timed calls hand off to a pool thread: a handshake decides whether the call happened, and who settles it
+            // when the caller stops waiting first (see InFlightCall).
+            InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request);
             try {
-                response = call(x, request, timeout, handoff);
+                response = call(x, timeout, flight, request);
                 if (response == null) {
                     error = new IllegalStateException("model client returned null");
                 }
@@ -222,13 +218,29 @@ final class ModelStepRunner<I, O> {
 
             // ---- failure: classify, tell the breaker, decide on a retry, then record and report
             boolean cancelled = isCancellation(x, error);
-            // Given up while still waiting for a pool thread: the call will never be made, the provider never saw it.
-            boolean neverStarted = handoff != null && handoff.compareAndSet(NEW, ABANDONED);
             Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
             FailureKind kind = c.kind();
+            // Where is the call now that we stop waiting? Never started: the provider never saw it. Still running:
+            // it may yet finish and be billed, so its ticket stays open until it ends (or the grace runs out).
+            LateSettlement late = flight == null || ticket == StepAdmission.ADMITTED && !events.enabled() ? null
+                    : new LateSettlement(ticket, kind, events, x.info, step.name(), number, chain.time());
+            InFlightCall.Fate fate = flight == null ? InFlightCall.Fate.ENDED : flight.leave(late);
+            boolean neverStarted = fate == InFlightCall.Fate.NEVER_STARTED;
             // A failed call may still have been billed (a content-filtered completion): settle on what was billed.
-            Usage billed = error instanceof ModelCallException m ? m.usage() : Usage.NONE;
-            Money cost = settle(x, ticket, billed, kind);
+            // A call that ended on its own as we gave up is settled on what it reported, a response's usage included.
+            Usage billed = flight != null && fate == InFlightCall.Fate.ENDED ? flight.billed()
+                    : error instanceof ModelCallException m ? m.usage() : Usage.NONE;
+            Money cost;
+            if (fate == InFlightCall.Fate.STILL_RUNNING) {
+                x.heldTicket = null;
+                x.holdUntilSettled(ticket);
+                cost = Money.ZERO; // settled later: see LateCompletion
+                if (late != null) {
+                    late.start(chain.lateGraceNanos());
+                }
+            } else {
+                cost = settle(x, ticket, billed, kind);
+            }
             FailurePolicy policy = chain.policy(kind);
             if (breaker != null) {
                 x.heldPermit = null;
@@ -305,12 +317,6 @@ final class ModelStepRunner<I, O> {
         }
     }
 
-    /**
-     * Calls the client, on this thread when there is no time bound, else on a pool thread with a timeout. The pool
-     * task claims {@code handoff} (NEW to STARTED) before calling; a caller that gives up claims it (NEW to
-     * ABANDONED) first when the task never started. Exactly one wins, so a call is either made and recorded as a
-     * call, or never made.
-     */
     /** The step's request for this input, or {@code null} when the prompt mapper failed (recorded). */
     private ModelRequest prompt(Execution<I, O> x) {
         ModelRequest request;
@@ -337,7 +343,11 @@ final class ModelStepRunner<I, O> {
         return breakerReasons.computeIfAbsent(state, st -> "circuit breaker '" + breaker.getName() + "' is " + st);
     }
 
-    private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos, AtomicInteger handoff)
+    /**
+     * Calls the client, on this thread when there is no time bound, else on a pool thread with a timeout through
+     * {@code flight}, whose handshake decides whether the call was made and who settles it if the caller leaves first.
+     */
+    private ModelResponse call(Execution<I, O> x, long timeoutNanos, InFlightCall flight, ModelRequest request)
             throws Exception {
         Context set = x.info == null ? null : x.info.callContext();
         if (set != null) {
@@ -354,12 +364,7 @@ final class ModelStepRunner<I, O> {
                 return step.client().call(request);
             }
         }
-        return chain.time().callWithTimeout(otel.wrap(() -> {
-            if (!handoff.compareAndSet(NEW, STARTED)) {
-                throw new CancellationException("attempt abandoned before its call started");
-            }
-            return step.client().call(request);
-        }), timeoutNanos, chain.executor());
+        return chain.time().callWithTimeout(otel.wrap(flight), timeoutNanos, chain.executor());
     }
 
     /** The answer passed the parser and the accept gate? */
