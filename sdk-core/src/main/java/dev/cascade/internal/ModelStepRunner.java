@@ -196,6 +196,7 @@ final class ModelStepRunner<I, O> {
             try {
                 response = call(x, timeout, flight, request);
                 if (response == null) {
+                    // A contract breach, recorded as UNAVAILABLE: see ModelClient's javadoc for why.
                     error = new IllegalStateException("model client returned null");
                 }
             } catch (Throwable e) {
@@ -226,6 +227,8 @@ final class ModelStepRunner<I, O> {
                     : new LateSettlement(ticket, kind, events, x.info, step.name(), number, chain.time());
             InFlightCall.Fate fate = flight == null ? InFlightCall.Fate.ENDED : flight.leave(late);
             boolean neverStarted = fate == InFlightCall.Fate.NEVER_STARTED;
+            // The client says its request never left the process: not the provider's failure either.
+            boolean notSent = !neverStarted && notSent(error);
             // A failed call may still have been billed (a content-filtered completion): settle on what was billed.
             // A call that ended on its own as we gave up is settled on what it reported, a response's usage included.
             Usage billed = flight != null && fate == InFlightCall.Fate.ENDED ? flight.billed()
@@ -244,7 +247,7 @@ final class ModelStepRunner<I, O> {
             FailurePolicy policy = chain.policy(kind);
             if (breaker != null) {
                 x.heldPermit = null;
-                if (policy.countsForBreaker() && !neverStarted) {
+                if (policy.countsForBreaker() && !neverStarted && !notSent) {
                     breaker.onError(end - start, TimeUnit.NANOSECONDS, error);
                 } else {
                     breaker.releasePermission();
@@ -253,6 +256,9 @@ final class ModelStepRunner<I, O> {
             String reason = !(error instanceof TimeoutException) || kind != FailureKind.TIMEOUT ? describe(error)
                     : "attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + "ms"
                     + (neverStarted ? " before the call started (no executor thread was free in time)" : "");
+            if (notSent) {
+                reason += " (request never sent; not counted by the circuit breaker)";
+            }
             long delay = -1;
             if (!cancelled && policy.retry() && step.retry() != null) {
                 long retryAfter = c.retryAfter() == null ? 0 : c.retryAfter().toNanos();
@@ -492,6 +498,16 @@ final class ModelStepRunner<I, O> {
         if (t instanceof VirtualMachineError fatal) {
             throw fatal;
         }
+    }
+
+    /** Whether a {@link ModelCallException#notSent} is the error or in its cause chain. */
+    private static boolean notSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ModelCallException m) {
+                return !m.requestSent();
+            }
+        }
+        return false;
     }
 
     /**

@@ -48,6 +48,9 @@ public class CascadeProperties {
     /** The human review queue shared by every chain's human-review step. */
     private final Review review = new Review();
 
+    /** Warming up the chains' model clients at startup. */
+    private final WarmUp warmUp = new WarmUp();
+
     /** The chains, by name. Each becomes a {@code Cascade<String, String>} bean qualified by its name. */
     private Map<String, Chain> chains = new LinkedHashMap<>();
 
@@ -69,6 +72,10 @@ public class CascadeProperties {
 
     public Review getReview() {
         return review;
+    }
+
+    public WarmUp getWarmUp() {
+        return warmUp;
     }
 
     public Map<String, Chain> getChains() {
@@ -108,6 +115,36 @@ public class CascadeProperties {
 
         public void setCaptureContent(boolean captureContent) {
             this.captureContent = captureContent;
+        }
+    }
+
+    /**
+     * Warm-up of model clients at startup ({@code cascade.warm-up.*}): each chain's clients load their classes and,
+     * where cheap, open their connection before the first request, so a cold first call does not time out and count
+     * against its breaker. No billed request is made.
+     */
+    public static class WarmUp {
+
+        /** Whether every chain's model clients are warmed up when the context starts. */
+        private boolean enabled = true;
+
+        /** How long startup waits for the warm-ups; they go on in the background after it. */
+        private Duration timeout = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
         }
     }
 
