@@ -30,11 +30,13 @@ final class LateSettlement {
     private final int attempt;
     private final TimeSource time;
     private final AtomicBoolean settled = new AtomicBoolean();
-    private volatile long leftAt;
+    /** When the chain gave up on the call, on the chain's ticker. */
+    private final long leftAt;
     private volatile ScheduledFuture<?> timer;
 
     LateSettlement(StepAdmission.Ticket ticket, FailureKind abandonedAs, Events events, ExecutionInfo info,
-                   String step, int attempt, TimeSource time) {
+                   String step, int attempt, TimeSource time, long leftAt) {
+        this.leftAt = leftAt;
         this.ticket = ticket;
         this.abandonedAs = abandonedAs;
         this.events = events;
@@ -46,7 +48,6 @@ final class LateSettlement {
 
     /** The caller has left a running call: start the grace. */
     void start(long graceNanos) {
-        leftAt = time.nanoTime();
         if (graceNanos <= 0) {
             expire();
             return;

@@ -224,7 +224,7 @@ final class ModelStepRunner<I, O> {
             // Where is the call now that we stop waiting? Never started: the provider never saw it. Still running:
             // it may yet finish and be billed, so its ticket stays open until it ends (or the grace runs out).
             LateSettlement late = flight == null || ticket == StepAdmission.ADMITTED && !events.enabled() ? null
-                    : new LateSettlement(ticket, kind, events, x.info, step.name(), number, chain.time());
+                    : new LateSettlement(ticket, kind, events, x.info, step.name(), number, chain.time(), end);
             InFlightCall.Fate fate = flight == null ? InFlightCall.Fate.ENDED : flight.leave(late);
             boolean neverStarted = fate == InFlightCall.Fate.NEVER_STARTED;
             // The client says its request never left the process: not the provider's failure either.
