@@ -223,6 +223,12 @@ public class CascadeProperties {
         /** End-to-end deadline for one execution, e.g. 10s. Unset: no deadline. */
         private Duration deadline;
 
+        /**
+         * How long a model call abandoned at its timeout (or by a cancel) keeps its budget reservation while it may
+         * still finish and be billed; then its worst case is settled. Unset: 60s. 0s settles the worst case at once.
+         */
+        private Duration lateCompletionGrace;
+
         /** Output-token cap sent with every model request of the chain (steps may override). */
         private Integer maxOutputTokens;
 
@@ -258,6 +264,14 @@ public class CascadeProperties {
 
         public void setDeadline(Duration deadline) {
             this.deadline = deadline;
+        }
+
+        public Duration getLateCompletionGrace() {
+            return lateCompletionGrace;
+        }
+
+        public void setLateCompletionGrace(Duration lateCompletionGrace) {
+            this.lateCompletionGrace = lateCompletionGrace;
         }
 
         public Integer getMaxOutputTokens() {

@@ -106,6 +106,13 @@ final class ChainFactory {
         if (p.getDeadline() != null) {
             b.deadline(positive(at + ".deadline", p.getDeadline()));
         }
+        if (p.getLateCompletionGrace() != null) {
+            if (p.getLateCompletionGrace().isNegative()) {
+                throw new CascadeConfigurationException(at + ".late-completion-grace", "must be zero or longer, was "
+                        + p.getLateCompletionGrace(), "Set " + at + ".late-completion-grace to a duration such as 60s.");
+            }
+            b.lateCompletionGrace(p.getLateCompletionGrace());
+        }
         if (p.getAccept() != null) {
             b.accept(bean(at + ".accept", p.getAccept(), GATE, "Predicate<String>"));
         }
