@@ -68,6 +68,21 @@ public interface Cascade<I, O> {
     /** As {@link #executeAsync(Object)}, with the caller's context. */
     CompletableFuture<Outcome<O>> executeAsync(I input, CallContext context);
 
+    /**
+     * Warms up every model step's client ({@link dev.cascade.spi.ModelClient#warmUp()}) on the chain's executor, in
+     * parallel, so the first real call in a cold JVM does not spend its step timeout loading classes or opening a
+     * connection (a timeout that the breaker would count). Best effort: a client whose warm-up fails is reported as an
+     * {@link dev.cascade.event.Anomaly} ({@code warm-up}) to the chain's listeners and named in the result; the chain
+     * works either way. Call it once at startup (the Spring Boot starter does, unless {@code cascade.warm-up.enabled}
+     * is false); calls made meanwhile are fine.
+     *
+     * @return completes when every warm-up ended, with one line per failed warm-up ({@code "step: reason"}); never
+     *         completes exceptionally
+     */
+    default CompletableFuture<java.util.List<String>> warmUp() {
+        return CompletableFuture.completedFuture(java.util.List.of());
+    }
+
     /** What the chain is made of: steps in order, each with its policies. Stable, for tests and the actuator. */
     Description describe();
 

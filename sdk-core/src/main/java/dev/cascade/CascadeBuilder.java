@@ -87,6 +87,10 @@ public final class CascadeBuilder<I, O> {
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private ExecutorService executor;
     private CascadeRegistries registries;
+    private Duration lateCompletionGrace = DEFAULT_LATE_COMPLETION_GRACE;
+
+    /** The default {@link #lateCompletionGrace}: 60 s. */
+    public static final Duration DEFAULT_LATE_COMPLETION_GRACE = Duration.ofSeconds(60);
 
     CascadeBuilder(String name) {
         this.name = Specs.name("chain name", name);
@@ -258,6 +262,25 @@ public final class CascadeBuilder<I, O> {
         return this;
     }
 
+    /**
+     * How long a model call the chain gave up on (its attempt timed out, or the caller cancelled) may still end and
+     * report its usage. Providers bill completions they finish, so the attempt's budget reservation stays open until
+     * the call really ends and is then settled on what it reported (the late response's usage, or a
+     * {@link dev.cascade.spi.ModelCallException}'s billed usage); a
+     * {@link dev.cascade.event.LateCompletion} event reports it. A call still running when the grace runs out is
+     * settled at its reserved worst case, so real spend never passes a hard limit (the caller was freed at once
+     * either way). {@code Duration.ZERO} settles the worst case at once. Measured on real time. Default 60 s.
+     * Must be >= 0.
+     */
+    public CascadeBuilder<I, O> lateCompletionGrace(Duration grace) {
+        Objects.requireNonNull(grace, "lateCompletionGrace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("lateCompletionGrace must be >= 0, was " + grace);
+        }
+        this.lateCompletionGrace = grace;
+        return this;
+    }
+
     /** Where breakers and limiters live; give two chains the same registries to share them. Default: fresh ones. */
     public CascadeBuilder<I, O> registries(CascadeRegistries registries) {
         this.registries = Objects.requireNonNull(registries, "registries");
@@ -353,7 +376,8 @@ public final class CascadeBuilder<I, O> {
         ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
                 events, admission, clock,
-                executor != null ? executor : CascadeThreads.defaultExecutor(), description);
+                executor != null ? executor : CascadeThreads.defaultExecutor(), description,
+                lateCompletionGrace.toNanos());
         return new ChainImpl<>(config);
     }
 

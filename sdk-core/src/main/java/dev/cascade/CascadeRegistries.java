@@ -120,7 +120,10 @@ public final class CascadeRegistries {
                 .failureRateThreshold(spec.failureRateThreshold())
                 .waitDurationInOpenState(spec.openFor())
                 .permittedNumberOfCallsInHalfOpenState(spec.halfOpenCalls())
-                // Open -> half-open happens lazily on the next permission request, on our clock: no timer threads.
+                // Half-open -> open after this wait needs resilience4j's scheduler thread (real time): the one timer
+                // a breaker uses, so a trial call that never reports cannot wedge it half-open.
+                .maxWaitDurationInHalfOpenState(spec.halfOpenMaxWait())
+                // Open -> half-open happens lazily on the next permission request, on our clock: no timer for it.
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .writableStackTraceEnabled(false)
                 .clock(time.asClock())

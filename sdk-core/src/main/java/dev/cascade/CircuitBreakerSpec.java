@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A model step's circuit breaker, configured inside {@link ModelStepSpec#circuitBreaker}. Backed by a resilience4j
  * {@code CircuitBreaker} (count-based sliding window, with a half-open state that lets
- * {@link #halfOpenCalls} trial calls through after {@link #openFor}). Not thread-safe; copied at {@code build()}.
+ * {@link #halfOpenCalls} trial calls through after {@link #openFor}, and goes back to open when they have not all
+ * reported within {@link #halfOpenMaxWait}). Not thread-safe; copied at {@code build()}.
  * Two specs are equal when every option is: steps sharing one breaker must agree on it.
  */
 public final class CircuitBreakerSpec {
@@ -16,8 +17,12 @@ public final class CircuitBreakerSpec {
     private int minimumCalls;
     private Duration openFor = Duration.ofSeconds(30);
     private int halfOpenCalls = 3;
+    private Duration halfOpenMaxWait = DEFAULT_HALF_OPEN_MAX_WAIT;
     private Duration slowCallThreshold;
     private float slowCallRateThreshold = 100f;
+
+    /** The default {@link #halfOpenMaxWait}: 60 s. */
+    public static final Duration DEFAULT_HALF_OPEN_MAX_WAIT = Duration.ofSeconds(60);
 
     CircuitBreakerSpec() {
     }
@@ -65,6 +70,19 @@ public final class CircuitBreakerSpec {
     }
 
     /**
+     * The longest the breaker stays half-open waiting for its trial calls to report; then it opens again (for
+     * {@link #openFor}) and a later call gets a new trial. A bound, so a trial call that never reports (a client
+     * hanging with no timeout, a process-level failure) cannot keep the breaker refusing every call forever. Keep it
+     * longer than the step's timeout, or a slow but healthy trial call is cut off. Default 60 s. Must be > 0.
+     *
+     * <p>Measured on real time by resilience4j's scheduler thread, not on the chain's {@code TimeSource}.
+     */
+    public CircuitBreakerSpec halfOpenMaxWait(Duration value) {
+        this.halfOpenMaxWait = Specs.positive("circuitBreaker.halfOpenMaxWait", value);
+        return this;
+    }
+
+    /**
      * Calls slower than this count as slow; when {@code slowCallRateThreshold} percent are slow the breaker opens.
      * Default: off. Must be > 0.
      */
@@ -98,6 +116,10 @@ public final class CircuitBreakerSpec {
         return halfOpenCalls;
     }
 
+    public Duration halfOpenMaxWait() {
+        return halfOpenMaxWait;
+    }
+
     /** The slow-call threshold, or {@code null} when slow calls are not tracked. */
     public Duration slowCallThreshold() {
         return slowCallThreshold;
@@ -121,6 +143,7 @@ public final class CircuitBreakerSpec {
         c.minimumCalls = minimumCalls;
         c.openFor = openFor;
         c.halfOpenCalls = halfOpenCalls;
+        c.halfOpenMaxWait = halfOpenMaxWait;
         c.slowCallThreshold = slowCallThreshold;
         c.slowCallRateThreshold = slowCallRateThreshold;
         return c;
@@ -131,19 +154,21 @@ public final class CircuitBreakerSpec {
         return o instanceof CircuitBreakerSpec c && c.failureRateThreshold == failureRateThreshold
                 && c.slidingWindowSize == slidingWindowSize && c.minimumCalls() == minimumCalls()
                 && c.openFor.equals(openFor) && c.halfOpenCalls == halfOpenCalls
+                && c.halfOpenMaxWait.equals(halfOpenMaxWait)
                 && Objects.equals(c.slowCallThreshold, slowCallThreshold)
                 && c.slowCallRateThreshold == slowCallRateThreshold;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(failureRateThreshold, slidingWindowSize, minimumCalls(), openFor, halfOpenCalls);
+        return Objects.hash(failureRateThreshold, slidingWindowSize, minimumCalls(), openFor, halfOpenCalls, halfOpenMaxWait);
     }
 
     @Override
     public String toString() {
         return "circuitBreaker(failureRate>=" + failureRateThreshold + "%, window=" + slidingWindowSize
                 + ", minimumCalls=" + minimumCalls() + ", openFor=" + openFor + ", halfOpenCalls=" + halfOpenCalls
+                + (halfOpenMaxWait.equals(DEFAULT_HALF_OPEN_MAX_WAIT) ? "" : ", halfOpenMaxWait=" + halfOpenMaxWait)
                 + (slowCallThreshold == null ? "" : ", slow>" + slowCallThreshold + "@" + slowCallRateThreshold + "%")
                 + ")";
     }

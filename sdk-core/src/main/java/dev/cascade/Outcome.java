@@ -143,7 +143,11 @@ public final class Outcome<O> {
         return new Usage(in, out, cached);
     }
 
-    /** What this execution spent, as settled by the chain's budget ({@link Money#ZERO} on a chain with none). */
+    /**
+     * What this execution spent, as settled by the chain's budget ({@link Money#ZERO} on a chain with none) by the
+     * time it finished. A call the chain gave up on while it was still running (timeout, cancel) is settled when it
+     * really ends, after this outcome was made: its cost arrives in a {@link dev.cascade.event.LateCompletion} event.
+     */
     public Money cost() {
         long micros = 0;
         for (Attempt a : attempts) {

@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * hard limit that applies, all or nothing, by the {@link BudgetLedger}; the ledger guarantees a hard limit is never
  * passed by reservations, also under concurrency and across processes sharing a ledger.
  * <b>Settle.</b> The actual cost replaces the hold: the reported usage for an answer; for a failure, the usage the
- * provider reported (usually none, so the hold is released). Every admitted attempt is settled exactly once by the
+ * provider reported (usually none, so the hold is released). A call the chain gave up on (timeout, cancel) keeps its
+ * hold until it really ends and is settled on what it then reported; if it has not ended within the chain's
+ * late-completion grace, the worst case is settled, since it may still be billed. Every admitted attempt is settled exactly once by the
  * engine, on every path. A provider that reports more than the worst case is counted in full and raises
  * {@link BudgetAlert.Type#RESERVATION_EXCEEDED}: make the estimator err high.
  * <b>Fail closed.</b> A call with no known price is skipped with a reason naming the model. Its price is the step's
@@ -375,11 +377,28 @@ public final class Budget implements StepAdmission {
 
         @Override
         public void settle(Usage usage, FailureKind failure) {
+            // What was really billed: the reported usage (a failed call usually reports none: a release).
+            settleAt(usage.totalTokens() == 0 ? Money.ZERO : pricing.cost(usage));
+        }
+
+        /**
+         * An abandoned call that never reported within the grace may still be billed up to the worst case: settle
+         * that, so the ledger never under-counts real spend and a hard limit holds for it too.
+         */
+        @Override
+        public void settleUnreported(FailureKind failure) {
+            settleAt(worst);
+        }
+
+        @Override
+        public Money reserved() {
+            return worst;
+        }
+
+        private void settleAt(Money actual) {
             if (!settled.compareAndSet(false, true)) {
                 throw new IllegalStateException("reservation '" + id + "' is already settled; settle exactly once");
             }
-            // What was really billed: the reported usage (a failed call usually reports none: a release).
-            Money actual = usage.totalTokens() == 0 ? Money.ZERO : pricing.cost(usage);
             cost = actual; // spent whatever the ledger says next
             if (holds != null) {
                 try {

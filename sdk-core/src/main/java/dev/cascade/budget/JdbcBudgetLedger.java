@@ -434,7 +434,8 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      * Releases (settles at zero) the reservations still open that were made more than {@code age} ago, by the
      * database's clock: the holds of a process that died between reserve and settle. A reservation released here
      * that its process settles later fails that settle with {@link IllegalStateException}, and what it spent is not
-     * counted, so choose an age well above the longest call.
+     * counted, so choose an age well above the longest call plus the chains' late-completion grace (a call abandoned
+     * at its timeout keeps its hold until it ends, up to {@code CascadeBuilder.lateCompletionGrace}, 60 s by default).
      *
      * @return how many reservations this call released
      */

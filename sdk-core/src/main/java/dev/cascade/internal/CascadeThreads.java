@@ -1,6 +1,8 @@
 package dev.cascade.internal;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,29 @@ public final class CascadeThreads {
                     });
             return pool;
         }
+    }
+
+    private static final class TimerHolder {
+        static final ScheduledExecutorService TIMER = create();
+
+        private static ScheduledExecutorService create() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "cascade-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            // Most timers are cancelled early (the abandoned call ended): drop them from the queue at once.
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
+        }
+    }
+
+    /**
+     * One daemon thread for the engine's real-time timers (the late-completion grace of abandoned calls), created on
+     * first use. Tasks on it must be short.
+     */
+    public static ScheduledExecutorService scheduler() {
+        return TimerHolder.TIMER;
     }
 
     /** The shared default executor, created on first use. */

@@ -26,11 +26,13 @@ import java.util.function.Function;
  * @param policies      indexed by {@link FailureKind#ordinal()}
  * @param classifiers   the user's classifiers; the default one runs after them
  * @param admission     {@code null} when there is none
+ * @param lateGraceNanos how long a call the chain gave up on may keep its reservation open (0: settle at once)
  */
 public record ChainConfig<I, O>(String name, List<StepDef<I, O>> steps, long deadlineNanos,
                                 Function<? super I, String> router, FailurePolicy[] policies,
                                 List<FailureClassifier> classifiers, Events events, StepAdmission admission,
-                                TimeSource time, ExecutorService executor, Description description) {
+                                TimeSource time, ExecutorService executor, Description description,
+                                long lateGraceNanos) {
 
     FailurePolicy policy(FailureKind kind) {
         return policies[kind.ordinal()];

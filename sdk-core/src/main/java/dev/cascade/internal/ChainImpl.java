@@ -78,6 +78,54 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     }
 
     @Override
+    public CompletableFuture<List<String>> warmUp() {
+        // One warm-up per client object: steps sharing a client warm it once.
+        Map<dev.cascade.spi.ModelClient, String> clients = new java.util.IdentityHashMap<>();
+        for (StepDef<I, O> step : steps) {
+            if (step instanceof StepDef.Model<I, O> m) {
+                clients.putIfAbsent(m.client(), m.name());
+            }
+        }
+        List<CompletableFuture<String>> runs = new java.util.ArrayList<>();
+        clients.forEach((client, stepName) -> runs.add(warmUp(client, stepName)));
+        return CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> runs.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull)
+                        .toList());
+    }
+
+    /** Completes with null when the warm-up worked, else with "step: reason" (also reported as an Anomaly). */
+    private CompletableFuture<String> warmUp(dev.cascade.spi.ModelClient client, String stepName) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Runnable task = () -> {
+            String problem = null;
+            try {
+                client.warmUp();
+            } catch (Throwable e) {
+                problem = stepName + ": " + ModelStepRunner.describe(e);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (config.events().enabled()) {
+                    config.events().fire(CascadeListener::onAnomaly, new dev.cascade.event.Anomaly("warm-up",
+                            config.name() + "/" + stepName, 0, 0, "warm-up of model client for step '" + stepName
+                            + "' failed: " + ModelStepRunner.describe(e)));
+                }
+                if (e instanceof VirtualMachineError fatal) {
+                    result.complete(problem);
+                    throw fatal;
+                }
+            }
+            result.complete(problem);
+        };
+        try {
+            config.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            result.complete(stepName + ": warm-up not run, the chain's executor refused it");
+        }
+        return result;
+    }
+
+    @Override
     public Description describe() {
         return config.description();
     }
@@ -193,7 +241,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         String first;
         try {
             first = config.router().apply(input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             return new Route(defaultRoute.firstStep(), false, "router threw "
                     + ModelStepRunner.describe(e) + "; started at the first step");
         }
@@ -212,7 +261,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Optional<RuleSet.Match<O>> match;
         try {
             match = step.rules().evaluate(x.input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             failed(x, step.name(), StepKind.RULES, FailureKind.UNAVAILABLE, "rule threw "
                     + ModelStepRunner.describe(e), t0, e);
             return false;
@@ -240,7 +290,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
             if (answer == null) {
                 throw new IllegalStateException("custom step returned null instead of Optional.empty()");
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             failed(x, step.name(), StepKind.CUSTOM, FailureKind.UNAVAILABLE, ModelStepRunner.describe(e), t0, e);
             return false;
         }
@@ -266,7 +317,8 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
             if (handle == null) {
                 throw new IllegalStateException("review queue returned no handle");
             }
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

@@ -38,12 +38,20 @@ final class Execution<I, O> {
     long lastNanos;
 
     private long spentMicros;
+    private long heldMicros;
     O answer;
     String answeredBy;
     boolean cancelled;
     /** Set when a failure's policy forbids further model steps. */
     FailureKind barredBy;
     String barredAt;
+
+    /**
+     * What the running model attempt holds and must give back on every path: a breaker permission not yet released
+     * or recorded, an admission ticket not yet settled. Null when none (see {@code ModelStepRunner.run}).
+     */
+    io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
+    dev.cascade.spi.StepAdmission.Ticket heldTicket;
 
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;
@@ -129,9 +137,22 @@ final class Execution<I, O> {
         return id;
     }
 
-    /** What this execution's settled attempts cost so far. */
+    /**
+     * What this execution has committed so far: the cost of its settled attempts, plus the reserved worst case of its
+     * abandoned calls still running (they may yet be billed; see {@code LateSettlement}). For per-request ceilings.
+     */
     Money spent() {
-        return Money.ofMicros(spentMicros);
+        return Money.ofMicros(spentMicros + heldMicros);
+    }
+
+    /** Counts an abandoned call's reservation in {@link #spent()} for the rest of this execution. */
+    void holdUntilSettled(dev.cascade.spi.StepAdmission.Ticket ticket) {
+        try {
+            Money reserved = ticket.reserved();
+            heldMicros += reserved == null ? 0 : reserved.micros();
+        } catch (RuntimeException ignored) {
+            // An admission that cannot say what it holds holds nothing we can count.
+        }
     }
 
     /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */

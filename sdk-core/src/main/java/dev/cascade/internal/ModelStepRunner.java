@@ -29,8 +29,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
@@ -44,9 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ModelStepRunner<I, O> {
     private static final int MAX_REASON = 200;
-    private static final int NEW = 0;
-    private static final int STARTED = 1;
-    private static final int ABANDONED = 2;
 
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
@@ -76,8 +71,24 @@ final class ModelStepRunner<I, O> {
         return step;
     }
 
-    /** Returns true when the step answered (the answer is on {@code x}); otherwise the chain moves on. */
+    /**
+     * Returns true when the step answered (the answer is on {@code x}); otherwise the chain moves on.
+     *
+     * <p>Whatever escapes (a {@link VirtualMachineError} from user code or a client, which is rethrown by design; any
+     * other throwable only through an engine bug), the breaker permission and the admission ticket the current
+     * attempt holds are released and settled first: an escaping error must never leave a half-open breaker waiting
+     * for a trial call that will not report, nor a reservation open.
+     */
     boolean run(Execution<I, O> x) {
+        try {
+            return attempts(x);
+        } catch (Throwable t) {
+            releaseHeld(x);
+            throw t;
+        }
+    }
+
+    private boolean attempts(Execution<I, O> x) {
         Events events = chain.events();
         boolean hasDeadline = x.deadlineNanos != Long.MAX_VALUE;
         ModelRequest request = null;
@@ -120,9 +131,11 @@ final class ModelStepRunner<I, O> {
                 if (until != 0) {
                     refusedUntil = 0;
                 }
+                x.heldPermit = breaker;
             }
             if (step.limiter() != null && !step.limiter().acquirePermission()) {
                 if (breaker != null) {
+                    x.heldPermit = null;
                     breaker.releasePermission();
                 }
                 skip(x, number, FailureKind.NO_PERMIT, limiterReason, now);
@@ -133,6 +146,7 @@ final class ModelStepRunner<I, O> {
                 request = prompt(x);
                 if (request == null) {
                     if (breaker != null) {
+                        x.heldPermit = null;
                         breaker.releasePermission();
                     }
                     return false;
@@ -143,11 +157,13 @@ final class ModelStepRunner<I, O> {
                 try {
                     ticket = chain.admission().admit(new StepAdmission.Request(chain.name(), step.name(), x.id(),
                             number, step.client(), request, x.context, x.spent(), step.model(), step.pricing()));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    rethrowFatal(e);
                     ticket = StepAdmission.refuse(FailureKind.OVER_BUDGET, "admission threw " + describe(e));
                 }
                 if (ticket == null || !ticket.admitted()) {
                     if (breaker != null) {
+                        x.heldPermit = null;
                         breaker.releasePermission();
                     }
                     FailureKind kind = ticket == null ? null : ticket.refusal();
@@ -157,6 +173,7 @@ final class ModelStepRunner<I, O> {
                     skip(x, number, kind, ticket == null ? "admission returned null" : ticket.reason(), now);
                     return false;
                 }
+                x.heldTicket = ticket;
             }
 
             // ---- the call, bounded by the step timeout and the deadline
@@ -173,25 +190,25 @@ final class ModelStepRunner<I, O> {
                     : x.nothingRecorded() && number == 1 ? x.startNanos : chain.time().nanoTime();
             ModelResponse response = null;
             Throwable error = null;
-            // Timed calls hand off to a pool thread: a handshake decides whether the call happened (see call()).
-            AtomicInteger handoff = timeout == Long.MAX_VALUE ? null : new AtomicInteger(NEW);
+            // Timed calls hand off to a pool thread: a handshake decides whether the call happened, and who settles it
+            // when the caller stops waiting first (see InFlightCall).
+            InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request);
             try {
-                response = call(x, request, timeout, handoff);
+                response = call(x, timeout, flight, request);
                 if (response == null) {
+                    // A contract breach, recorded as UNAVAILABLE: see ModelClient's javadoc for why.
                     error = new IllegalStateException("model client returned null");
                 }
             } catch (Throwable e) {
-                if (e instanceof VirtualMachineError vme) {
-                    settle(ticket, Usage.NONE, FailureKind.UNAVAILABLE);
-                    throw vme;
-                }
+                rethrowFatal(e); // run() releases the permission and settles the ticket on the way out
                 error = e;
             }
             long end = chain.time().nanoTime();
 
             if (error == null) {
-                Money cost = settle(ticket, response.usage(), null);
+                Money cost = settle(x, ticket, response.usage(), null);
                 if (breaker != null) {
+                    x.heldPermit = null;
                     breaker.onSuccess(end - start, TimeUnit.NANOSECONDS);
                 }
                 if (retry != null) {
@@ -202,16 +219,35 @@ final class ModelStepRunner<I, O> {
 
             // ---- failure: classify, tell the breaker, decide on a retry, then record and report
             boolean cancelled = isCancellation(x, error);
-            // Given up while still waiting for a pool thread: the call will never be made, the provider never saw it.
-            boolean neverStarted = handoff != null && handoff.compareAndSet(NEW, ABANDONED);
             Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
             FailureKind kind = c.kind();
+            // Where is the call now that we stop waiting? Never started: the provider never saw it. Still running:
+            // it may yet finish and be billed, so its ticket stays open until it ends (or the grace runs out).
+            LateSettlement late = flight == null || ticket == StepAdmission.ADMITTED && !events.enabled() ? null
+                    : new LateSettlement(ticket, kind, events, x.info, step.name(), number, chain.time(), end);
+            InFlightCall.Fate fate = flight == null ? InFlightCall.Fate.ENDED : flight.leave(late);
+            boolean neverStarted = fate == InFlightCall.Fate.NEVER_STARTED;
+            // The client says its request never left the process: not the provider's failure either.
+            boolean notSent = !neverStarted && notSent(error);
             // A failed call may still have been billed (a content-filtered completion): settle on what was billed.
-            Usage billed = error instanceof ModelCallException m ? m.usage() : Usage.NONE;
-            Money cost = settle(ticket, billed, kind);
+            // A call that ended on its own as we gave up is settled on what it reported, a response's usage included.
+            Usage billed = flight != null && fate == InFlightCall.Fate.ENDED ? flight.billed()
+                    : error instanceof ModelCallException m ? m.usage() : Usage.NONE;
+            Money cost;
+            if (fate == InFlightCall.Fate.STILL_RUNNING) {
+                x.heldTicket = null;
+                x.holdUntilSettled(ticket);
+                cost = Money.ZERO; // settled later: see LateCompletion
+                if (late != null) {
+                    late.start(chain.lateGraceNanos());
+                }
+            } else {
+                cost = settle(x, ticket, billed, kind);
+            }
             FailurePolicy policy = chain.policy(kind);
             if (breaker != null) {
-                if (policy.countsForBreaker() && !neverStarted) {
+                x.heldPermit = null;
+                if (policy.countsForBreaker() && !neverStarted && !notSent) {
                     breaker.onError(end - start, TimeUnit.NANOSECONDS, error);
                 } else {
                     breaker.releasePermission();
@@ -220,6 +256,9 @@ final class ModelStepRunner<I, O> {
             String reason = !(error instanceof TimeoutException) || kind != FailureKind.TIMEOUT ? describe(error)
                     : "attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + "ms"
                     + (neverStarted ? " before the call started (no executor thread was free in time)" : "");
+            if (notSent) {
+                reason += " (request never sent; not counted by the circuit breaker)";
+            }
             long delay = -1;
             if (!cancelled && policy.retry() && step.retry() != null) {
                 long retryAfter = c.retryAfter() == null ? 0 : c.retryAfter().toNanos();
@@ -284,12 +323,6 @@ final class ModelStepRunner<I, O> {
         }
     }
 
-    /**
-     * Calls the client, on this thread when there is no time bound, else on a pool thread with a timeout. The pool
-     * task claims {@code handoff} (NEW to STARTED) before calling; a caller that gives up claims it (NEW to
-     * ABANDONED) first when the task never started. Exactly one wins, so a call is either made and recorded as a
-     * call, or never made.
-     */
     /** The step's request for this input, or {@code null} when the prompt mapper failed (recorded). */
     private ModelRequest prompt(Execution<I, O> x) {
         ModelRequest request;
@@ -298,7 +331,8 @@ final class ModelStepRunner<I, O> {
             if (request == null) {
                 throw new IllegalStateException("prompt mapper returned null");
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            rethrowFatal(e);
             failNoCall(x, FailureKind.INVALID_REQUEST, "prompt mapper threw " + describe(e), chain.time().nanoTime(),
                     e);
             return null;
@@ -315,7 +349,11 @@ final class ModelStepRunner<I, O> {
         return breakerReasons.computeIfAbsent(state, st -> "circuit breaker '" + breaker.getName() + "' is " + st);
     }
 
-    private ModelResponse call(Execution<I, O> x, ModelRequest request, long timeoutNanos, AtomicInteger handoff)
+    /**
+     * Calls the client, on this thread when there is no time bound, else on a pool thread with a timeout through
+     * {@code flight}, whose handshake decides whether the call was made and who settles it if the caller leaves first.
+     */
+    private ModelResponse call(Execution<I, O> x, long timeoutNanos, InFlightCall flight, ModelRequest request)
             throws Exception {
         Context set = x.info == null ? null : x.info.callContext();
         if (set != null) {
@@ -332,12 +370,7 @@ final class ModelStepRunner<I, O> {
                 return step.client().call(request);
             }
         }
-        return chain.time().callWithTimeout(otel.wrap(() -> {
-            if (!handoff.compareAndSet(NEW, STARTED)) {
-                throw new CancellationException("attempt abandoned before its call started");
-            }
-            return step.client().call(request);
-        }), timeoutNanos, chain.executor());
+        return chain.time().callWithTimeout(otel.wrap(flight), timeoutNanos, chain.executor());
     }
 
     /** The answer passed the parser and the accept gate? */
@@ -352,7 +385,8 @@ final class ModelStepRunner<I, O> {
                 if (answer == null) {
                     rejection = "parser returned null";
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                rethrowFatal(e);
                 // Only the type: parser messages often quote the model's output, which is not ours to log.
                 rejection = "parser threw " + e.getClass().getName();
             }
@@ -361,7 +395,8 @@ final class ModelStepRunner<I, O> {
                     if (!step.accept().test(answer)) {
                         rejection = "accept gate refused the answer";
                     }
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    rethrowFatal(e);
                     rejection = "accept gate threw " + e.getClass().getName();
                 }
             }
@@ -403,21 +438,76 @@ final class ModelStepRunner<I, O> {
     }
 
     /** Settles the ticket exactly once and returns what the attempt cost. */
-    private static Money settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
+    private static Money settle(Execution<?, ?> x, StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
+        x.heldTicket = null;
+        return settle(ticket, usage, failure);
+    }
+
+    static Money settle(StepAdmission.Ticket ticket, Usage usage, FailureKind failure) {
         if (ticket == StepAdmission.ADMITTED) {
             return Money.ZERO;
         }
         try {
             ticket.settle(usage, failure);
-        } catch (RuntimeException ignored) {
+        } catch (Throwable e) {
+            rethrowFatal(e);
             // A failing settle must not turn an answer into a failure; the admission owns and reports its errors.
         }
         try {
             Money cost = ticket.cost();
             return cost == null ? Money.ZERO : cost;
-        } catch (RuntimeException ignored) {
+        } catch (Throwable e) {
+            rethrowFatal(e);
             return Money.ZERO;
         }
+    }
+
+    /**
+     * Returns what the current attempt still holds: its breaker permission (released: the call was not made, or its
+     * result is unknown, so it is not the provider's failure) and its admission ticket (settled as a failure with no
+     * usage). Runs on the way out of an escaping error; never throws itself.
+     */
+    private static void releaseHeld(Execution<?, ?> x) {
+        StepAdmission.Ticket ticket = x.heldTicket;
+        CircuitBreaker permit = x.heldPermit;
+        x.heldTicket = null;
+        x.heldPermit = null;
+        if (ticket != null) {
+            try {
+                settle(ticket, Usage.NONE, FailureKind.UNAVAILABLE);
+            } catch (Throwable ignored) {
+                // Already failing: the original error is what the caller must see.
+            }
+        }
+        if (permit != null) {
+            try {
+                permit.releasePermission();
+            } catch (Throwable ignored) {
+                // As above.
+            }
+        }
+    }
+
+    /**
+     * Rethrows the errors that mean the JVM itself is failing (out of memory, stack overflow, internal error). Every
+     * other throwable from user code, {@code Error}s included, is that hook's failure and is recorded like a
+     * {@code RuntimeException}: an {@code AssertionError} or {@code ExceptionInInitializerError} in a mapper is a bug
+     * in one hook, and the chain's promise (the input still reaches the rules and the review step) holds for it.
+     */
+    static void rethrowFatal(Throwable t) {
+        if (t instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+    }
+
+    /** Whether a {@link ModelCallException#notSent} is the error or in its cause chain. */
+    private static boolean notSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ModelCallException m) {
+                return !m.requestSent();
+            }
+        }
+        return false;
     }
 
     /**
@@ -442,7 +532,8 @@ final class ModelStepRunner<I, O> {
                 if (r != null && r.kind() != null && !r.kind().isAdmission()) {
                     return r;
                 }
-            } catch (RuntimeException ignored) {
+            } catch (Throwable e) {
+                rethrowFatal(e);
                 // A broken classifier must not break the call; the next one decides.
             }
         }

@@ -179,6 +179,23 @@ public final class LangChain4jModelClient implements ModelClient {
         return toModelResponse(response);
     }
 
+    /**
+     * Loads and initialises what a call goes through besides the network: the request and response mapping (LangChain4j
+     * message, request and metadata classes), the filtered-content check and the error classifier. No request is sent:
+     * LangChain4j's {@code ChatModel} offers no way to open its connection without a billed call, so the first call
+     * still sets up its connection (DNS, TCP, TLS).
+     */
+    @Override
+    public void warmUp() throws Exception {
+        ChatRequest request = toChatRequest(ModelRequest.of("warm-up", "warm-up").withMaxOutputTokens(1));
+        toModelResponse(ChatResponse.builder()
+                .aiMessage(AiMessage.from(request.messages().size() + " messages"))
+                .metadata(ChatResponseMetadata.builder().tokenUsage(new TokenUsage(1, 1))
+                        .finishReason(FinishReason.STOP).build())
+                .build());
+        translate(new IllegalStateException("warm-up"));
+    }
+
     @Override
     public String provider() {
         return provider;

@@ -9,6 +9,7 @@ import dev.cascade.event.BudgetAlert;
 import dev.cascade.event.CircuitStateChanged;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.LateCompletion;
 import dev.cascade.event.RetryScheduled;
 import dev.cascade.event.ReviewSubmitted;
 import dev.cascade.event.StepSkipped;
@@ -59,5 +60,12 @@ public interface CascadeListener {
 
     /** From a watcher: a spend spike, an error-rate breach, acceptance drift. */
     default void onAnomaly(Anomaly event) {
+    }
+
+    /**
+     * A model call the chain gave up on (timeout, cancel) really ended, or its grace ran out, and its reservation was
+     * settled. Arrives after the attempt's own events, usually after the execution finished, on another thread.
+     */
+    default void onLateCompletion(LateCompletion event) {
     }
 }

@@ -12,8 +12,13 @@ import dev.cascade.budget.Pricing;
  * plug in here: reserve the worst case in {@link #admit}, settle to what was really used in
  * {@link Ticket#settle}. Implementations must be thread-safe.
  *
- * <p>Contract: for every ticket that {@link Ticket#admitted() admitted}, the engine calls {@code settle} exactly once,
- * on every path (answer, failure, timeout, cancellation), so no reservation leaks.
+ * <p>Contract: for every ticket that {@link Ticket#admitted() admitted}, the engine calls {@code settle} (or
+ * {@code settleUnreported}) exactly once, on every path (answer, failure, timeout, cancellation, an error thrown by
+ * user code), so no reservation leaks. When an attempt times out or is cancelled while its call is still running, the
+ * ticket stays open until that call really ends, bounded by the chain's
+ * {@link dev.cascade.CascadeBuilder#lateCompletionGrace late-completion grace}, and is then settled on what the call
+ * reported (or with {@link Ticket#settleUnreported} when the grace ran out), from the thread that ran the call or
+ * Cascade's timer thread.
  */
 @FunctionalInterface
 public interface StepAdmission {
@@ -21,8 +26,8 @@ public interface StepAdmission {
     /**
      * What is about to be called.
      *
-     * @param spent   what the execution's earlier attempts cost (for per-request ceilings; one execution runs one
-     *                attempt at a time, so nothing else of it is in flight)
+     * @param spent   what the execution's earlier attempts cost, plus the {@link Ticket#reserved() reservations} of its
+     *                abandoned calls still running (for per-request ceilings: such a call may still be billed)
      * @param model   the step's model name: {@code ModelStepSpec.modelName(...)} when set, else the client's
      *                {@link ModelClient#model()}; {@code null} when neither knows it
      * @param pricing the step's own price ({@code ModelStepSpec.pricing(...)}), or {@code null} to price {@code model}
@@ -58,9 +63,25 @@ public interface StepAdmission {
          * Called once after an admitted call ends.
          *
          * @param usage   what the provider reported; {@link Usage#NONE} when the call failed before any report
-         * @param failure the failure kind, or {@code null} if the call returned
+         * @param failure the attempt's failure kind, or {@code null} if the call returned in time (an abandoned call
+         *                that returned late is settled with its usage and the kind its attempt was recorded with)
          */
         default void settle(Usage usage, FailureKind failure) {
+        }
+
+        /**
+         * Called once instead of {@link #settle} when an abandoned call had not ended when the chain's late-completion
+         * grace ran out, so what the provider will bill is unknown. Default: {@code settle(Usage.NONE, failure)}.
+         * {@link dev.cascade.budget.Budget} settles the {@link #reserved() reserved} worst case instead, so real spend
+         * never passes a hard limit.
+         */
+        default void settleUnreported(FailureKind failure) {
+            settle(Usage.NONE, failure);
+        }
+
+        /** The worst case this ticket holds until it is settled. Default: zero. */
+        default Money reserved() {
+            return Money.ZERO;
         }
 
         /** What the settled attempt cost; read once, after {@link #settle}. Default: zero. */

@@ -62,6 +62,8 @@ public final class CascadeAttributes {
     public static final AttributeKey<String> BUDGET_ALERT = AttributeKey.stringKey("cascade.budget.alert");
     public static final AttributeKey<String> WATCHER = AttributeKey.stringKey("cascade.watcher");
     public static final AttributeKey<String> SUBJECT = AttributeKey.stringKey("cascade.subject");
+    /** How a call the chain gave up on ended: {@code answered}, {@code failed}, {@code grace_expired}, ... */
+    public static final AttributeKey<String> LATE_RESULT = AttributeKey.stringKey("cascade.late.result");
 
     // ---- span event names
     public static final String EVENT_STEP_SKIPPED = "cascade.step.skipped";
@@ -81,6 +83,7 @@ public final class CascadeAttributes {
     public static final String METRIC_BUDGET_REMAINING = "cascade.budget.remaining";
     public static final String METRIC_BUDGET_ALERTS = "cascade.budget.alerts";
     public static final String METRIC_ANOMALIES = "cascade.anomalies";
+    public static final String METRIC_LATE_COMPLETIONS = "cascade.late_completions";
 
     /** Bucket boundaries of {@code gen_ai.client.token.usage}, from the semantic conventions. */
     public static final List<Long> TOKEN_USAGE_BUCKETS = List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L,

@@ -12,6 +12,7 @@ import dev.cascade.budget.Window;
 import dev.cascade.event.Alert;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.BudgetAlert;
+import dev.cascade.event.LateCompletion;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;
@@ -143,6 +144,16 @@ public final class CascadeTelemetry implements CascadeListener {
     @Override
     public void onAnomaly(Anomaly e) {
         metrics.anomaly(e);
+    }
+
+    /**
+     * Counts calls that ended after the chain gave up on them as {@code cascade.late_completions} (by
+     * {@code cascade.late.result}), and adds what they settled to {@code cascade.cost}. No span: the attempt's span
+     * has ended.
+     */
+    @Override
+    public void onLateCompletion(LateCompletion e) {
+        metrics.lateCompletion(e);
     }
 
     /** Counts budget alerts as {@code cascade.budget.alerts}; give this telemetry to a budget's builder. */

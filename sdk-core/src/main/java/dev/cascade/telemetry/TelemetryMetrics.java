@@ -7,6 +7,7 @@ import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.BudgetAlert;
+import dev.cascade.event.LateCompletion;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -37,6 +38,7 @@ final class TelemetryMetrics {
     private final DoubleCounter cost;
     private final LongCounter anomalies;
     private final LongCounter budgetAlerts;
+    private final LongCounter lateCompletions;
     private final Map<Attributes, Supplier<Optional<Double>>> budgets = new ConcurrentHashMap<>();
 
     void observeBudget(Budget budget, Scope scope, String subject, Window window) {
@@ -46,6 +48,17 @@ final class TelemetryMetrics {
 
     void anomaly(Anomaly e) {
         anomalies.add(1, Attributes.of(WATCHER, e.watcher(), SUBJECT, e.subject()));
+    }
+
+    /** A call the chain gave up on ended (or its grace ran out): counted, and what it settled added to the cost. */
+    void lateCompletion(LateCompletion e) {
+        String chain = e.execution() == null ? "unknown" : e.execution().chain();
+        lateCompletions.add(1, Attributes.of(CHAIN, chain, STEP, e.step(), LATE_RESULT,
+                e.result().name().toLowerCase(Locale.ROOT)));
+        if (e.settled().isPositive()) {
+            cost.add(e.settled().toUsd().doubleValue(), Attributes.of(GEN_AI_OPERATION_NAME, OPERATION_CHAT, CHAIN,
+                    chain, STEP, e.step()));
+        }
     }
 
     void budgetAlert(BudgetAlert e) {
@@ -97,6 +110,10 @@ final class TelemetryMetrics {
         this.budgetAlerts = meter.counterBuilder(METRIC_BUDGET_ALERTS)
                 .setUnit("{alert}")
                 .setDescription("Budget alerts: soft limits crossed, reservations exceeded, settles that failed.")
+                .build();
+        this.lateCompletions = meter.counterBuilder(METRIC_LATE_COMPLETIONS)
+                .setUnit("{call}")
+                .setDescription("Model calls that ended (or whose grace ran out) after the chain had given up on them.")
                 .build();
         meter.gaugeBuilder(METRIC_BUDGET_REMAINING)
                 .setUnit("USD")

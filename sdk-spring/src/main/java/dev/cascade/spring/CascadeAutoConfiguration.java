@@ -166,6 +166,21 @@ public class CascadeAutoConfiguration {
         return new UnknownKeysCheck();
     }
 
+    /**
+     * Warms up every chain's model clients once all singletons exist ({@link dev.cascade.Cascade#warmUp()}), waiting at
+     * most {@code cascade.warm-up.timeout}. On unless {@code cascade.warm-up.enabled=false}.
+     */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "cascade.warm-up.enabled", matchIfMissing = true)
+    public CascadeWarmUp cascadeWarmUp(CascadeChains chains, CascadeProperties properties) {
+        Duration timeout = properties.getWarmUp().getTimeout();
+        if (timeout == null || timeout.isNegative()) {
+            throw new CascadeConfigurationException("cascade.warm-up.timeout", "must be zero or longer, was "
+                    + timeout, "Set cascade.warm-up.timeout to a duration such as 10s.");
+        }
+        return new CascadeWarmUp(chains, timeout);
+    }
+
     /** Registers one {@code Cascade<String, String>} bean per chain, qualified by the chain's name. */
     @Bean
     public static CascadeChainRegistrar cascadeChainRegistrar() {

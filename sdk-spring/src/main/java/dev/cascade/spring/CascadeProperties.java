@@ -51,6 +51,9 @@ public class CascadeProperties {
     /** The human review queue shared by every chain's human-review step. */
     private final Review review = new Review();
 
+    /** Warming up the chains' model clients at startup. */
+    private final WarmUp warmUp = new WarmUp();
+
     /** The chains, by name. Each becomes a {@code Cascade<String, String>} bean qualified by its name. */
     private Map<String, Chain> chains = new LinkedHashMap<>();
 
@@ -72,6 +75,10 @@ public class CascadeProperties {
 
     public Review getReview() {
         return review;
+    }
+
+    public WarmUp getWarmUp() {
+        return warmUp;
     }
 
     public Map<String, Chain> getChains() {
@@ -111,6 +118,36 @@ public class CascadeProperties {
 
         public void setCaptureContent(boolean captureContent) {
             this.captureContent = captureContent;
+        }
+    }
+
+    /**
+     * Warm-up of model clients at startup ({@code cascade.warm-up.*}): each chain's clients load their classes and,
+     * where cheap, open their connection before the first request, so a cold first call does not time out and count
+     * against its breaker. No billed request is made.
+     */
+    public static class WarmUp {
+
+        /** Whether every chain's model clients are warmed up when the context starts. */
+        private boolean enabled = true;
+
+        /** How long startup waits for the warm-ups; they go on in the background after it. */
+        private Duration timeout = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
         }
     }
 
@@ -189,6 +226,12 @@ public class CascadeProperties {
         /** End-to-end deadline for one execution, e.g. 10s. Unset: no deadline. */
         private Duration deadline;
 
+        /**
+         * How long a model call abandoned at its timeout (or by a cancel) keeps its budget reservation while it may
+         * still finish and be billed; then its worst case is settled. Unset: 60s. 0s settles the worst case at once.
+         */
+        private Duration lateCompletionGrace;
+
         /** Output-token cap sent with every model request of the chain (steps may override). */
         private Integer maxOutputTokens;
 
@@ -224,6 +267,14 @@ public class CascadeProperties {
 
         public void setDeadline(Duration deadline) {
             this.deadline = deadline;
+        }
+
+        public Duration getLateCompletionGrace() {
+            return lateCompletionGrace;
+        }
+
+        public void setLateCompletionGrace(Duration lateCompletionGrace) {
+            this.lateCompletionGrace = lateCompletionGrace;
         }
 
         public Integer getMaxOutputTokens() {
@@ -647,6 +698,9 @@ public class CascadeProperties {
         /** Trial calls allowed while half-open. */
         private Integer halfOpenCalls;
 
+        /** Longest wait in half-open for the trial calls to report before opening again (default 60s). */
+        private Duration halfOpenMaxWait;
+
         /** A call slower than this counts as slow. Set together with slow-call-rate-threshold. */
         private Duration slowCallThreshold;
 
@@ -691,6 +745,14 @@ public class CascadeProperties {
 
         public void setHalfOpenCalls(Integer halfOpenCalls) {
             this.halfOpenCalls = halfOpenCalls;
+        }
+
+        public Duration getHalfOpenMaxWait() {
+            return halfOpenMaxWait;
+        }
+
+        public void setHalfOpenMaxWait(Duration halfOpenMaxWait) {
+            this.halfOpenMaxWait = halfOpenMaxWait;
         }
 
         public Duration getSlowCallThreshold() {

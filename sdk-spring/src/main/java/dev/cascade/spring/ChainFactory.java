@@ -106,6 +106,13 @@ final class ChainFactory {
         if (p.getDeadline() != null) {
             b.deadline(positive(at + ".deadline", p.getDeadline()));
         }
+        if (p.getLateCompletionGrace() != null) {
+            if (p.getLateCompletionGrace().isNegative()) {
+                throw new CascadeConfigurationException(at + ".late-completion-grace", "must be zero or longer, was "
+                        + p.getLateCompletionGrace(), "Set " + at + ".late-completion-grace to a duration such as 60s.");
+            }
+            b.lateCompletionGrace(p.getLateCompletionGrace());
+        }
         if (p.getAccept() != null) {
             b.accept(bean(at + ".accept", p.getAccept(), GATE, "Predicate<String>"));
         }
@@ -358,6 +365,7 @@ final class ChainFactory {
                         set(cb.getMinimumCalls(), x::minimumCalls);
                         set(cb.getOpenFor(), x::openFor);
                         set(cb.getHalfOpenCalls(), x::halfOpenCalls);
+                        set(cb.getHalfOpenMaxWait(), x::halfOpenMaxWait);
                         if (cb.getSlowCallThreshold() != null) {
                             x.slowCalls(cb.getSlowCallThreshold(), cb.getSlowCallRateThreshold());
                         }

@@ -16,6 +16,7 @@ final class TestModel implements ModelClient {
     volatile String answer;
     volatile FailureKind failure;
     final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger warmUps = new AtomicInteger();
     volatile ModelRequest lastRequest;
 
     private TestModel(String model, String answer, FailureKind failure) {
@@ -30,6 +31,11 @@ final class TestModel implements ModelClient {
 
     static TestModel failing(String model, FailureKind kind) {
         return new TestModel(model, null, kind);
+    }
+
+    @Override
+    public void warmUp() {
+        warmUps.incrementAndGet();
     }
 
     @Override

@@ -157,6 +157,20 @@ public final class SpringAiModelClient implements ModelClient {
         return toModelResponse(response);
     }
 
+    /**
+     * Loads and initialises what a call goes through besides the network: the prompt and options mapping (Spring AI
+     * message, prompt and options classes, the model's default options), the response mapping and the error
+     * classifier. No request is sent: a Spring AI {@code ChatModel} offers no way to open its connection without a
+     * billed call, so the first call still sets up its connection (DNS, TCP, TLS).
+     */
+    @Override
+    public void warmUp() throws Exception {
+        Prompt prompt = toPrompt(ModelRequest.of("warm-up", "warm-up").withMaxOutputTokens(1));
+        toModelResponse(new ChatResponse(List.of(new Generation(new AssistantMessage(
+                prompt.getInstructions().size() + " messages")))));
+        translate(new IllegalStateException("warm-up"));
+    }
+
     @Override
     public String provider() {
         return provider;

@@ -1,0 +1,92 @@
+package dev.cascade.internal;
+
+import dev.cascade.ModelRequest;
+import dev.cascade.ModelResponse;
+import dev.cascade.Usage;
+import dev.cascade.spi.ModelCallException;
+import dev.cascade.spi.ModelClient;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One timed model call, shared by the caller that waits for it and the pool thread that makes it. A handshake decides,
+ * once, how the two part when the caller stops waiting (timeout, cancel): the call never started (the provider never
+ * saw it), it had already ended (its result is here), or it is still running (its result goes to the
+ * {@link LateSettlement} the caller left behind, which settles the attempt's reservation when it really ends).
+ */
+final class InFlightCall implements Callable<ModelResponse> {
+
+    /** Where the call was when the caller stopped waiting. */
+    enum Fate { NEVER_STARTED, ENDED, STILL_RUNNING }
+
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int ABANDONED = 2;
+    private static final int ENDED = 3;
+    private static final int LEFT = 4;
+
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private final ModelClient client;
+    private final ModelRequest request;
+    // Written by the calling thread before its CAS to ENDED, read by the caller only after it saw ENDED.
+    private ModelResponse response;
+    private Throwable error;
+    /** Set by the caller before it claims LEFT; read by the calling thread only after its own CAS failed. */
+    private volatile LateSettlement late;
+
+    InFlightCall(ModelClient client, ModelRequest request) {
+        this.client = client;
+        this.request = request;
+    }
+
+    @Override
+    public ModelResponse call() throws Exception {
+        if (!state.compareAndSet(NEW, STARTED)) {
+            throw new CancellationException("attempt abandoned before its call started");
+        }
+        ModelResponse r = null;
+        Throwable t = null;
+        try {
+            r = client.call(request);
+            return r;
+        } catch (Exception | Error e) {
+            t = e;
+            throw e;
+        } finally {
+            response = r;
+            error = t;
+            if (!state.compareAndSet(STARTED, ENDED)) {
+                LateSettlement settlement = late;
+                if (settlement != null) {
+                    settlement.ended(r, t);
+                }
+            }
+        }
+    }
+
+    /**
+     * The caller stops waiting. When the call is still running, {@code settlement} (may be null: nothing to settle,
+     * no one to tell) receives its end.
+     */
+    Fate leave(LateSettlement settlement) {
+        if (state.compareAndSet(NEW, ABANDONED)) {
+            return Fate.NEVER_STARTED;
+        }
+        late = settlement;
+        return state.compareAndSet(STARTED, LEFT) ? Fate.STILL_RUNNING : Fate.ENDED;
+    }
+
+    /** What the ended call reported as billed: its response's usage, or its ModelCallException's. */
+    Usage billed() {
+        return billed(response, error);
+    }
+
+    static Usage billed(ModelResponse response, Throwable error) {
+        if (response != null) {
+            return response.usage() == null ? Usage.NONE : response.usage();
+        }
+        return error instanceof ModelCallException m ? m.usage() : Usage.NONE;
+    }
+}
