@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -38,6 +40,8 @@ import dev.cascade.review.ReviewConflictException;
 abstract class ReviewApiErrors {
 
     static final String TYPE_PREFIX = "urn:cascade:review:";
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewApiErrors.class);
+    private static final int MAX_ECHO = 80;
 
     @ExceptionHandler(ReviewConflictException.class)
     ResponseEntity<ProblemDetail> conflict(ReviewConflictException e) {
@@ -57,9 +61,10 @@ abstract class ReviewApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        // Never the exception's text: Spring's names the handler method's signature, Jackson's the Java types.
         return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
-                "The request body is not a valid JSON decision {\"verdict\", \"version\", \"payloadHash\", \"answer\","
-                        + " \"comment\"}: " + firstLine(mostSpecific(e))));
+                "The request body is not a valid JSON decision (or is missing): {\"verdict\": string, \"version\": number,"
+                        + " \"payloadHash\": string, \"answer\": string, \"comment\": string}."));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -72,7 +77,7 @@ abstract class ReviewApiErrors {
                 ? "one of " + Arrays.toString(type.getEnumConstants())
                 : "a " + (type == null ? "value" : type.getSimpleName());
         return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
-                e.getName() + " must be " + expected + ", was '" + e.getValue() + "'"));
+                e.getName() + " must be " + expected + ", was '" + echo(e.getValue()) + "'"));
     }
 
     /** Spring MVC's own errors that carry a status (missing parameter, unsupported media type, 401/403 of ours...). */
@@ -83,8 +88,24 @@ abstract class ReviewApiErrors {
         ErrorResponse r = (ErrorResponse) e;
         ProblemDetail p = r.getBody();
         HttpStatusCode status = r.getStatusCode();
+        if (!(e instanceof ErrorResponseException)) {
+            // Spring's own details are plain (e.g. "Required parameter 'limit' is not present."); keep only those.
+            p = problem(HttpStatus.valueOf(status.value()), "bad-request",
+                    HttpStatus.valueOf(status.value()).getReasonPhrase(), p.getDetail());
+        }
         return ResponseEntity.status(status).headers(r.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(p);
+    }
+
+    /**
+     * Anything else (a store that failed, a bug): 500 with a generic problem. The details, which may name database
+     * internals, go to the log only, never to the caller.
+     */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        LOG.error("review API request failed", e);
+        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+                "The review API failed; the server log has the details."));
     }
 
     static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
@@ -98,18 +119,8 @@ abstract class ReviewApiErrors {
         return ResponseEntity.status(p.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
-    private static String mostSpecific(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? "unreadable body" : m;
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    private static String echo(Object value) {
+        String s = String.valueOf(value);
+        return s.length() > MAX_ECHO ? s.substring(0, MAX_ECHO) + "..." : s;
     }
 }
