@@ -48,11 +48,12 @@ final class RawHttp {
             s.setSoTimeout(ANSWER_TIMEOUT_MS);
             OutputStream out = s.getOutputStream();
             out.write((head + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            byte[] chunk = filler(chunkBytes);
+            byte[] first = filler(chunkBytes);
+            byte[] rest = letters(chunkBytes);
             byte[] size = (Integer.toHexString(chunkBytes) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
             for (int i = 0; i < chunks; i++) {
                 out.write(size);
-                out.write(chunk);
+                out.write(i == 0 ? first : rest);
                 out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
             }
             out.flush();
@@ -60,12 +61,17 @@ final class RawHttp {
         }
     }
 
-    /** A JSON-ish body start followed by letters: any parser that gets it must keep reading to the end. */
+    /** A JSON string that never ends: a parser that gets it must keep reading to the end of the body. */
     private static byte[] filler(int n) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, (byte) 'a');
+        byte[] b = letters(n);
         byte[] start = "{\"ticket\":\"".getBytes(StandardCharsets.ISO_8859_1);
         System.arraycopy(start, 0, b, 0, Math.min(start.length, n));
+        return b;
+    }
+
+    private static byte[] letters(int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) 'a');
         return b;
     }
 
