@@ -25,16 +25,22 @@ import dev.cascade.review.ReviewConflictException;
 
 /**
  * How the review API reports errors: RFC 9457 problem details ({@code application/problem+json}) with a message a
- * reviewer can act on. The handlers live on the controller's own class (not in a {@code @ControllerAdvice}) so they
+ * reviewer can act on, and never an exception's own text (which can name Java methods, types or database internals). The handlers live on the controller's own class (not in a {@code @ControllerAdvice}) so they
  * take precedence over the application's advice and never touch the application's other controllers.
  *
  * <table>
- *   <caption>Status codes</caption>
- *   <tr><td>400</td><td>bad input: malformed JSON, unknown state or verdict, limit out of range, missing version</td></tr>
- *   <tr><td>401 / 403</td><td>not signed in / without the authority, or a state change without CSRF protection</td></tr>
- *   <tr><td>404</td><td>unknown item ({@code reason: NOT_FOUND})</td></tr>
+ *   <caption>Status codes (every one but Spring Security's 401/403 is {@code application/problem+json})</caption>
+ *   <tr><td>400</td><td>bad input: malformed or missing JSON, a wrongly typed field or parameter, unknown state or
+ *   verdict, limit out of range, missing version</td></tr>
+ *   <tr><td>401</td><td>not signed in (from Spring Security, empty body), reads and state changes alike</td></tr>
+ *   <tr><td>403</td><td>signed in without the authority, or a state change without a valid CSRF token</td></tr>
+ *   <tr><td>404</td><td>unknown item ({@code reason: NOT_FOUND}) or no such API path</td></tr>
+ *   <tr><td>405 / 406 / 415</td><td>wrong method (with {@code Allow}), unservable {@code Accept}, non-JSON body
+ *   (see {@link ReviewApiExceptionResolver})</td></tr>
  *   <tr><td>409</td><td>the item's state refuses: {@code reason} is the {@link ReviewConflictException.Reason} name,
  *   e.g. {@code CLAIMED_BY_OTHER}, {@code STALE_VERSION}, {@code PAYLOAD_CHANGED}</td></tr>
+ *   <tr><td>413</td><td>a body over {@code cascade.review.web.max-request-bytes}, refused before it is read</td></tr>
+ *   <tr><td>500</td><td>anything else (e.g. the store's database failed): a generic detail; the log has the rest</td></tr>
  * </table>
  */
 abstract class ReviewApiErrors {
