@@ -108,9 +108,11 @@ class ReviewApiErrorsTest {
 
     @Test
     void anonymousCallsAre401ForReadsAndStateChangesAlike() throws Exception {
-        // Spring Security answers these itself, before the API, with an empty body: 401 for a read, and 401 too for a
-        // POST without a session or CSRF token (Spring Security 7 sends an anonymous caller's CSRF failure to the
-        // authentication entry point). A signed-in reviewer without the CSRF token gets 403 (ReviewApiTest).
+        // Spring Security answers these itself, before the API, with an empty body: 401 for a read; and for a POST
+        // without a session or CSRF token, the CSRF filter's 403 is sent to /error on an ERROR dispatch, which this
+        // app (like one that does not permit DispatcherType.ERROR) protects too: so 401 as well. The example app
+        // permits the ERROR dispatch and answers 403 (TriageReviewTest). A signed-in reviewer without the CSRF token
+        // gets 403 (ReviewApiTest).
         HttpResponse<String> read = send(HttpRequest.newBuilder(uri("/items"))
                 .header("X-Requested-With", "XMLHttpRequest").GET());
         assertThat(read.statusCode()).isEqualTo(401);
