@@ -124,16 +124,14 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
     /** The request with its (already read, within the limit) body replayed from memory. */
     private static final class Buffered extends HttpServletRequestWrapper {
         private final byte[] body;
+        private final ByteArrayInputStream in;
+        private final ServletInputStream stream;
 
         Buffered(HttpServletRequest request, byte[] body) {
             super(request);
             this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
+            this.in = new ByteArrayInputStream(body);
+            this.stream = new ServletInputStream() {
                 @Override
                 public boolean isFinished() {
                     return in.available() == 0;
@@ -162,11 +160,16 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
+        public ServletInputStream getInputStream() {
+            return stream;
+        }
+
+        @Override
         public java.io.BufferedReader getReader() {
             String encoding = getCharacterEncoding();
             java.nio.charset.Charset cs = encoding == null ? StandardCharsets.UTF_8
                     : java.nio.charset.Charset.forName(encoding);
-            return new java.io.BufferedReader(new java.io.InputStreamReader(new ByteArrayInputStream(body), cs));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(in, cs));
         }
 
         @Override
