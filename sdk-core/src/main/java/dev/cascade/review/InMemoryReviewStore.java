@@ -1,11 +1,13 @@
 package dev.cascade.review;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * A {@link ReviewStore} in memory: for tests, demos and single-process tools. Items are lost when the process ends;
- * use {@link JdbcReviewStore} when they must outlive it. Ids are {@code rv-1}, {@code rv-2}, ... in submission order.
+ * use {@link JdbcReviewStore} when they must outlive it. Ids are {@code rv-} and 32 random hex digits (128 bits from
+ * a {@link SecureRandom}), so an id handed to a caller cannot be guessed from another one.
  *
  * <p>Thread-safe: every method runs under the store's monitor, which is its transaction; listeners are called after
  * it is released. Times come from the clock given at construction (default: the system's, UTC).
@@ -28,6 +31,8 @@ import java.util.function.Consumer;
  * ones: call it on a schedule in a long-running process.
  */
 public final class InMemoryReviewStore implements ReviewStore {
+
+    private static final SecureRandom IDS = new SecureRandom();
 
     /** Queue order: priority desc, due time asc (none last), created asc, then submission. */
     private static final Comparator<Node> ORDER = Comparator
@@ -65,6 +70,13 @@ public final class InMemoryReviewStore implements ReviewStore {
     }
 
     /** A store whose transitions are stamped, and whose leases run, on {@code clock}. */
+    /** Unguessable: ids reach callers (a 202's review id), who may look an item up by it. */
+    private static String newId() {
+        byte[] b = new byte[16];
+        IDS.nextBytes(b);
+        return "rv-" + HexFormat.of().formatHex(b);
+    }
+
     public InMemoryReviewStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -78,7 +90,7 @@ public final class InMemoryReviewStore implements ReviewStore {
                 return existing.item;
             }
             long n = ++seq;
-            ReviewTransitions.Result r = ReviewTransitions.submitted("rv-" + n, submission, now());
+            ReviewTransitions.Result r = ReviewTransitions.submitted(newId(), submission, now());
             Node node = new Node(n, r.item());
             byId.put(r.item().id(), node);
             byKey.put(submission.idempotencyKey(), node);

@@ -56,9 +56,14 @@ import java.util.function.Consumer;
  * (what PostgreSQL keeps), not from the database: leases and SLAs compare the stored instants with that clock, so
  * instances sharing a store should keep their clocks in sync (NTP).
  *
+ * <p><b>Text.</b> Any Java string is stored and read back exactly, U+0000 included (which PostgreSQL's text types
+ * refuse): text values are escaped on the way in and unescaped on the way out (see {@code StoredText}), on every
+ * database alike.
+ *
  * <p><b>Retries.</b> A transaction that fails only because of a concurrent one rolls back and runs again, up to
- * {@value #MAX_ATTEMPTS} times. Other {@link SQLException}s are thrown as {@link ReviewStoreException}. Every SQL
- * value is a bound parameter. Thread-safe.
+ * {@value #MAX_ATTEMPTS} times. Other {@link SQLException}s are thrown as {@link ReviewStoreException}, whose message
+ * leaves out the parts of the database's message that may quote stored values. Every SQL value is a bound parameter.
+ * Thread-safe.
  *
  * <p><b>Housekeeping.</b> Finished items and their audit rows stay until {@link #purgeFinishedOlderThan} deletes
  * them: schedule it (e.g. daily, with the retention your audit needs) so the tables do not grow forever.
@@ -76,6 +81,7 @@ public final class JdbcReviewStore implements ReviewStore {
     public static final class ReviewStoreException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** {@code message} names the operation and the database's error, never a stored value. */
         ReviewStoreException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -106,6 +112,39 @@ public final class JdbcReviewStore implements ReviewStore {
     private final List<Consumer<ReviewItem>> listeners = new CopyOnWriteArrayList<>();
 
     /** Thrown inside a submit transaction that lost the race for its key; the submit then reads the winner. */
+    /**
+     * The failure message without the parts of a database's message that may quote stored values: PostgreSQL's
+     * {@code Detail:} / {@code Where:} lines (e.g. "Failing row contains (...)") and H2's quoted values and SQL
+     * statement. The SQLState and the database's summary stay; the cause keeps everything, for a debugger.
+     */
+    static String redact(String message) {
+        if (message == null) {
+            return null;
+        }
+        String m = message;
+        int detail = m.indexOf("\n  Detail:");
+        if (detail < 0) {
+            detail = m.indexOf("\n  Where:");
+        }
+        if (detail >= 0) {
+            m = m.substring(0, detail);
+        }
+        int statement = m.indexOf("; SQL statement:");
+        if (statement >= 0) {
+            m = m.substring(0, statement);
+        }
+        return m.replaceAll("\"'[^\"]*'[^\"]*\"", "\"<value>\"");
+    }
+
+    /** Every text parameter goes through {@link StoredText}, so any Java string can be stored (U+0000 included). */
+    private static void setText(PreparedStatement ps, int index, String value) throws SQLException {
+        ps.setString(index, StoredText.store(value));
+    }
+
+    private static String getText(ResultSet rs, String column) throws SQLException {
+        return StoredText.load(rs.getString(column));
+    }
+
     private static final class KeyTaken extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -122,7 +161,7 @@ public final class JdbcReviewStore implements ReviewStore {
     /** A store whose transitions are stamped, and whose leases run, on {@code clock}. Opens no connection. */
     public JdbcReviewStore(DataSource dataSource, Clock clock) {
         this.tx = new JdbcTransactions<>(Objects.requireNonNull(dataSource, "dataSource"), ReviewDialect::of,
-                "review store", MAX_ATTEMPTS, ReviewStoreException::new);
+                "review store", MAX_ATTEMPTS, (message, cause) -> new ReviewStoreException(redact(message), cause));
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -244,14 +283,14 @@ public final class JdbcReviewStore implements ReviewStore {
                     return Optional.empty();
                 }
                 claimed = read(rs);
-                ReviewState oldState = ReviewState.valueOf(rs.getString("old_state"));
+                ReviewState oldState = ReviewState.valueOf(getText(rs, "old_state"));
                 // The row as it was, rebuilt from the old claim columns, so the shared state machine writes the audit.
                 before = new ReviewItem(claimed.id(), claimed.chain(), claimed.step(), claimed.tenant(),
                         claimed.executionId(), claimed.idempotencyKey(), claimed.input(), claimed.attempts(),
                         claimed.cost(), claimed.traceContext(), claimed.traceId(), claimed.priority(),
                         claimed.createdAt(), claimed.dueAt(), claimed.onBreach(), claimed.defaultAnswer(),
                         claimed.payloadHash(), claimed.version() - (oldState == ReviewState.CLAIMED ? 2 : 1), oldState,
-                        claimed.escalated(), rs.getString("old_claimed_by"), instant(rs, "old_lease_until"), null,
+                        claimed.escalated(), getText(rs, "old_claimed_by"), instant(rs, "old_lease_until"), null,
                         null, null, null, null);
             }
         }
@@ -374,7 +413,7 @@ public final class JdbcReviewStore implements ReviewStore {
         return tx.inTransaction("audit('" + id + "')", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + AUDIT_COLUMNS + " FROM cascade_review_audit"
                     + " WHERE item_id = ? ORDER BY seq")) {
-                ps.setString(1, id);
+                setText(ps, 1, id);
                 return readAudit(ps);
             }
         });
@@ -469,17 +508,17 @@ public final class JdbcReviewStore implements ReviewStore {
         try (PreparedStatement ps = c.prepareStatement(UPDATE_ITEM)) {
             ps.setInt(1, i.priority());
             ps.setLong(2, i.version());
-            ps.setString(3, i.state().name());
+            setText(ps, 3, i.state().name());
             ps.setBoolean(4, !i.state().isFinal());
             ps.setBoolean(5, i.escalated());
-            ps.setString(6, i.claimedBy());
+            setText(ps, 6, i.claimedBy());
             ps.setObject(7, ts(i.leaseUntil()));
-            ps.setString(8, i.verdict() == null ? null : i.verdict().name());
-            ps.setString(9, i.answer());
-            ps.setString(10, i.decidedBy());
-            ps.setString(11, i.comment());
+            setText(ps, 8, i.verdict() == null ? null : i.verdict().name());
+            setText(ps, 9, i.answer());
+            setText(ps, 10, i.decidedBy());
+            setText(ps, 11, i.comment());
             ps.setObject(12, ts(i.decidedAt()));
-            ps.setString(13, i.id());
+            setText(ps, 13, i.id());
             ps.setLong(14, before.version());
             if (ps.executeUpdate() != 1) {
                 return false;
@@ -492,32 +531,32 @@ public final class JdbcReviewStore implements ReviewStore {
     private static void insert(Connection c, ReviewItem i) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_ITEM)) {
             int k = 1;
-            ps.setString(k++, i.id());
-            ps.setString(k++, i.idempotencyKey());
-            ps.setString(k++, i.chain());
-            ps.setString(k++, i.step());
-            ps.setString(k++, i.tenant());
-            ps.setString(k++, i.executionId());
-            ps.setString(k++, i.input());
-            ps.setString(k++, ReviewText.encodeAttempts(i.attempts()));
+            setText(ps, k++, i.id());
+            setText(ps, k++, i.idempotencyKey());
+            setText(ps, k++, i.chain());
+            setText(ps, k++, i.step());
+            setText(ps, k++, i.tenant());
+            setText(ps, k++, i.executionId());
+            setText(ps, k++, i.input());
+            setText(ps, k++, ReviewText.encodeAttempts(i.attempts()));
             ps.setLong(k++, i.cost().micros());
-            ps.setString(k++, ReviewText.encodeMap(i.traceContext()));
-            ps.setString(k++, i.traceId());
+            setText(ps, k++, ReviewText.encodeMap(i.traceContext()));
+            setText(ps, k++, i.traceId());
             ps.setInt(k++, i.priority());
             ps.setObject(k++, ts(i.createdAt()));
             ps.setObject(k++, ts(i.dueAt()));
-            ps.setString(k++, i.onBreach().name());
-            ps.setString(k++, i.defaultAnswer());
-            ps.setString(k++, i.payloadHash());
+            setText(ps, k++, i.onBreach().name());
+            setText(ps, k++, i.defaultAnswer());
+            setText(ps, k++, i.payloadHash());
             ps.setLong(k++, i.version());
-            ps.setString(k++, i.state().name());
+            setText(ps, k++, i.state().name());
             ps.setBoolean(k++, i.escalated());
-            ps.setString(k++, i.claimedBy());
+            setText(ps, k++, i.claimedBy());
             ps.setObject(k++, ts(i.leaseUntil()));
-            ps.setString(k++, i.verdict() == null ? null : i.verdict().name());
-            ps.setString(k++, i.answer());
-            ps.setString(k++, i.decidedBy());
-            ps.setString(k++, i.comment());
+            setText(ps, k++, i.verdict() == null ? null : i.verdict().name());
+            setText(ps, k++, i.answer());
+            setText(ps, k++, i.decidedBy());
+            setText(ps, k++, i.comment());
             ps.setObject(k++, ts(i.decidedAt()));
             ps.setBoolean(k, !i.state().isFinal());
             ps.executeUpdate();
@@ -527,14 +566,14 @@ public final class JdbcReviewStore implements ReviewStore {
     private static void audit(Connection c, List<AuditEntry> entries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_AUDIT)) {
             for (AuditEntry e : entries) {
-                ps.setString(1, e.itemId());
-                ps.setString(2, e.from() == null ? null : e.from().name());
-                ps.setString(3, e.to().name());
-                ps.setString(4, e.actor());
+                setText(ps, 1, e.itemId());
+                setText(ps, 2, e.from() == null ? null : e.from().name());
+                setText(ps, 3, e.to().name());
+                setText(ps, 4, e.actor());
                 ps.setObject(5, ts(e.at()));
                 ps.setLong(6, e.version());
                 String detail = e.detail();
-                ps.setString(7, detail != null && detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL)
+                setText(ps, 7, detail != null && detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL)
                         : detail);
                 if (entries.size() == 1) {
                     ps.executeUpdate();
@@ -554,7 +593,7 @@ public final class JdbcReviewStore implements ReviewStore {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM cascade_review_item WHERE " + where
                 + (lock ? " FOR UPDATE" : ""))) {
-            ps.setString(1, value);
+            setText(ps, 1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
@@ -572,28 +611,28 @@ public final class JdbcReviewStore implements ReviewStore {
     }
 
     private static ReviewItem read(ResultSet rs) throws SQLException {
-        String verdict = rs.getString("verdict");
-        return new ReviewItem(rs.getString("id"), rs.getString("chain"), rs.getString("step"), rs.getString("tenant"),
-                rs.getString("execution_id"), rs.getString("idempotency_key"), rs.getString("input"),
-                ReviewText.decodeAttempts(rs.getString("attempts_text")), Money.ofMicros(rs.getLong("cost_micros")),
-                ReviewText.decodeMap(rs.getString("trace_context")), rs.getString("trace_id"), rs.getInt("priority"),
+        String verdict = getText(rs, "verdict");
+        return new ReviewItem(getText(rs, "id"), getText(rs, "chain"), getText(rs, "step"), getText(rs, "tenant"),
+                getText(rs, "execution_id"), getText(rs, "idempotency_key"), getText(rs, "input"),
+                ReviewText.decodeAttempts(getText(rs, "attempts_text")), Money.ofMicros(rs.getLong("cost_micros")),
+                ReviewText.decodeMap(getText(rs, "trace_context")), getText(rs, "trace_id"), rs.getInt("priority"),
                 instant(rs, "created_at"), instant(rs, "due_at"),
-                ReviewPolicy.Breach.valueOf(rs.getString("on_breach")), rs.getString("default_answer"),
-                rs.getString("payload_hash"), rs.getLong("version"), ReviewState.valueOf(rs.getString("state")),
-                rs.getBoolean("escalated"), rs.getString("claimed_by"), instant(rs, "lease_until"),
-                verdict == null ? null : Verdict.valueOf(verdict), rs.getString("answer"), rs.getString("decided_by"),
-                rs.getString("review_comment"), instant(rs, "decided_at"));
+                ReviewPolicy.Breach.valueOf(getText(rs, "on_breach")), getText(rs, "default_answer"),
+                getText(rs, "payload_hash"), rs.getLong("version"), ReviewState.valueOf(getText(rs, "state")),
+                rs.getBoolean("escalated"), getText(rs, "claimed_by"), instant(rs, "lease_until"),
+                verdict == null ? null : Verdict.valueOf(verdict), getText(rs, "answer"), getText(rs, "decided_by"),
+                getText(rs, "review_comment"), instant(rs, "decided_at"));
     }
 
     private static List<AuditEntry> readAudit(PreparedStatement ps) throws SQLException {
         List<AuditEntry> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                String from = rs.getString("from_state");
-                out.add(new AuditEntry(rs.getLong("seq"), rs.getString("item_id"),
-                        from == null ? null : ReviewState.valueOf(from), ReviewState.valueOf(rs.getString("to_state")),
-                        rs.getString("actor"), instant(rs, "occurred_at"), rs.getLong("version"),
-                        rs.getString("detail")));
+                String from = getText(rs, "from_state");
+                out.add(new AuditEntry(rs.getLong("seq"), getText(rs, "item_id"),
+                        from == null ? null : ReviewState.valueOf(from), ReviewState.valueOf(getText(rs, "to_state")),
+                        getText(rs, "actor"), instant(rs, "occurred_at"), rs.getLong("version"),
+                        getText(rs, "detail")));
             }
         }
         return out;
@@ -618,7 +657,7 @@ public final class JdbcReviewStore implements ReviewStore {
             } else if (p instanceof OffsetDateTime t) {
                 ps.setObject(i + 1, t);
             } else {
-                ps.setString(i + 1, (String) p);
+                setText(ps, i + 1, (String) p);
             }
         }
     }

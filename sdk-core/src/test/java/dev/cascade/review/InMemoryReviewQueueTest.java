@@ -174,13 +174,13 @@ class InMemoryReviewQueueTest {
 
         @Test
         void aBlankReviewerOrANonPositiveLeaseIsRefused() {
-            submit("a");
+            String id = submit("a");
 
             assertThatIllegalArgumentException().isThrownBy(() -> queue.claimNext(" ", LEASE))
                     .withMessageContaining("reviewer must not be blank");
             assertThatIllegalArgumentException().isThrownBy(() -> queue.claimNext("alice", Duration.ZERO))
                     .withMessage("lease must be > 0, was PT0S");
-            assertThat(queue.get("rv-1").orElseThrow().state()).isEqualTo(State.PENDING);
+            assertThat(queue.get(id).orElseThrow().state()).isEqualTo(State.PENDING);
         }
     }
 

@@ -111,6 +111,39 @@ class ReviewStoreContractTest {
                 AuditEntry::version).containsExactly(tuple(null, ReviewState.PENDING, ReviewStore.SYSTEM, 1L));
     }
 
+    /** Text a person or a model may send that databases treat specially: NUL, the store's escape, bidi, emoji. */
+    static final String ODD = "nul\u0000 dle\u0010 dle-zero\u00100 nul-dle\u0000\u0010 \u202Egnp.exe\u202C"
+            + " \uD83D\uDE00 ' \" \\ %_ \u0010";
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anyTextIsStoredAndReadBackExactlyNulIncluded(Kind kind) throws Exception {
+        ReviewStore store = store(kind);
+        ReviewAttempt answered = new ReviewAttempt("cheap\u0000", StepKind.MODEL, 1, Attempt.Status.REJECTED,
+                FailureKind.REJECTED, "reason " + ODD, "model\u0000", Money.ofMicros(1), Duration.ofMillis(1),
+                "answer " + ODD);
+        String key = "key " + ODD;
+        ReviewItem item = store.submit(new ReviewStore.Submission("support", "desk", "tenant\u0000x", "exec " + ODD,
+                key, "ticket " + ODD, List.of(answered), Money.ofMicros(1), Map.of("traceparent", TRACEPARENT,
+                "baggage", "k=" + ODD), 0, null, ReviewPolicy.Breach.ESCALATE, "default " + ODD));
+
+        assertThat(item.input()).isEqualTo("ticket " + ODD);
+        assertThat(store.find(item.id())).contains(item);
+        assertThat(store.findByIdempotencyKey(key)).contains(item);
+        assertThat(store.list(ReviewQuery.all().withTenant("tenant\u0000x"))).containsExactly(item);
+        assertThat(item.payloadHash()).isEqualTo(ReviewText.payloadHash("ticket " + ODD, List.of(answered)));
+
+        ReviewItem claimed = store.claimNext("rev\u0000iewer", LEASE, ReviewQuery.all().withTenant("tenant\u0000x"))
+                .orElseThrow();
+        assertThat(claimed.claimedBy()).isEqualTo("rev\u0000iewer");
+        ReviewItem decided = store.decide(new ReviewStore.Decide(item.id(), "rev\u0000iewer", claimed.version(),
+                claimed.payloadHash(), Verdict.EDITED, "edited " + ODD, "comment " + ODD));
+        assertThat(decided.answer()).isEqualTo("edited " + ODD);
+        assertThat(decided.comment()).isEqualTo("comment " + ODD);
+        assertThat(store.find(item.id())).contains(decided);
+        assertThat(store.audit(item.id())).extracting(AuditEntry::actor).contains("rev\u0000iewer");
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void submittingTheSameKeyAgainReturnsTheFirstItemUnchanged(Kind kind) throws Exception {

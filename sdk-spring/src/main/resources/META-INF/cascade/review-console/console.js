@@ -1,5 +1,7 @@
 // Cascade reviewer console. Everything shown comes from the review API and is untrusted text (model output, user
-// input): it is only ever put in the page with textContent or as an attribute value, never parsed as HTML.
+// input): it is only ever put in the page with textContent or as an attribute value, never parsed as HTML. Invisible
+// and direction-changing characters in it are shown as markers (see visible()), so that text cannot pretend to be
+// something else (a right-to-left override turns "gnp.exe" into what reads as "exe.png").
 'use strict';
 
 (function () {
@@ -15,13 +17,28 @@
     return document.getElementById(id);
   }
 
+  // Control (Cc) and format (Cf) characters, line/paragraph separators, and the bidi and zero-width ones among them
+  // (U+200B-U+200F, U+202A-U+202E, U+2060-U+2069, U+FEFF, ...); tab, line feed and carriage return stay as they are.
+  var INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+  // The text with each invisible or bidi control character replaced by a visible marker, e.g. ⟨U+202E⟩.
+  function visible(text) {
+    if (text === null || text === undefined) {
+      return text;
+    }
+    return String(text).replace(INVISIBLE, function (c) {
+      var hex = c.codePointAt(0).toString(16).toUpperCase();
+      return '\u27E8U+' + ('0000' + hex).slice(-Math.max(4, hex.length)) + '\u27E9';
+    });
+  }
+
   function setText(id, text) {
-    $(id).textContent = text === null || text === undefined || text === '' ? '—' : String(text);
+    $(id).textContent = text === null || text === undefined || text === '' ? '—' : visible(String(text));
   }
 
   function cell(row, text) {
     var td = document.createElement('td');
-    td.textContent = text === null || text === undefined ? '' : String(text);
+    td.textContent = text === null || text === undefined ? '' : visible(String(text));
     row.appendChild(td);
     return td;
   }
@@ -36,7 +53,7 @@
 
   function say(text, isError) {
     var m = $('message');
-    m.textContent = text || '';
+    m.textContent = visible(text || '');
     m.className = isError ? 'error' : '';
   }
 
@@ -171,19 +188,27 @@
       $('trace-none').hidden = false;
     }
 
-    $('detail-input').textContent = item.input;
+    $('detail-input').textContent = visible(item.input);
+    var hidden = new RegExp(INVISIBLE.source, 'u');
+    if (hidden.test(item.input || '') || hidden.test(item.proposedAnswer || '')
+        || item.attempts.some(function (a) { return hidden.test(a.answer || ''); })) {
+      // The answer box keeps the exact text (an approval must match it): warn that it holds such characters.
+      say('This item contains invisible or direction-changing characters, shown as \u27E8U+\u2026\u27E9 markers.', true);
+    }
     renderAttempts(item.attempts);
     renderAudit(item.audit);
 
     var decided = item.verdict !== null && item.verdict !== undefined;
     $('decided').hidden = !decided;
     if (decided) {
-      $('decided-summary').textContent = item.verdict + ' by ' + item.decidedBy + ' at ' + when(item.decidedAt);
-      $('decided-answer').textContent = item.answer === null ? '(no answer)' : item.answer;
-      $('decided-comment').textContent = item.comment ? 'Comment: ' + item.comment : '';
+      $('decided-summary').textContent = visible(item.verdict + ' by ' + item.decidedBy + ' at '
+          + when(item.decidedAt));
+      $('decided-answer').textContent = item.answer === null ? '(no answer)' : visible(item.answer);
+      $('decided-comment').textContent = item.comment ? 'Comment: ' + visible(item.comment) : '';
     }
     $('decision').hidden = decided;
-    $('proposed-answer').textContent = item.proposedAnswer === null ? '(no model answer)' : item.proposedAnswer;
+    $('proposed-answer').textContent = item.proposedAnswer === null ? '(no model answer)'
+        : visible(item.proposedAnswer);
     if (!previous || previous.id !== item.id) {
       $('answer').value = item.proposedAnswer === null ? '' : item.proposedAnswer;
       $('comment').value = '';
@@ -208,8 +233,8 @@
       var li = document.createElement('li');
       var head = document.createElement('div');
       head.className = 'attempt-head';
-      head.textContent = a.step + ' (' + a.kind.toLowerCase() + ') attempt ' + a.number + ': ' + a.status
-          + (a.failure ? ' — ' + a.failure : '');
+      head.textContent = visible(a.step + ' (' + a.kind.toLowerCase() + ') attempt ' + a.number + ': ' + a.status
+          + (a.failure ? ' — ' + a.failure : ''));
       li.appendChild(head);
       var info = document.createElement('div');
       info.className = 'attempt-reason';
@@ -222,7 +247,7 @@
       }
       parts.push('$' + a.cost);
       parts.push(a.latencyMillis + ' ms');
-      info.textContent = parts.join(' · ');
+      info.textContent = visible(parts.join(' · '));
       li.appendChild(info);
       if (a.answer !== null && a.answer !== undefined) {
         var label = document.createElement('div');
@@ -230,7 +255,7 @@
         li.appendChild(label);
         var pre = document.createElement('pre');
         pre.className = 'text attempt-answer';
-        pre.textContent = a.answer;
+        pre.textContent = visible(a.answer);
         li.appendChild(pre);
         var use = document.createElement('button');
         use.type = 'button';
@@ -357,7 +382,7 @@
     wire();
     call('GET', 'session').then(function (s) {
       session = s;
-      $('reviewer').textContent = 'Signed in as ' + s.reviewer;
+      $('reviewer').textContent = 'Signed in as ' + visible(s.reviewer);
       document.body.dataset.ready = 'true';
       return loadQueue();
     }).catch(fail);

@@ -15,6 +15,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -25,12 +26,15 @@ import dev.cascade.spring.review.CascadeReviewWebProperties;
  * The example's security: the triage API stays open to machine clients, the reviewer console and API
  * ({@code /cascade/review}, from cascade-spring) need the reviewer authority, everything else a signed-in user.
  * One demo user, {@value #REVIEWER}, whose password is {@code triage.reviewer-password}, or, when that is not set, a
- * random one printed once on standard output at startup.
+ * random one printed once on standard output at startup. With {@code triage.operator-password} set, a second user,
+ * {@value #OPERATOR}, holds the role that changing a breaker through {@code POST /actuator/cascade/{chain}/{step}}
+ * needs ({@code management.endpoint.cascade.operator-role}, default {@code CASCADE_OPERATOR}); the reviewer does not.
  */
 @Configuration(proxyBeanMethods = false)
 class TriageSecurity {
 
     static final String REVIEWER = "reviewer";
+    static final String OPERATOR = "operator";
 
     /**
      * The demo reviewer's credentials. The password is kept in clear only so the self-driving demo can sign in as the
@@ -49,9 +53,10 @@ class TriageSecurity {
     SecurityFilterChain triageSecurityFilterChain(HttpSecurity http,
                                                   ObjectProvider<CascadeReviewWebProperties> review) throws Exception {
         http.authorizeHttpRequests(a -> a
-                // Machine clients: submit a ticket, look its review up by id. Demo: the review ids are short and
-                // sequential, so a production service authenticates these callers too (e.g. OAuth2 client
-                // credentials) and checks that the caller owns the ticket.
+                // Machine clients: submit a ticket, look its review up by id. POST /triage is rate limited per caller
+                // and body-capped (TriageController, TriageWeb); review ids are 128 random bits, so knowing one id
+                // tells nothing about another. A production service still authenticates these callers (e.g. OAuth2
+                // client credentials), which also makes the rate limit per client rather than per address.
                 .requestMatchers(HttpMethod.POST, "/triage").permitAll()
                 .requestMatchers(HttpMethod.GET, "/triage/reviews/*").permitAll()
                 // Open as before security came in, for the demo; production protects the actuator (or serves it
@@ -90,13 +95,25 @@ class TriageSecurity {
         return new Reviewer(REVIEWER, generated);
     }
 
-    /** The demo reviewer, granted exactly the authority the review paths require (default ROLE_REVIEWER). */
+    /**
+     * The demo reviewer, granted exactly the authority the review paths require (default ROLE_REVIEWER); and, when
+     * {@code triage.operator-password} is set, the operator, granted only the actuator's operator role.
+     */
     @Bean
-    UserDetailsService triageUsers(Reviewer reviewer, ObjectProvider<CascadeReviewWebProperties> review) {
+    UserDetailsService triageUsers(Reviewer reviewer, ObjectProvider<CascadeReviewWebProperties> review,
+                                   @Value("${triage.operator-password:}") String operatorPassword,
+                                   @Value("${management.endpoint.cascade.operator-role:CASCADE_OPERATOR}")
+                                   String operatorRole) {
         String authority = review.getIfAvailable(CascadeReviewWebProperties::new).getAuthority();
-        return new InMemoryUserDetailsManager(User.withUsername(reviewer.username())
-                .password(PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(reviewer.password()))
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(User.withUsername(reviewer.username())
+                .password(encoder.encode(reviewer.password()))
                 .authorities(authority)
                 .build());
+        if (!operatorPassword.isBlank()) {
+            users.createUser(User.withUsername(OPERATOR).password(encoder.encode(operatorPassword))
+                    .roles(operatorRole.startsWith("ROLE_") ? operatorRole.substring(5) : operatorRole).build());
+        }
+        return users;
     }
 }

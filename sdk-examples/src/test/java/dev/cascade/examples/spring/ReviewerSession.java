@@ -40,6 +40,22 @@ record ReviewerSession(String authorization, String cookie, String csrfHeader, S
                 session.path("csrfToken").asString());
     }
 
+    /**
+     * Any user of the app over HTTP Basic, with the session cookie and CSRF token of the login page (for users who
+     * may not call the reviewer API, e.g. the operator).
+     */
+    static ReviewerSession openForm(RestTestClient http, TriageSecurity.Reviewer user) {
+        EntityExchangeResult<String> r = http.get().uri("/login").accept(MediaType.TEXT_HTML).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult();
+        String setCookie = r.getResponseHeaders().getFirst(HttpHeaders.SET_COOKIE);
+        assertThat(setCookie).as("the session cookie that holds the CSRF token").startsWith("JSESSIONID=");
+        java.util.regex.Matcher token = java.util.regex.Pattern
+                .compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"").matcher(r.getResponseBody());
+        assertThat(token.find()).as("the login page's CSRF token").isTrue();
+        return new ReviewerSession(basic(user), setCookie.split(";", 2)[0], "X-CSRF-TOKEN", token.group(1));
+    }
+
     /** The reviewer's credentials, session cookie and CSRF token on a request. */
     void apply(HttpHeaders headers) {
         headers.set(HttpHeaders.AUTHORIZATION, authorization);

@@ -62,9 +62,12 @@ class TriageReviewTest {
                 .jsonPath("$.answer").doesNotExist()
                 .jsonPath("$.decidedBy").doesNotExist();
 
-        // Nobody signed in: the reviewer API answers 401.
+        // Nobody signed in: the reviewer API answers 401 to a read, and Spring Security's CSRF filter 403 to a
+        // state change (no session, so no token), before anyone asks who is calling.
         http.get().uri(API + "/items").accept(MediaType.APPLICATION_JSON).exchange()
                 .expectStatus().isUnauthorized();
+        http.post().uri(API + "/items/{id}/claim", id).accept(MediaType.APPLICATION_JSON).exchange()
+                .expectStatus().isForbidden();
 
         // Signed in, but without the CSRF token: the claim is refused and changes nothing.
         http.post().uri(API + "/items/{id}/claim", id)

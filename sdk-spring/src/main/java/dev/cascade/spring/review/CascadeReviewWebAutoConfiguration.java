@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +19,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 
 import dev.cascade.review.ReviewStore;
 import dev.cascade.spring.CascadeAutoConfiguration;
+import dev.cascade.spring.web.RequestBodyLimitFilter;
 
 /**
  * The reviewer REST API (under {@code <base-path>/api}) and console (at {@code <base-path>}, default
@@ -53,6 +55,20 @@ public class CascadeReviewWebAutoConfiguration {
                                                    CascadeReviewWebProperties properties,
                                                    ObjectProvider<Clock> clock) {
         return new ReviewApiController(store, access, properties, clock.getIfUnique(Clock::systemUTC));
+    }
+
+    /**
+     * {@code cascade.review.web.max-request-bytes} on every API path: a larger body is a 413 before Spring Security
+     * or Jackson touch it.
+     */
+    @Bean
+    FilterRegistrationBean<RequestBodyLimitFilter> cascadeReviewBodyLimit(CascadeReviewWebProperties properties) {
+        FilterRegistrationBean<RequestBodyLimitFilter> r = new FilterRegistrationBean<>(
+                new RequestBodyLimitFilter(properties.getMaxRequestBytes().toBytes()));
+        r.addUrlPatterns(properties.apiPath(), properties.apiPath() + "/*");
+        r.setOrder(RequestBodyLimitFilter.ORDER);
+        r.setName("cascadeReviewBodyLimit");
+        return r;
     }
 
     @Bean

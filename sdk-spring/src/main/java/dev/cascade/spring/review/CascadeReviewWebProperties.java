@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the reviewer REST API and console, under {@code cascade.review.web}. Checked when bound: a wrong value
@@ -18,6 +19,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *       authority: ROLE_REVIEWER          # = hasRole("REVIEWER")
  *       jaeger-base-url: http://localhost:16686
  *       lease: 15m
+ *       max-request-bytes: 256KB          # larger bodies: 413 before anything parses them
  * }</pre>
  *
  * <p>Not thread-safe while being bound; read-only afterwards.
@@ -72,6 +74,13 @@ public class CascadeReviewWebProperties {
      * must carry the header {@code X-Requested-With: XMLHttpRequest}, which cross-site forms cannot send. Default false.
      */
     private boolean allowWithoutSpringSecurity;
+
+    /**
+     * The largest request body the API accepts; a larger one is answered {@code 413} (problem+json) before it is
+     * parsed, after reading at most this much of it. Between 1KB and 16MB. Default 256KB (a decision carries the
+     * reviewer's answer and comment).
+     */
+    private DataSize maxRequestBytes = DataSize.ofKilobytes(256);
 
     public boolean isEnabled() {
         return enabled;
@@ -144,6 +153,19 @@ public class CascadeReviewWebProperties {
 
     public void setAllowWithoutSpringSecurity(boolean allowWithoutSpringSecurity) {
         this.allowWithoutSpringSecurity = allowWithoutSpringSecurity;
+    }
+
+    public DataSize getMaxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    public void setMaxRequestBytes(DataSize maxRequestBytes) {
+        if (maxRequestBytes == null || maxRequestBytes.toBytes() < 1024
+                || maxRequestBytes.toBytes() > DataSize.ofMegabytes(16).toBytes()) {
+            throw new IllegalArgumentException("cascade.review.web.max-request-bytes must be between 1KB and 16MB, was "
+                    + maxRequestBytes);
+        }
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     /** {@code <base-path>/api}. */

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -23,21 +25,29 @@ import dev.cascade.review.ReviewConflictException;
 
 /**
  * How the review API reports errors: RFC 9457 problem details ({@code application/problem+json}) with a message a
- * reviewer can act on. The handlers live on the controller's own class (not in a {@code @ControllerAdvice}) so they
+ * reviewer can act on, and never an exception's own text (which can name Java methods, types or database internals). The handlers live on the controller's own class (not in a {@code @ControllerAdvice}) so they
  * take precedence over the application's advice and never touch the application's other controllers.
  *
  * <table>
- *   <caption>Status codes</caption>
- *   <tr><td>400</td><td>bad input: malformed JSON, unknown state or verdict, limit out of range, missing version</td></tr>
- *   <tr><td>401 / 403</td><td>not signed in / without the authority, or a state change without CSRF protection</td></tr>
- *   <tr><td>404</td><td>unknown item ({@code reason: NOT_FOUND})</td></tr>
+ *   <caption>Status codes (every one but Spring Security's 401/403 is {@code application/problem+json})</caption>
+ *   <tr><td>400</td><td>bad input: malformed or missing JSON, a wrongly typed field or parameter, unknown state or
+ *   verdict, limit out of range, missing version</td></tr>
+ *   <tr><td>401</td><td>not signed in (from Spring Security, empty body), reads and state changes alike</td></tr>
+ *   <tr><td>403</td><td>signed in without the authority, or a state change without a valid CSRF token</td></tr>
+ *   <tr><td>404</td><td>unknown item ({@code reason: NOT_FOUND}) or no such API path</td></tr>
+ *   <tr><td>405 / 406 / 415</td><td>wrong method (with {@code Allow}), unservable {@code Accept}, non-JSON body
+ *   (see {@link ReviewApiExceptionResolver})</td></tr>
  *   <tr><td>409</td><td>the item's state refuses: {@code reason} is the {@link ReviewConflictException.Reason} name,
  *   e.g. {@code CLAIMED_BY_OTHER}, {@code STALE_VERSION}, {@code PAYLOAD_CHANGED}</td></tr>
+ *   <tr><td>413</td><td>a body over {@code cascade.review.web.max-request-bytes}, refused before it is read</td></tr>
+ *   <tr><td>500</td><td>anything else (e.g. the store's database failed): a generic detail; the log has the rest</td></tr>
  * </table>
  */
 abstract class ReviewApiErrors {
 
     static final String TYPE_PREFIX = "urn:cascade:review:";
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewApiErrors.class);
+    private static final int MAX_ECHO = 80;
 
     @ExceptionHandler(ReviewConflictException.class)
     ResponseEntity<ProblemDetail> conflict(ReviewConflictException e) {
@@ -57,9 +67,10 @@ abstract class ReviewApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        // Never the exception's text: Spring's names the handler method's signature, Jackson's the Java types.
         return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
-                "The request body is not a valid JSON decision {\"verdict\", \"version\", \"payloadHash\", \"answer\","
-                        + " \"comment\"}: " + firstLine(mostSpecific(e))));
+                "The request body is not a valid JSON decision (or is missing): {\"verdict\": string, \"version\": number,"
+                        + " \"payloadHash\": string, \"answer\": string, \"comment\": string}."));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -72,7 +83,7 @@ abstract class ReviewApiErrors {
                 ? "one of " + Arrays.toString(type.getEnumConstants())
                 : "a " + (type == null ? "value" : type.getSimpleName());
         return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
-                e.getName() + " must be " + expected + ", was '" + e.getValue() + "'"));
+                e.getName() + " must be " + expected + ", was '" + echo(e.getValue()) + "'"));
     }
 
     /** Spring MVC's own errors that carry a status (missing parameter, unsupported media type, 401/403 of ours...). */
@@ -83,8 +94,24 @@ abstract class ReviewApiErrors {
         ErrorResponse r = (ErrorResponse) e;
         ProblemDetail p = r.getBody();
         HttpStatusCode status = r.getStatusCode();
+        if (!(e instanceof ErrorResponseException)) {
+            // Spring's own details are plain (e.g. "Required parameter 'limit' is not present."); keep only those.
+            p = problem(HttpStatus.valueOf(status.value()), "bad-request",
+                    HttpStatus.valueOf(status.value()).getReasonPhrase(), p.getDetail());
+        }
         return ResponseEntity.status(status).headers(r.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(p);
+    }
+
+    /**
+     * Anything else (a store that failed, a bug): 500 with a generic problem. The details, which may name database
+     * internals, go to the log only, never to the caller.
+     */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        LOG.error("review API request failed", e);
+        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+                "The review API failed; the server log has the details."));
     }
 
     static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
@@ -98,18 +125,8 @@ abstract class ReviewApiErrors {
         return ResponseEntity.status(p.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
-    private static String mostSpecific(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? "unreadable body" : m;
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    private static String echo(Object value) {
+        String s = String.valueOf(value);
+        return s.length() > MAX_ECHO ? s.substring(0, MAX_ECHO) + "..." : s;
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -168,14 +170,62 @@ class CascadeActuatorTest {
             assertThat(t).containsEntry("reviewQueueDepth", 1L);
             assertThat(endpoint.chain("nope")).isNull();
 
-            Map<String, Object> after = endpoint.breaker("triage", "cheap", "reset");
-            assertThat(((List<Map<String, Object>>) after.get("steps")).get(1)).containsEntry("circuitState", "CLOSED");
-            endpoint.breaker("triage", "primary", "open");
+            CascadeEndpointWebExtension web = ctx.getBean(CascadeEndpointWebExtension.class);
+            SecurityContext operator = as("ops", "CASCADE_OPERATOR");
+            WebEndpointResponse<Map<String, Object>> after = web.breaker(operator, "triage", "cheap", "reset");
+            assertThat(after.getStatus()).isEqualTo(200);
+            assertThat(((List<Map<String, Object>>) after.getBody().get("steps")).get(1))
+                    .containsEntry("circuitState", "CLOSED");
+            web.breaker(operator, "triage", "primary", "open");
             assertThat(breaker(chains, "triage", "primary").getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN);
-            assertThat(endpoint.breaker("triage", "human", "reset")).isNull();
-            assertThatThrownBy(() -> endpoint.breaker("triage", "primary", "explode"))
+            assertThatThrownBy(() -> web.breaker(operator, "triage", "primary", "explode"))
                     .isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
                     .hasMessageContaining("reset, close or open");
         });
+    }
+
+    @Test
+    void breakerWritesNeedTheOperatorRoleAndUnknownChainsOrStepsAre404() {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=cascade",
+                "management.endpoint.cascade.access=UNRESTRICTED").run(ctx -> {
+            CascadeEndpointWebExtension web = ctx.getBean(CascadeEndpointWebExtension.class);
+            CascadeChains chains = ctx.getBean(CascadeChains.class);
+            // A signed-in reviewer is not an operator: 403, and the breaker is untouched.
+            assertThat(web.breaker(as("rita", "REVIEWER"), "triage", "primary", "open").getStatus()).isEqualTo(403);
+            assertThat(web.breaker(SecurityContext.NONE, "triage", "primary", "open").getStatus()).isEqualTo(401);
+            assertThat(breaker(chains, "triage", "primary").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            SecurityContext operator = as("ops", "CASCADE_OPERATOR");
+            assertThat(web.breaker(operator, "triage", "no-such-step", "open").getStatus()).isEqualTo(404);
+            assertThat(web.breaker(operator, "no-such-chain", "primary", "open").getStatus()).isEqualTo(404);
+            assertThat(web.breaker(operator, "triage", "human", "reset").getStatus()).isEqualTo(404);
+            assertThat(web.breaker(operator, "triage", "primary", "open").getStatus()).isEqualTo(200);
+            assertThat(breaker(chains, "triage", "primary").getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN);
+        });
+    }
+
+    @Test
+    void theOperatorRoleIsAProperty() {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=cascade",
+                "management.endpoint.cascade.access=UNRESTRICTED",
+                "management.endpoint.cascade.operator-role=SRE").run(ctx -> {
+            CascadeEndpointWebExtension web = ctx.getBean(CascadeEndpointWebExtension.class);
+            assertThat(web.breaker(as("ops", "CASCADE_OPERATOR"), "triage", "primary", "open").getStatus())
+                    .isEqualTo(403);
+            assertThat(web.breaker(as("sre", "SRE"), "triage", "primary", "open").getStatus()).isEqualTo(200);
+        });
+    }
+
+    private static SecurityContext as(String name, String role) {
+        return new SecurityContext() {
+            @Override
+            public java.security.Principal getPrincipal() {
+                return () -> name;
+            }
+
+            @Override
+            public boolean isUserInRole(String r) {
+                return role.equals(r);
+            }
+        };
     }
 }

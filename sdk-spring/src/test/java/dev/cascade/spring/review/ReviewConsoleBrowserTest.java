@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
@@ -24,13 +26,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.cascade.Attempt;
 import dev.cascade.Cascade;
 import dev.cascade.FailureKind;
 import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.Outcome;
+import dev.cascade.StepKind;
 import dev.cascade.Usage;
+import dev.cascade.budget.Money;
 import dev.cascade.review.DurableReviewQueue;
+import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewCodec;
 import dev.cascade.review.ReviewDecision;
 import dev.cascade.review.ReviewItem;
@@ -165,6 +171,52 @@ class ReviewConsoleBrowserTest {
         assertThat(scripts.get(0).getDomAttribute("src")).isEqualTo("console.js");
         assertThat(driver.findElements(By.tagName("img"))).isEmpty();
         assertThat(((JavascriptExecutor) driver).executeScript("return typeof window.__pwned")).isEqualTo("undefined");
+    }
+
+    @Test
+    void invisibleAndDirectionChangingCharactersAreShownAsMarkers() {
+        // "gnp.exe" inside a right-to-left override reads as "exe.png"; a zero-width space, a BOM and a bell hide.
+        String input = "Please open invoice \u202Egnp.exe\u202C and reply\u200B\uFEFF\u0007";
+        String answer = "Sure: \u2066payload\u2069 \u200F";
+        ReviewAttempt rejected = new ReviewAttempt("cheap", StepKind.MODEL, 1, Attempt.Status.REJECTED,
+                FailureKind.REJECTED, "the accept gate refused the answer", "gpt-test", Money.ZERO, Duration.ZERO,
+                answer);
+        String key = "bidi-" + UUID.randomUUID();
+        ReviewItem item = store.submit(new ReviewStore.Submission("bidi", "desk", null, "exec-" + key, key, input,
+                List.of(rejected), Money.ZERO, Map.of(), 0, null, null, null));
+
+        driver = chromium();
+        WebDriverWait wait = signIn();
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#queue tbody tr[data-id='" + item.id() + "']"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("detail-state"), "PENDING"));
+
+        assertThat(driver.findElement(By.id("detail-input")).getText()).isEqualTo(
+                "Please open invoice \u27E8U+202E\u27E9gnp.exe\u27E8U+202C\u27E9 and reply"
+                        + "\u27E8U+200B\u27E9\u27E8U+FEFF\u27E9\u27E8U+0007\u27E9");
+        String shownAnswer = "Sure: \u27E8U+2066\u27E9payload\u27E8U+2069\u27E9 \u27E8U+200F\u27E9";
+        assertThat(driver.findElement(By.cssSelector("#detail-attempts .attempt-answer")).getText())
+                .isEqualTo(shownAnswer);
+        assertThat(driver.findElement(By.id("proposed-answer")).getText()).isEqualTo(shownAnswer);
+        // What the browser lays out holds none of them (textContent, not just what Selenium reports).
+        Object raw = ((JavascriptExecutor) driver).executeScript("return document.getElementById('detail-input')"
+                + ".textContent + document.getElementById('proposed-answer').textContent");
+        assertThat((String) raw).doesNotContain("\u202E", "\u202C", "\u200B", "\uFEFF", "\u0007", "\u2066",
+                "\u200F");
+        assertThat(driver.findElement(By.id("message")).getText()).contains("invisible or direction-changing");
+        // The answer box keeps the exact text, so approving it approves what the model said.
+        assertThat(driver.findElement(By.id("answer")).getDomProperty("value")).isEqualTo(answer);
+    }
+
+    private WebDriverWait signIn() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        driver.get("http://localhost:" + port + "/cascade/review");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys("alice");
+        driver.findElement(By.id("password")).sendKeys("alice-pw");
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("/cascade/review/console/index.html"));
+        wait.until(ExpectedConditions.textToBe(By.id("reviewer"), "Signed in as alice"));
+        return wait;
     }
 
     private WebDriver chromium() {
