@@ -85,13 +85,19 @@ public class CascadeAutoConfiguration {
      * Spans and metrics for every chain, through the application's OpenTelemetry bean when there is one, else
      * {@link GlobalOpenTelemetry} as it is when the context starts (the OpenTelemetry Java agent sets it before).
      * {@link GlobalOpenTelemetry#getOrNoop()} is used rather than {@code get()}: {@code get()} would fix the global to
-     * a no-op and make the application's own later {@code GlobalOpenTelemetry.set(...)} fail.
+     * a no-op and make the application's own later {@code GlobalOpenTelemetry.set(...)} fail. Metrics go to the
+     * application's Micrometer registry instead when {@link CascadeMicrometerAutoConfiguration} applies.
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "cascade.telemetry.enabled", matchIfMissing = true)
-    public CascadeTelemetry cascadeTelemetry(CascadeProperties properties, ObjectProvider<OpenTelemetry> openTelemetry) {
+    public CascadeTelemetry cascadeTelemetry(CascadeProperties properties, ObjectProvider<OpenTelemetry> openTelemetry,
+                                             ObjectProvider<CascadeMeters> meters) {
         OpenTelemetry otel = openTelemetry.getIfUnique(GlobalOpenTelemetry::getOrNoop);
+        CascadeMeters micrometer = meters.getIfAvailable();
+        if (micrometer != null) {
+            otel = micrometer.withMeters(otel);
+        }
         return CascadeTelemetry.builder(otel).captureContent(properties.getTelemetry().isCaptureContent()).build();
     }
 

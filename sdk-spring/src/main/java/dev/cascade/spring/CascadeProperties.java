@@ -104,6 +104,36 @@ public class CascadeProperties {
          */
         private boolean captureContent = false;
 
+        /**
+         * Whether Cascade's metrics go to the application's Micrometer MeterRegistry when it has one (Spring Boot
+         * Actuator: /actuator/metrics, Prometheus), rather than to the OpenTelemetry meter provider. Spans always go
+         * through OpenTelemetry.
+         */
+        private boolean micrometer = true;
+
+        /**
+         * Whether Cascade starts an OpenTelemetry SDK configured from the standard OTEL_* environment variables and
+         * otel.* properties, when the application has no OpenTelemetry bean, opentelemetry-sdk-extension-autoconfigure
+         * is on the classpath and an exporter or OTLP endpoint is configured (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).
+         */
+        private boolean autoconfigureSdk = true;
+
+        public boolean isMicrometer() {
+            return micrometer;
+        }
+
+        public void setMicrometer(boolean micrometer) {
+            this.micrometer = micrometer;
+        }
+
+        public boolean isAutoconfigureSdk() {
+            return autoconfigureSdk;
+        }
+
+        public void setAutoconfigureSdk(boolean autoconfigureSdk) {
+            this.autoconfigureSdk = autoconfigureSdk;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }
