@@ -221,7 +221,11 @@ final class ModelStepRunner<I, O> {
                     : "attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + "ms"
                     + (neverStarted ? " before the call started (no executor thread was free in time)" : "");
             long delay = -1;
-            if (!cancelled && policy.retry() && step.retry() != null) {
+            if (!cancelled && policy.retry() && step.retry() != null && breaker != null && refuses(breaker)) {
+                // This failure opened the breaker: the retry would be refused after its wait. Fall through now, so the
+                // failure is the step's fallback and no retry is announced that never runs.
+                reason += "; circuit breaker '" + breaker.getName() + "' opened, not retried";
+            } else if (!cancelled && policy.retry() && step.retry() != null) {
                 long retryAfter = c.retryAfter() == null ? 0 : c.retryAfter().toNanos();
                 long maxRetryAfter = step.retrySpec().maxRetryAfter().toNanos();
                 if (retryAfter > maxRetryAfter) {
@@ -307,6 +311,12 @@ final class ModelStepRunner<I, O> {
             request = request.withMaxOutputTokens(step.maxOutputTokens());
         }
         return request;
+    }
+
+    /** Whether {@code breaker} refuses every call now (open or forced open; half-open still admits trials). */
+    private static boolean refuses(CircuitBreaker breaker) {
+        CircuitBreaker.State st = breaker.getState();
+        return st == CircuitBreaker.State.OPEN || st == CircuitBreaker.State.FORCED_OPEN;
     }
 
     /** The skip reason for a refusing breaker; built once per state, since skips are the hot path of an outage. */

@@ -61,7 +61,9 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
  * ├─ rules {step}                 INTERNAL  rules, custom and review steps get their own spans
  * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.alert
  * </pre>
- * A failed attempt that the step retries carries {@code cascade.retry.delay_ms} on its own span.
+ * A retry attempt carries {@code cascade.retry.delay_ms}, the wait before it, on its own span; a retry that never
+ * runs (admission refused it after the wait) leaves no trace of a delay, and the failure before it is the step's
+ * {@code cascade.fallback}.
  * <pre>
  * </pre>
  * The model call runs inside its attempt span, so the client library's HTTP spans nest under it.
@@ -75,6 +77,11 @@ public final class CascadeTelemetry implements CascadeListener {
     public static final String SCOPE = "dev.cascade";
 
     private static final Object ATTEMPT_SPAN = new Object();
+    /** A failed attempt whose retry was scheduled: its wait goes on the retry's span, or it is a fallback. */
+    private static final Object RETRY_PENDING = new Object();
+
+    private record PendingRetry(Attempt failed, long delayMillis) {
+    }
 
     /** What an attempt's end needs from its start. */
     private record Open(Span span, String provider, String requestModel) {
@@ -198,6 +205,10 @@ public final class CascadeTelemetry implements CascadeListener {
     public void onAttemptStarted(AttemptStarted e) {
         ExecutionInfo x = e.execution();
         Context parent = x.executionContext() != null ? x.executionContext() : x.parentContext();
+        PendingRetry retry = x.attachment(RETRY_PENDING);
+        if (retry != null) {
+            x.attach(RETRY_PENDING, null);
+        }
         Span span;
         if (e.stepKind() == StepKind.MODEL) {
             String model = e.model();
@@ -218,6 +229,9 @@ public final class CascadeTelemetry implements CascadeListener {
             }
             if (e.circuitState() != null) {
                 b.setAttribute(CIRCUIT_STATE, e.circuitState());
+            }
+            if (retry != null && retry.failed().step().equals(e.step())) {
+                b.setAttribute(RETRY_DELAY_MS, retry.delayMillis());
             }
             if (captureContent && e.request() != null) {
                 ModelRequest r = e.request();
@@ -307,8 +321,8 @@ public final class CascadeTelemetry implements CascadeListener {
         span.setAttribute(ERROR_TYPE, kind);
         span.setAttribute(FAILURE_KIND, kind);
         if (e.retrying()) {
-            // On the failed attempt's own span rather than as a root event: one less event per retry.
-            span.setAttribute(RETRY_DELAY_MS, e.retryIn().toMillis());
+            // The wait is written on the retry's span when it starts: a retry that admission then refuses never ran.
+            x.attach(RETRY_PENDING, new PendingRetry(a, e.retryIn().toMillis()));
         }
         String reason = a.reason() == null ? null : redactor.apply(a.reason());
         if (reason != null) {
@@ -327,9 +341,20 @@ public final class CascadeTelemetry implements CascadeListener {
     @Override
     public void onStepSkipped(StepSkipped e) {
         Attempt a = e.attempt();
-        root(e.execution()).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
-                a.failure().name(), REASON, redactor.apply(String.valueOf(a.reason()))));
-        metrics.skip(e.execution().chain(), a);
+        ExecutionInfo x = e.execution();
+        String reason = redactor.apply(String.valueOf(a.reason()));
+        root(x).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
+                a.failure().name(), REASON, reason));
+        metrics.skip(x.chain(), a);
+        PendingRetry retry = x.attachment(RETRY_PENDING);
+        if (retry != null) {
+            x.attach(RETRY_PENDING, null);
+            if (retry.failed().step().equals(a.step())) {
+                // The retry was refused after its wait: the step falls back on the failure before it.
+                fallback(x, a.step(), retry.failed().failure() == null ? "UNKNOWN"
+                        : retry.failed().failure().name(), reason);
+            }
+        }
     }
 
     @Override
@@ -364,10 +389,14 @@ public final class CascadeTelemetry implements CascadeListener {
     }
 
     private void fallback(ExecutionInfo x, Attempt a) {
-        root(x).addEvent(EVENT_FALLBACK, Attributes.of(STEP, a.step(), FAILURE_KIND,
-                a.failure() == null ? statusName(a.status()) : a.failure().name(), REASON,
-                redactor.apply(String.valueOf(a.reason()))));
-        metrics.fallback(x.chain(), a);
+        // A step that passed (rules, custom) has no failure: its status, in the same upper case as failure kinds.
+        fallback(x, a.step(), a.failure() == null ? a.status().name() : a.failure().name(),
+                redactor.apply(String.valueOf(a.reason())));
+    }
+
+    private void fallback(ExecutionInfo x, String step, String kind, String reason) {
+        root(x).addEvent(EVENT_FALLBACK, Attributes.of(STEP, step, FAILURE_KIND, kind, REASON, reason));
+        metrics.fallback(x.chain(), step, kind);
     }
 
     private static Span root(ExecutionInfo x) {

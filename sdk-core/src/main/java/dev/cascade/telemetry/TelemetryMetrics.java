@@ -158,8 +158,8 @@ final class TelemetryMetrics {
                 common.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
     }
 
-    void fallback(String chain, Attempt a) {
-        fallbacks.add(1, counted(chain, a.step(), a.failure() == null ? a.status().name() : a.failure().name()));
+    void fallback(String chain, String step, String kind) {
+        fallbacks.add(1, counted(chain, step, kind));
     }
 
     void skip(String chain, Attempt a) {
