@@ -87,6 +87,7 @@ public final class CascadeBuilder<I, O> {
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private ExecutorService executor;
     private CascadeRegistries registries;
+    private final LastResortSpec lastResort = new LastResortSpec();
 
     CascadeBuilder(String name) {
         this.name = Specs.name("chain name", name);
@@ -173,6 +174,23 @@ public final class CascadeBuilder<I, O> {
      */
     public CascadeBuilder<I, O> deadline(Duration deadline) {
         this.deadline = Specs.positive("deadline", deadline);
+        return this;
+    }
+
+    /**
+     * What the chain does when every step it ran failed or was skipped while the deadline still has room: wait for
+     * the earliest Retry-After that fits and try that step once more, and/or let a few executions per second probe a
+     * step whose breaker is open. Default: wait for Retry-After up to 5 s (and the deadline), no probes; e.g.
+     * {@code lastResort(l -> l.probeOpenBreakers(2))}, or {@code lastResort(LastResortSpec::off)}. See
+     * {@link LastResortSpec}.
+     */
+    public CascadeBuilder<I, O> lastResort(Consumer<LastResortSpec> configure) {
+        Objects.requireNonNull(configure, "lastResort");
+        try {
+            configure.accept(lastResort);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("chain '" + name + "': " + e.getMessage(), e);
+        }
         return this;
     }
 
@@ -347,7 +365,7 @@ public final class CascadeBuilder<I, O> {
         ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
                 events, admission, clock,
-                executor != null ? executor : CascadeThreads.defaultExecutor(), description);
+                executor != null ? executor : CascadeThreads.defaultExecutor(), description, lastResort.copy());
         return new ChainImpl<>(config);
     }
 
@@ -430,6 +448,9 @@ public final class CascadeBuilder<I, O> {
         }
         if (s.maxOutputTokensValue() > 0) {
             policies.put("maxOutputTokens", String.valueOf(s.maxOutputTokensValue()));
+        }
+        if (lastResort.enabled()) {
+            policies.put("lastResort", lastResort.toString()); // the chain's, which every model step is subject to
         }
         Predicate<? super O> gate = s.acceptGate() != null ? s.acceptGate() : accept;
         if (gate != null) {

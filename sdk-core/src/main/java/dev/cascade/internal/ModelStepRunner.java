@@ -4,6 +4,7 @@ import dev.cascade.Attempt;
 import dev.cascade.Attempt.Status;
 import dev.cascade.FailureKind;
 import dev.cascade.FailurePolicy;
+import dev.cascade.LastResortSpec;
 import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.StepKind;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
@@ -55,6 +57,8 @@ final class ModelStepRunner<I, O> {
     /** Ticker value before which the breaker is known to refuse; 0 when not refusing. Racy by design: a hint. */
     private volatile long refusedUntil;
     private final String limiterReason;
+    /** Ticker value before which no last resort probe of this step may start; Long.MIN_VALUE before the first. */
+    private final AtomicLong nextProbe = new AtomicLong(Long.MIN_VALUE);
 
     ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step) {
         this.chain = chain;
@@ -78,11 +82,48 @@ final class ModelStepRunner<I, O> {
 
     /** Returns true when the step answered (the answer is on {@code x}); otherwise the chain moves on. */
     boolean run(Execution<I, O> x) {
+        return run(x, 1);
+    }
+
+    /**
+     * One last resort attempt (see {@link LastResortSpec}): never retried; a probe passes an open breaker without
+     * asking it (and does not report to it). Returns true when it answered.
+     */
+    boolean runLastResort(Execution<I, O> x, LastResortSpec.Mode mode) {
+        x.lastResortMode = mode;
+        try {
+            return run(x, x.nextNumber(step.name()));
+        } finally {
+            x.lastResortMode = null;
+        }
+    }
+
+    /** Whether the step's breaker refuses every call now. */
+    boolean breakerRefuses() {
+        return step.breaker() != null && refuses(step.breaker());
+    }
+
+    /** Whether the step's breaker is open by its own measure (not forced open by an operator): probes may pass it. */
+    boolean breakerOpen() {
+        return step.breaker() != null && step.breaker().getState() == CircuitBreaker.State.OPEN;
+    }
+
+    /** Takes this step's probe slot when one is free at {@code now}: at most one probe per {@code intervalNanos}. */
+    boolean probePermit(long now, long intervalNanos) {
+        long next = nextProbe.get();
+        if (next != Long.MIN_VALUE && now - next < 0) {
+            return false;
+        }
+        return nextProbe.compareAndSet(next, now + intervalNanos);
+    }
+
+    private boolean run(Execution<I, O> x, int firstNumber) {
         Events events = chain.events();
         boolean hasDeadline = x.deadlineNanos != Long.MAX_VALUE;
         ModelRequest request = null;
         Retry.AsyncContext<Object> retry = null;
-        for (int number = 1; ; number++) {
+        LastResortSpec.Mode lastResort = x.lastResortMode;
+        for (int number = firstNumber; ; number++) {
             // ---- admission: deadline, breaker, limiter, hook. Any "no" skips at once. The clock is read here only
             // when there is a deadline: clock reads are a large share of a fast execution's cost.
             long now = hasDeadline ? chain.time().nanoTime() : -1;
@@ -91,7 +132,9 @@ final class ModelStepRunner<I, O> {
                 skip(x, number, FailureKind.NO_TIME, "deadline reached before attempt " + number, now);
                 return false;
             }
-            CircuitBreaker breaker = step.breaker();
+            // A probe neither asks the open breaker nor reports to it; its half-open trials decide when it closes.
+            CircuitBreaker breaker = lastResort == LastResortSpec.Mode.PROBE && breakerOpen() ? null
+                    : step.breaker();
             if (breaker != null) {
                 // While a breaker refuses, ask it again at most once a millisecond: each refusal builds a resilience4j
                 // event with a wall-clock timestamp, and an outage skips thousands of calls a second. A half-open
@@ -221,7 +264,9 @@ final class ModelStepRunner<I, O> {
                     : "attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + "ms"
                     + (neverStarted ? " before the call started (no executor thread was free in time)" : "");
             long delay = -1;
-            if (!cancelled && policy.retry() && step.retry() != null && breaker != null && refuses(breaker)) {
+            if (lastResort != null) {
+                reason += "; last resort (" + lastResort.label() + "), not retried";
+            } else if (!cancelled && policy.retry() && step.retry() != null && breaker != null && refuses(breaker)) {
                 // This failure opened the breaker: the retry would be refused after its wait. Fall through now, so the
                 // failure is the step's fallback and no retry is announced that never runs.
                 reason += "; circuit breaker '" + breaker.getName() + "' opened, not retried";
@@ -246,6 +291,9 @@ final class ModelStepRunner<I, O> {
                         delay = TimeUnit.MILLISECONDS.toNanos(delayMillis);
                     }
                 }
+            }
+            if (lastResort == null && delay < 0 && !cancelled && policy.retry() && c.retryAfter() != null) {
+                lastResortCandidate(x, end, c.retryAfter().toNanos());
             }
             Attempt a = x.record(step.name(), StepKind.MODEL, neverStarted ? 0 : number, Status.FAILED, kind, reason,
                     start, end, billed, null, null, cost);
@@ -393,11 +441,27 @@ final class ModelStepRunner<I, O> {
         return true;
     }
 
+    /** Keeps this step as the last resort's Retry-After candidate if its wait ends before the current one's. */
+    private void lastResortCandidate(Execution<I, O> x, long failedAt, long retryAfterNanos) {
+        if (step.retrySpec() != null && retryAfterNanos > step.retrySpec().maxRetryAfter().toNanos()) {
+            return; // the step's own limit on Retry-After waits holds for the last resort too
+        }
+        long readyAt = failedAt + retryAfterNanos;
+        if (x.retryAfterStep == null || readyAt - x.retryAfterReadyAt < 0) {
+            x.retryAfterStep = this;
+            x.retryAfterReadyAt = readyAt;
+        }
+    }
+
     private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long at) {
         long now = at >= 0 ? at : x.nothingRecorded() ? x.startNanos : chain.time().nanoTime();
+        if (kind == FailureKind.CIRCUIT_OPEN && x.probeStep == null && x.lastResortMode == null) {
+            x.probeStep = this;
+        }
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
-        chain.skipped(x, step.name(), StepKind.MODEL, kind, number == 1 ? reason
-                : reason + " (before retry " + number + ")", now);
+        chain.skipped(x, step.name(), StepKind.MODEL, kind, x.lastResortMode != null
+                ? reason + "; last resort (" + x.lastResortMode.label() + ")"
+                : number == 1 ? reason : reason + " (before retry " + number + ")", now);
     }
 
     private void failNoCall(Execution<I, O> x, FailureKind kind, String reason, long at, Throwable error) {

@@ -18,6 +18,7 @@ import dev.cascade.event.AttemptStarted;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.LastResort;
 import dev.cascade.event.ReviewSubmitted;
 import dev.cascade.event.StepSkipped;
 import dev.cascade.review.ReviewDecision;
@@ -59,7 +60,7 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
  * cascade {chain}                 INTERNAL  child of the caller's span; cascade.answered_by, cascade.outcome
  * ├─ chat {model}                 CLIENT    one per model attempt: gen_ai.* attributes, error.type + ERROR on failure
  * ├─ rules {step}                 INTERNAL  rules, custom and review steps get their own spans
- * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.alert
+ * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.alert, cascade.last_resort
  * </pre>
  * A retry attempt carries {@code cascade.retry.delay_ms}, the wait before it, on its own span; a retry that never
  * runs (admission refused it after the wait) leaves no trace of a delay, and the failure before it is the step's
@@ -82,6 +83,9 @@ public final class CascadeTelemetry implements CascadeListener {
 
     private record PendingRetry(Attempt failed, long delayMillis) {
     }
+
+    /** A last resort announced for a step: its attempt's span says so. */
+    private static final Object LAST_RESORT_PENDING = new Object();
 
     /** What an attempt's end needs from its start. */
     private record Open(Span span, String provider, String requestModel) {
@@ -233,6 +237,14 @@ public final class CascadeTelemetry implements CascadeListener {
             if (retry != null && retry.failed().step().equals(e.step())) {
                 b.setAttribute(RETRY_DELAY_MS, retry.delayMillis());
             }
+            LastResort last = x.attachment(LAST_RESORT_PENDING);
+            if (last != null) {
+                x.attach(LAST_RESORT_PENDING, null);
+                b.setAttribute(LAST_RESORT, last.mode().label());
+                if (last.delay().toNanos() > 0) {
+                    b.setAttribute(RETRY_DELAY_MS, last.delay().toMillis());
+                }
+            }
             if (captureContent && e.request() != null) {
                 ModelRequest r = e.request();
                 if (r.system() != null) {
@@ -346,6 +358,7 @@ public final class CascadeTelemetry implements CascadeListener {
         root(x).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
                 a.failure().name(), REASON, reason));
         metrics.skip(x.chain(), a);
+        x.attach(LAST_RESORT_PENDING, null);
         PendingRetry retry = x.attachment(RETRY_PENDING);
         if (retry != null) {
             x.attach(RETRY_PENDING, null);
@@ -355,6 +368,16 @@ public final class CascadeTelemetry implements CascadeListener {
                         : retry.failed().failure().name(), reason);
             }
         }
+    }
+
+    /** A root event {@code cascade.last_resort} and the {@code cascade.last_resorts} counter; marks the attempt. */
+    @Override
+    public void onLastResort(LastResort e) {
+        ExecutionInfo x = e.execution();
+        root(x).addEvent(EVENT_LAST_RESORT, Attributes.of(STEP, e.step(), LAST_RESORT, e.mode().label(),
+                RETRY_DELAY_MS, e.delay().toMillis()));
+        x.attach(LAST_RESORT_PENDING, e);
+        metrics.lastResort(x.chain(), e.step(), e.mode().label());
     }
 
     @Override

@@ -34,6 +34,7 @@ final class TelemetryMetrics {
     private final DoubleHistogram executionDuration;
     private final LongCounter fallbacks;
     private final LongCounter skips;
+    private final LongCounter lastResorts;
     private final DoubleCounter cost;
     private final LongCounter anomalies;
     private final LongCounter budgetAlerts;
@@ -84,6 +85,10 @@ final class TelemetryMetrics {
         this.skips = meter.counterBuilder(METRIC_SKIPS)
                 .setUnit("{step}")
                 .setDescription("Steps skipped by admission, by reason.")
+                .build();
+        this.lastResorts = meter.counterBuilder(METRIC_LAST_RESORTS)
+                .setUnit("{attempt}")
+                .setDescription("Last resort attempts (a wait for Retry-After, a probe past an open breaker), by step.")
                 .build();
         this.cost = meter.counterBuilder(METRIC_COST)
                 .ofDoubles()
@@ -160,6 +165,10 @@ final class TelemetryMetrics {
 
     void fallback(String chain, String step, String kind) {
         fallbacks.add(1, counted(chain, step, kind));
+    }
+
+    void lastResort(String chain, String step, String mode) {
+        lastResorts.add(1, Attributes.of(CHAIN, chain, STEP, step, LAST_RESORT, mode));
     }
 
     void skip(String chain, Attempt a) {
