@@ -8,6 +8,8 @@ import dev.cascade.internal.ChainImpl;
 import dev.cascade.internal.Events;
 import dev.cascade.internal.Retries;
 import dev.cascade.internal.StepDef;
+import dev.cascade.review.DurableReviewQueue;
+import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.FailureClassifier;
@@ -36,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -347,6 +350,11 @@ public final class CascadeBuilder<I, O> {
                 for (StepDef<I, O> d : defs) {
                     if (d instanceof StepDef.Model<I, O> m && m.breaker() != null) {
                         telemetry.observeCircuitBreaker(name, m.name(), m.breaker());
+                    } else if (d instanceof StepDef.Review<I, O> r) {
+                        LongSupplier depth = reviewDepth(r.queue());
+                        if (depth != null) {
+                            telemetry.observeReviewQueue(r.name(), depth);
+                        }
                     }
                 }
             }
@@ -367,6 +375,17 @@ public final class CascadeBuilder<I, O> {
                 events, admission, clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(), description, lastResort.copy());
         return new ChainImpl<>(config);
+    }
+
+    /** How to read the depth of the queues Cascade ships; {@code null} for a queue of the user's own. */
+    private static LongSupplier reviewDepth(ReviewQueue<?, ?> queue) {
+        if (queue instanceof InMemoryReviewQueue<?, ?> memory) {
+            return memory::depth;
+        }
+        if (queue instanceof DurableReviewQueue<?, ?> durable) {
+            return durable.store()::depth;
+        }
+        return null;
     }
 
     private String where(PendingModel<I, O> m) {

@@ -135,8 +135,12 @@ public final class CascadeTelemetry implements CascadeListener {
     }
 
     /**
-     * Reports {@code depth} as the gauge {@code cascade.review.queue.depth} for the queue named {@code queue}. Call
-     * once per queue: each call registers a callback for the life of the meter.
+     * Reports {@code depth} as the gauge {@code cascade.review.queue.depth} for the queue named {@code queue}, read at
+     * each collection; a later call for the same name replaces the earlier one. A chain built with this telemetry as a
+     * listener registers its human review step itself (under the step's name) when the queue is an
+     * {@link dev.cascade.review.InMemoryReviewQueue} or a {@link dev.cascade.review.DurableReviewQueue} (the depth of
+     * its store: chains sharing a store report its total); call this for a queue of your own. A supplier that throws
+     * reports no point for that collection.
      */
     public void observeReviewQueue(String queue, LongSupplier depth) {
         metrics.observeReviewQueue(queue, depth);

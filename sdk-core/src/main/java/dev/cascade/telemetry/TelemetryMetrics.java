@@ -53,6 +53,12 @@ final class TelemetryMetrics {
         budgetAlerts.add(1, Attributes.of(BUDGET_ALERT, e.type().name(), BUDGET_ACCOUNT, e.account()));
     }
 
+    /** What the {@code cascade.review.queue.depth} gauge reads at each collection, by queue name. */
+    private final Map<String, ReviewDepth> reviewQueues = new ConcurrentHashMap<>();
+
+    private record ReviewDepth(Attributes attributes, LongSupplier depth) {
+    }
+
     /** The breakers the {@code cascade.circuit.state} gauge reads at each collection, by chain/step. */
     private final Map<Attributes, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
@@ -107,6 +113,19 @@ final class TelemetryMetrics {
                 .setUnit("USD")
                 .setDescription("What the hard limit leaves in the current window.")
                 .buildWithCallback(m -> budgets.forEach((attrs, q) -> q.get().ifPresent(v -> m.record(v, attrs))));
+        meter.gaugeBuilder(METRIC_REVIEW_DEPTH)
+                .ofLongs()
+                .setUnit("{item}")
+                .setDescription("Review items not yet decided, per queue (a store shared by several queues: its total).")
+                .buildWithCallback(m -> reviewQueues.values().forEach(q -> {
+                    long depth;
+                    try {
+                        depth = q.depth().getAsLong();
+                    } catch (RuntimeException e) {
+                        return; // a store that cannot answer now (database down) reports no point, not a wrong one
+                    }
+                    m.record(depth, q.attributes());
+                }));
         meter.gaugeBuilder(METRIC_CIRCUIT_STATE)
                 .ofLongs()
                 .setDescription("Circuit breaker state per chain step: 0 closed, 1 open, 2 half-open, 3 other.")
@@ -207,11 +226,6 @@ final class TelemetryMetrics {
     }
 
     void observeReviewQueue(String queue, LongSupplier depth) {
-        Attributes attrs = Attributes.of(REVIEW_QUEUE, queue);
-        meter.gaugeBuilder(METRIC_REVIEW_DEPTH)
-                .ofLongs()
-                .setUnit("{item}")
-                .setDescription("Review items not yet decided.")
-                .buildWithCallback(m -> m.record(depth.getAsLong(), attrs));
+        reviewQueues.put(queue, new ReviewDepth(Attributes.of(REVIEW_QUEUE, queue), depth));
     }
 }
