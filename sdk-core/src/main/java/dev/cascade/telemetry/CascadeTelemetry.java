@@ -59,7 +59,8 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
  * <pre>
  * cascade {chain}                 INTERNAL  child of the caller's span; cascade.answered_by, cascade.outcome
  * ├─ chat {model}                 CLIENT    one per model attempt: gen_ai.* attributes, error.type + ERROR on failure
- * ├─ rules {step}                 INTERNAL  rules, custom and review steps get their own spans
+ * ├─ rules {step}                 INTERNAL  rules, custom and review steps: "{kind} {step}", or "{kind}" when the
+ * │                                          step's name is its kind ("human_review", not "human_review human-review")
  * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.alert, cascade.last_resort
  * </pre>
  * A retry attempt carries {@code cascade.retry.delay_ms}, the wait before it, on its own span; a retry that never
@@ -76,6 +77,14 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
 public final class CascadeTelemetry implements CascadeListener {
     /** Instrumentation scope name. */
     public static final String SCOPE = "dev.cascade";
+    /** Instrumentation scope version: the version of cascade-core, or {@code null} when it cannot be read. */
+    public static final String SCOPE_VERSION = readVersion();
+    /**
+     * The semantic-conventions schema the attribute names follow: 1.40.0, the version Cascade pins and checks its
+     * {@code gen_ai.*} and {@code error.type} names against ({@code opentelemetry-semconv} 1.40.0). Every name it writes
+     * is also current in 1.41.
+     */
+    public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.40.0";
 
     private static final Object ATTEMPT_SPAN = new Object();
     /** A failed attempt whose retry was scheduled: its wait goes on the retry's span, or it is a fallback. */
@@ -108,10 +117,17 @@ public final class CascadeTelemetry implements CascadeListener {
     private final UnaryOperator<String> redactor;
     private final Map<String, String> rootNames = new ConcurrentHashMap<>();
     private final Map<String, String> modelSpanNames = new ConcurrentHashMap<>();
+    private final Map<String, String> stepSpanNames = new ConcurrentHashMap<>();
 
     private CascadeTelemetry(Builder b) {
-        this.tracer = b.openTelemetry.getTracer(SCOPE);
-        this.metrics = new TelemetryMetrics(b.openTelemetry.getMeter(SCOPE));
+        var tracers = b.openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(SCHEMA_URL);
+        var meters = b.openTelemetry.meterBuilder(SCOPE).setSchemaUrl(SCHEMA_URL);
+        if (SCOPE_VERSION != null) {
+            tracers.setInstrumentationVersion(SCOPE_VERSION);
+            meters.setInstrumentationVersion(SCOPE_VERSION);
+        }
+        this.tracer = tracers.build();
+        this.metrics = new TelemetryMetrics(meters.build());
         this.captureContent = b.captureContent;
         this.redactor = b.redactor;
     }
@@ -261,7 +277,7 @@ public final class CascadeTelemetry implements CascadeListener {
             x.attach(ATTEMPT_SPAN, new Open(span, e.provider(), model));
             return;
         } else {
-            span = tracer.spanBuilder(kindName(e.stepKind()) + " " + e.step())
+            span = tracer.spanBuilder(spanName(e.stepKind(), e.step()))
                     .setParent(parent)
                     .setSpanKind(SpanKind.INTERNAL)
                     .setAttribute(STEP, e.step())
@@ -326,7 +342,7 @@ public final class CascadeTelemetry implements CascadeListener {
             span = open.span();
         } else {
             // A failure before any call (a prompt mapper that threw): a span of its own, so the story is complete.
-            span = tracer.spanBuilder(kindName(a.stepKind()) + " " + a.step())
+            span = tracer.spanBuilder(spanName(a.stepKind(), a.step()))
                     .setParent(x.executionContext() != null ? x.executionContext() : x.parentContext())
                     .setAttribute(STEP, a.step())
                     .setAttribute(STEP_KIND, kindName(a.stepKind()))
@@ -428,6 +444,33 @@ public final class CascadeTelemetry implements CascadeListener {
 
     private static Span root(ExecutionInfo x) {
         return x.executionContext() == null ? Span.getInvalid() : Span.fromContext(x.executionContext());
+    }
+
+    /**
+     * The span name of a step that is not a model call: {@code "{kind} {step}"} (e.g. {@code rules faq},
+     * {@code human_review support-desk}), or only the kind when the step's name just repeats it ({@code rules} for a
+     * step named "rules", {@code human_review} for "human-review"). Model calls follow the GenAI conventions instead:
+     * {@code chat {model}}.
+     */
+    private String spanName(StepKind kind, String step) {
+        return stepSpanNames.computeIfAbsent(kindName(kind) + " " + step, key -> {
+            String k = kindName(kind);
+            return step.toLowerCase(Locale.ROOT).replace('-', '_').equals(k) ? k : key;
+        });
+    }
+
+    private static String readVersion() {
+        try (var in = CascadeTelemetry.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version");
+            return v == null || v.isBlank() || v.startsWith("${") ? null : v.trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // telemetry without a version beats a class that cannot load
+        }
     }
 
     private static String kindName(StepKind kind) {
