@@ -91,6 +91,8 @@ public final class CascadeBuilder<I, O> {
     private ExecutorService executor;
     private CascadeRegistries registries;
     private final LastResortSpec lastResort = new LastResortSpec();
+    /** Whether lastResort(...) was called: describe() shows the policies a chain was given, not the defaults. */
+    private boolean lastResortSet;
 
     CascadeBuilder(String name) {
         this.name = Specs.name("chain name", name);
@@ -191,6 +193,7 @@ public final class CascadeBuilder<I, O> {
         Objects.requireNonNull(configure, "lastResort");
         try {
             configure.accept(lastResort);
+            lastResortSet = true;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("chain '" + name + "': " + e.getMessage(), e);
         }
@@ -468,7 +471,7 @@ public final class CascadeBuilder<I, O> {
         if (s.maxOutputTokensValue() > 0) {
             policies.put("maxOutputTokens", String.valueOf(s.maxOutputTokensValue()));
         }
-        if (lastResort.enabled()) {
+        if (lastResortSet) {
             policies.put("lastResort", lastResort.toString()); // the chain's, which every model step is subject to
         }
         Predicate<? super O> gate = s.acceptGate() != null ? s.acceptGate() : accept;
