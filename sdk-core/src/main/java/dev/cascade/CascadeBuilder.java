@@ -8,6 +8,8 @@ import dev.cascade.internal.ChainImpl;
 import dev.cascade.internal.Events;
 import dev.cascade.internal.Retries;
 import dev.cascade.internal.StepDef;
+import dev.cascade.review.DurableReviewQueue;
+import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.FailureClassifier;
@@ -36,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -91,6 +94,9 @@ public final class CascadeBuilder<I, O> {
 
     /** The default {@link #lateCompletionGrace}: 60 s. */
     public static final Duration DEFAULT_LATE_COMPLETION_GRACE = Duration.ofSeconds(60);
+    private final LastResortSpec lastResort = new LastResortSpec();
+    /** Whether lastResort(...) was called: describe() shows the policies a chain was given, not the defaults. */
+    private boolean lastResortSet;
 
     CascadeBuilder(String name) {
         this.name = Specs.name("chain name", name);
@@ -177,6 +183,24 @@ public final class CascadeBuilder<I, O> {
      */
     public CascadeBuilder<I, O> deadline(Duration deadline) {
         this.deadline = Specs.positive("deadline", deadline);
+        return this;
+    }
+
+    /**
+     * What the chain does when every step it ran failed or was skipped while the deadline still has room: wait for
+     * the earliest Retry-After that fits and try that step once more, and/or let a few executions per second probe a
+     * step whose breaker is open. Default: wait for Retry-After up to 5 s (and the deadline), no probes; e.g.
+     * {@code lastResort(l -> l.probeOpenBreakers(2))}, or {@code lastResort(LastResortSpec::off)}. See
+     * {@link LastResortSpec}.
+     */
+    public CascadeBuilder<I, O> lastResort(Consumer<LastResortSpec> configure) {
+        Objects.requireNonNull(configure, "lastResort");
+        try {
+            configure.accept(lastResort);
+            lastResortSet = true;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("chain '" + name + "': " + e.getMessage(), e);
+        }
         return this;
     }
 
@@ -358,6 +382,11 @@ public final class CascadeBuilder<I, O> {
                 for (StepDef<I, O> d : defs) {
                     if (d instanceof StepDef.Model<I, O> m && m.breaker() != null) {
                         telemetry.observeCircuitBreaker(name, m.name(), m.breaker());
+                    } else if (d instanceof StepDef.Review<I, O> r) {
+                        LongSupplier depth = reviewDepth(r.queue());
+                        if (depth != null) {
+                            telemetry.observeReviewQueue(r.name(), depth);
+                        }
                     }
                 }
             }
@@ -377,8 +406,19 @@ public final class CascadeBuilder<I, O> {
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
                 events, admission, clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(), description,
-                lateCompletionGrace.toNanos());
+                lateCompletionGrace.toNanos(), lastResort.copy());
         return new ChainImpl<>(config);
+    }
+
+    /** How to read the depth of the queues Cascade ships; {@code null} for a queue of the user's own. */
+    private static LongSupplier reviewDepth(ReviewQueue<?, ?> queue) {
+        if (queue instanceof InMemoryReviewQueue<?, ?> memory) {
+            return memory::depth;
+        }
+        if (queue instanceof DurableReviewQueue<?, ?> durable) {
+            return durable.store()::depth;
+        }
+        return null;
     }
 
     private String where(PendingModel<I, O> m) {
@@ -499,6 +539,9 @@ public final class CascadeBuilder<I, O> {
         }
         if (s.maxOutputTokensValue() > 0) {
             policies.put("maxOutputTokens", String.valueOf(s.maxOutputTokensValue()));
+        }
+        if (lastResortSet) {
+            policies.put("lastResort", lastResort.toString()); // the chain's, which every model step is subject to
         }
         Predicate<? super O> gate = s.acceptGate() != null ? s.acceptGate() : accept;
         if (gate != null) {

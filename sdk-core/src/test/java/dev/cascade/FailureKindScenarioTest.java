@@ -292,9 +292,11 @@ class FailureKindScenarioTest {
 
         List<Outcome<String>> outs = twoExecutionsAgainstA429Storm(f, entry, true);
 
-        // The second 429 opens the breaker: the third attempt is refused at admission, and so is the next execution.
+        // The second 429 opens the breaker: no third attempt is scheduled, and the next execution is refused at
+        // admission.
         assertThat(trace(outs.get(0))).containsExactly("advanced#1 FAILED RATE_LIMITED",
-                "advanced#2 FAILED RATE_LIMITED", "advanced#0 SKIPPED CIRCUIT_OPEN", "cheap#1 ANSWERED");
+                "advanced#2 FAILED RATE_LIMITED", "cheap#1 ANSWERED");
+        assertThat(outs.get(0).attempts().get(1).reason()).contains("opened, not retried");
         assertThat(trace(outs.get(1))).containsExactly("advanced#0 SKIPPED CIRCUIT_OPEN", "cheap#1 ANSWERED");
         assertThat(f.advanced.calls()).isEqualTo(2);
         assertThat(f.cheap.calls()).isEqualTo(2);

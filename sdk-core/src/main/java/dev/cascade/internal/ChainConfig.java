@@ -4,6 +4,7 @@ import dev.cascade.Attempt;
 import dev.cascade.Description;
 import dev.cascade.FailureKind;
 import dev.cascade.FailurePolicy;
+import dev.cascade.LastResortSpec;
 import dev.cascade.StepKind;
 import dev.cascade.Usage;
 import dev.cascade.event.Alert;
@@ -27,12 +28,14 @@ import java.util.function.Function;
  * @param classifiers   the user's classifiers; the default one runs after them
  * @param admission     {@code null} when there is none
  * @param lateGraceNanos how long a call the chain gave up on may keep its reservation open (0: settle at once)
+ * @param lastResort    a copy, never changed
  */
 public record ChainConfig<I, O>(String name, List<StepDef<I, O>> steps, long deadlineNanos,
                                 Function<? super I, String> router, FailurePolicy[] policies,
                                 List<FailureClassifier> classifiers, Events events, StepAdmission admission,
                                 TimeSource time, ExecutorService executor, Description description,
-                                long lateGraceNanos) {
+                                long lateGraceNanos,
+                                LastResortSpec lastResort) {
 
     FailurePolicy policy(FailureKind kind) {
         return policies[kind.ordinal()];

@@ -6,6 +6,7 @@ import dev.cascade.CallContext;
 import dev.cascade.Cascade;
 import dev.cascade.Description;
 import dev.cascade.FailureKind;
+import dev.cascade.LastResortSpec;
 import dev.cascade.Outcome;
 import dev.cascade.Route;
 import dev.cascade.StepKind;
@@ -16,6 +17,7 @@ import dev.cascade.event.AttemptStarted;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.LastResort;
 import dev.cascade.event.ReviewSubmitted;
 import dev.cascade.review.ReviewDecision;
 import dev.cascade.review.ReviewHandle;
@@ -213,12 +215,26 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
                     break;
                 }
             } else if (step instanceof StepDef.Review<I, O> r) {
+                // The last resort comes before a person: a short wait costs less than a reviewer's time.
+                if (lastResort(x)) {
+                    status = Outcome.Status.ANSWERED;
+                    break;
+                }
+                if (x.cancelled) {
+                    status = Outcome.Status.CANCELLED;
+                    break;
+                }
                 review = runReview(x, r);
                 if (review != null) {
                     status = reviewStatus(x, r, review);
                 }
                 break;
             }
+        }
+        if (status == Outcome.Status.UNANSWERED && review == null && lastResort(x)) {
+            status = Outcome.Status.ANSWERED;
+        } else if (status == Outcome.Status.UNANSWERED && x.cancelled) {
+            status = Outcome.Status.CANCELLED;
         }
         if (status == Outcome.Status.CANCELLED) {
             // Leave the interrupt for the caller to see; the outcome says what happened before it.
@@ -254,6 +270,69 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
                     + "'; started at the first step");
         }
         return new Route(first, true, "router");
+    }
+
+    /**
+     * The chain's last resort, at most once per execution (see {@link LastResortSpec}): a rate-limited probe past an
+     * open breaker, then one more try of the step whose Retry-After ends first, when the wait fits. Returns true when
+     * it answered; sets {@code x.cancelled} when the wait was interrupted.
+     */
+    private boolean lastResort(Execution<I, O> x) {
+        LastResortSpec policy = config.lastResort();
+        if (x.lastResortTried || x.cancelled || x.barredBy != null || !policy.enabled()
+                || (x.probeStep == null && x.retryAfterStep == null)) {
+            return false;
+        }
+        x.lastResortTried = true;
+        if (Thread.currentThread().isInterrupted() || x.cancelRequested()) {
+            x.cancelled = true;
+            return false;
+        }
+        ModelStepRunner<I, O> probe = x.probeStep;
+        if (probe != null && policy.probesPerSecond() > 0) {
+            long now = config.time().nanoTime();
+            if (x.remainingNanos(now) > 0 && probe.breakerOpen()
+                    && probe.probePermit(now, (long) (1e9 / policy.probesPerSecond()))) {
+                announce(x, probe, LastResortSpec.Mode.PROBE, 0);
+                if (probe.runLastResort(x, LastResortSpec.Mode.PROBE)) {
+                    return true;
+                }
+                if (x.cancelled) {
+                    return false;
+                }
+            }
+        }
+        ModelStepRunner<I, O> retry = x.retryAfterStep;
+        if (retry == null || !policy.waitForRetryAfter()) {
+            return false;
+        }
+        long now = config.time().nanoTime();
+        long wait = Math.max(0, x.retryAfterReadyAt - now);
+        if (wait > policy.maxWait().toNanos() || wait >= x.remainingNanos(now) || retry.breakerRefuses()) {
+            return false; // nothing waits when the wait cannot fit, or an open breaker would refuse the try
+        }
+        announce(x, retry, LastResortSpec.Mode.RETRY_AFTER, wait);
+        if (wait > 0) {
+            try {
+                config.time().sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                x.cancelled = true;
+                return false;
+            }
+        }
+        if (x.cancelRequested()) {
+            x.cancelled = true;
+            return false;
+        }
+        return retry.runLastResort(x, LastResortSpec.Mode.RETRY_AFTER);
+    }
+
+    private void announce(Execution<I, O> x, ModelStepRunner<I, O> runner, LastResortSpec.Mode mode, long wait) {
+        if (x.info != null) {
+            config.events().fire(CascadeListener::onLastResort, new LastResort(x.info, runner.step().name(), mode,
+                    Duration.ofNanos(wait)));
+        }
     }
 
     private boolean runRules(Execution<I, O> x, StepDef.Rules<I, O> step) {

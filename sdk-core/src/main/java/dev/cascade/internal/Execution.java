@@ -52,6 +52,14 @@ final class Execution<I, O> {
      */
     io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
     dev.cascade.spi.StepAdmission.Ticket heldTicket;
+    /** Last resort candidates (see LastResortSpec): the step whose unretried Retry-After ends first, and when. */
+    ModelStepRunner<I, O> retryAfterStep;
+    long retryAfterReadyAt;
+    /** The first model step skipped because its breaker was open. */
+    ModelStepRunner<I, O> probeStep;
+    boolean lastResortTried;
+    /** Non-null while a last resort attempt runs. */
+    dev.cascade.LastResortSpec.Mode lastResortMode;
 
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;
@@ -135,6 +143,17 @@ final class Execution<I, O> {
             id = info != null ? info.executionId() : idPrefix + Long.toHexString(idSeq);
         }
         return id;
+    }
+
+    /** The number the next call of {@code step} gets: one more than its calls so far. */
+    int nextNumber(String step) {
+        int n = 0;
+        for (Attempt a : attempts()) {
+            if (a.step().equals(step)) {
+                n = Math.max(n, a.number());
+            }
+        }
+        return n + 1;
     }
 
     /**

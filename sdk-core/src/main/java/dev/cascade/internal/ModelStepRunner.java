@@ -4,6 +4,7 @@ import dev.cascade.Attempt;
 import dev.cascade.Attempt.Status;
 import dev.cascade.FailureKind;
 import dev.cascade.FailurePolicy;
+import dev.cascade.LastResortSpec;
 import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.StepKind;
@@ -29,6 +30,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
@@ -50,6 +54,8 @@ final class ModelStepRunner<I, O> {
     /** Ticker value before which the breaker is known to refuse; 0 when not refusing. Racy by design: a hint. */
     private volatile long refusedUntil;
     private final String limiterReason;
+    /** Ticker value before which no last resort probe of this step may start; Long.MIN_VALUE before the first. */
+    private final AtomicLong nextProbe = new AtomicLong(Long.MIN_VALUE);
 
     ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step) {
         this.chain = chain;
@@ -80,20 +86,57 @@ final class ModelStepRunner<I, O> {
      * for a trial call that will not report, nor a reservation open.
      */
     boolean run(Execution<I, O> x) {
+        return run(x, 1);
+    }
+
+    /**
+     * One last resort attempt (see {@link LastResortSpec}): never retried; a probe passes an open breaker without
+     * asking it (and does not report to it). Returns true when it answered.
+     */
+    boolean runLastResort(Execution<I, O> x, LastResortSpec.Mode mode) {
+        x.lastResortMode = mode;
         try {
-            return attempts(x);
+            return run(x, x.nextNumber(step.name()));
+        } finally {
+            x.lastResortMode = null;
+        }
+    }
+
+    /** Whether the step's breaker refuses every call now. */
+    boolean breakerRefuses() {
+        return step.breaker() != null && refuses(step.breaker());
+    }
+
+    /** Whether the step's breaker is open by its own measure (not forced open by an operator): probes may pass it. */
+    boolean breakerOpen() {
+        return step.breaker() != null && step.breaker().getState() == CircuitBreaker.State.OPEN;
+    }
+
+    /** Takes this step's probe slot when one is free at {@code now}: at most one probe per {@code intervalNanos}. */
+    boolean probePermit(long now, long intervalNanos) {
+        long next = nextProbe.get();
+        if (next != Long.MIN_VALUE && now - next < 0) {
+            return false;
+        }
+        return nextProbe.compareAndSet(next, now + intervalNanos);
+    }
+
+    private boolean run(Execution<I, O> x, int firstNumber) {
+        try {
+            return attempts(x, firstNumber);
         } catch (Throwable t) {
             releaseHeld(x);
             throw t;
         }
     }
 
-    private boolean attempts(Execution<I, O> x) {
+    private boolean attempts(Execution<I, O> x, int firstNumber) {
         Events events = chain.events();
         boolean hasDeadline = x.deadlineNanos != Long.MAX_VALUE;
         ModelRequest request = null;
         Retry.AsyncContext<Object> retry = null;
-        for (int number = 1; ; number++) {
+        LastResortSpec.Mode lastResort = x.lastResortMode;
+        for (int number = firstNumber; ; number++) {
             // ---- admission: deadline, breaker, limiter, hook. Any "no" skips at once. The clock is read here only
             // when there is a deadline: clock reads are a large share of a fast execution's cost.
             long now = hasDeadline ? chain.time().nanoTime() : -1;
@@ -102,7 +145,9 @@ final class ModelStepRunner<I, O> {
                 skip(x, number, FailureKind.NO_TIME, "deadline reached before attempt " + number, now);
                 return false;
             }
-            CircuitBreaker breaker = step.breaker();
+            // A probe neither asks the open breaker nor reports to it; its half-open trials decide when it closes.
+            CircuitBreaker breaker = lastResort == LastResortSpec.Mode.PROBE && breakerOpen() ? null
+                    : step.breaker();
             if (breaker != null) {
                 // While a breaker refuses, ask it again at most once a millisecond: each refusal builds a resilience4j
                 // event with a wall-clock timestamp, and an outage skips thousands of calls a second. A half-open
@@ -260,7 +305,13 @@ final class ModelStepRunner<I, O> {
                 reason += " (request never sent; not counted by the circuit breaker)";
             }
             long delay = -1;
-            if (!cancelled && policy.retry() && step.retry() != null) {
+            if (lastResort != null) {
+                reason += "; last resort (" + lastResort.label() + "), not retried";
+            } else if (!cancelled && policy.retry() && step.retry() != null && breaker != null && refuses(breaker)) {
+                // This failure opened the breaker: the retry would be refused after its wait. Fall through now, so the
+                // failure is the step's fallback and no retry is announced that never runs.
+                reason += "; circuit breaker '" + breaker.getName() + "' opened, not retried";
+            } else if (!cancelled && policy.retry() && step.retry() != null) {
                 long retryAfter = c.retryAfter() == null ? 0 : c.retryAfter().toNanos();
                 long maxRetryAfter = step.retrySpec().maxRetryAfter().toNanos();
                 if (retryAfter > maxRetryAfter) {
@@ -281,6 +332,9 @@ final class ModelStepRunner<I, O> {
                         delay = TimeUnit.MILLISECONDS.toNanos(delayMillis);
                     }
                 }
+            }
+            if (lastResort == null && delay < 0 && !cancelled && policy.retry() && c.retryAfter() != null) {
+                lastResortCandidate(x, end, c.retryAfter().toNanos());
             }
             Attempt a = x.record(step.name(), StepKind.MODEL, neverStarted ? 0 : number, Status.FAILED, kind, reason,
                     start, end, billed, null, null, cost);
@@ -341,6 +395,12 @@ final class ModelStepRunner<I, O> {
             request = request.withMaxOutputTokens(step.maxOutputTokens());
         }
         return request;
+    }
+
+    /** Whether {@code breaker} refuses every call now (open or forced open; half-open still admits trials). */
+    private static boolean refuses(CircuitBreaker breaker) {
+        CircuitBreaker.State st = breaker.getState();
+        return st == CircuitBreaker.State.OPEN || st == CircuitBreaker.State.FORCED_OPEN;
     }
 
     /** The skip reason for a refusing breaker; built once per state, since skips are the hot path of an outage. */
@@ -418,11 +478,27 @@ final class ModelStepRunner<I, O> {
         return true;
     }
 
+    /** Keeps this step as the last resort's Retry-After candidate if its wait ends before the current one's. */
+    private void lastResortCandidate(Execution<I, O> x, long failedAt, long retryAfterNanos) {
+        if (step.retrySpec() != null && retryAfterNanos > step.retrySpec().maxRetryAfter().toNanos()) {
+            return; // the step's own limit on Retry-After waits holds for the last resort too
+        }
+        long readyAt = failedAt + retryAfterNanos;
+        if (x.retryAfterStep == null || readyAt - x.retryAfterReadyAt < 0) {
+            x.retryAfterStep = this;
+            x.retryAfterReadyAt = readyAt;
+        }
+    }
+
     private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long at) {
         long now = at >= 0 ? at : x.nothingRecorded() ? x.startNanos : chain.time().nanoTime();
+        if (kind == FailureKind.CIRCUIT_OPEN && x.probeStep == null && x.lastResortMode == null) {
+            x.probeStep = this;
+        }
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
-        chain.skipped(x, step.name(), StepKind.MODEL, kind, number == 1 ? reason
-                : reason + " (before retry " + number + ")", now);
+        chain.skipped(x, step.name(), StepKind.MODEL, kind, x.lastResortMode != null
+                ? reason + "; last resort (" + x.lastResortMode.label() + ")"
+                : number == 1 ? reason : reason + " (before retry " + number + ")", now);
     }
 
     private void failNoCall(Execution<I, O> x, FailureKind kind, String reason, long at, Throwable error) {

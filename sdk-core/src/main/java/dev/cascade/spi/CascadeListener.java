@@ -9,6 +9,7 @@ import dev.cascade.event.BudgetAlert;
 import dev.cascade.event.CircuitStateChanged;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.LastResort;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.event.RetryScheduled;
 import dev.cascade.event.ReviewSubmitted;
@@ -43,6 +44,10 @@ public interface CascadeListener {
     }
 
     default void onStepSkipped(StepSkipped event) {
+    }
+
+    /** The chain's last resort is about to try a step once more (see {@link dev.cascade.LastResortSpec}). */
+    default void onLastResort(LastResort event) {
     }
 
     default void onCircuitStateChanged(CircuitStateChanged event) {

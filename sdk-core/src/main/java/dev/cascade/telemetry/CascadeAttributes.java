@@ -56,6 +56,8 @@ public final class CascadeAttributes {
     public static final AttributeKey<Boolean> ROUTED = AttributeKey.booleanKey("cascade.routed");
     public static final AttributeKey<String> REVIEW_ID = AttributeKey.stringKey("cascade.review.id");
     public static final AttributeKey<Long> RETRY_DELAY_MS = AttributeKey.longKey("cascade.retry.delay_ms");
+    /** On a last resort attempt's span and event: {@code retry_after} or {@code probe}. */
+    public static final AttributeKey<String> LAST_RESORT = AttributeKey.stringKey("cascade.last_resort");
     public static final AttributeKey<String> REVIEW_VERDICT = AttributeKey.stringKey("cascade.review.verdict");
     public static final AttributeKey<String> REVIEW_QUEUE = AttributeKey.stringKey("cascade.review.queue");
     public static final AttributeKey<String> BUDGET_ACCOUNT = AttributeKey.stringKey("cascade.budget.account");
@@ -69,6 +71,7 @@ public final class CascadeAttributes {
     public static final String EVENT_STEP_SKIPPED = "cascade.step.skipped";
     public static final String EVENT_FALLBACK = "cascade.fallback";
     public static final String EVENT_ALERT = "cascade.alert";
+    public static final String EVENT_LAST_RESORT = "cascade.last_resort";
 
     // ---- metric names
     public static final String METRIC_TOKEN_USAGE = "gen_ai.client.token.usage";
@@ -77,6 +80,7 @@ public final class CascadeAttributes {
     public static final String METRIC_EXECUTION_DURATION = "cascade.execution.duration";
     public static final String METRIC_FALLBACKS = "cascade.fallbacks";
     public static final String METRIC_SKIPS = "cascade.skips";
+    public static final String METRIC_LAST_RESORTS = "cascade.last_resorts";
     public static final String METRIC_CIRCUIT_STATE = "cascade.circuit.state";
     public static final String METRIC_COST = "cascade.cost";
     public static final String METRIC_REVIEW_DEPTH = "cascade.review.queue.depth";

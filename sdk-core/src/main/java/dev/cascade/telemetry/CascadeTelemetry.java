@@ -19,6 +19,7 @@ import dev.cascade.event.AttemptStarted;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
+import dev.cascade.event.LastResort;
 import dev.cascade.event.ReviewSubmitted;
 import dev.cascade.event.StepSkipped;
 import dev.cascade.review.ReviewDecision;
@@ -59,10 +60,13 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
  * <pre>
  * cascade {chain}                 INTERNAL  child of the caller's span; cascade.answered_by, cascade.outcome
  * ├─ chat {model}                 CLIENT    one per model attempt: gen_ai.* attributes, error.type + ERROR on failure
- * ├─ rules {step}                 INTERNAL  rules, custom and review steps get their own spans
- * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.alert
+ * ├─ rules {step}                 INTERNAL  rules, custom and review steps: "{kind} {step}", or "{kind}" when the
+ * │                                          step's name is its kind ("human_review", not "human_review human-review")
+ * └─ events on the root           cascade.step.skipped, cascade.fallback, cascade.alert, cascade.last_resort
  * </pre>
- * A failed attempt that the step retries carries {@code cascade.retry.delay_ms} on its own span.
+ * A retry attempt carries {@code cascade.retry.delay_ms}, the wait before it, on its own span; a retry that never
+ * runs (admission refused it after the wait) leaves no trace of a delay, and the failure before it is the step's
+ * {@code cascade.fallback}.
  * <pre>
  * </pre>
  * The model call runs inside its attempt span, so the client library's HTTP spans nest under it.
@@ -74,8 +78,24 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
 public final class CascadeTelemetry implements CascadeListener {
     /** Instrumentation scope name. */
     public static final String SCOPE = "dev.cascade";
+    /** Instrumentation scope version: the version of cascade-core, or {@code null} when it cannot be read. */
+    public static final String SCOPE_VERSION = readVersion();
+    /**
+     * The semantic-conventions schema the attribute names follow: 1.40.0, the version Cascade pins and checks its
+     * {@code gen_ai.*} and {@code error.type} names against ({@code opentelemetry-semconv} 1.40.0). Every name it writes
+     * is also current in 1.41.
+     */
+    public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.40.0";
 
     private static final Object ATTEMPT_SPAN = new Object();
+    /** A failed attempt whose retry was scheduled: its wait goes on the retry's span, or it is a fallback. */
+    private static final Object RETRY_PENDING = new Object();
+
+    private record PendingRetry(Attempt failed, long delayMillis) {
+    }
+
+    /** A last resort announced for a step: its attempt's span says so. */
+    private static final Object LAST_RESORT_PENDING = new Object();
 
     /** What an attempt's end needs from its start. */
     private record Open(Span span, String provider, String requestModel) {
@@ -98,10 +118,17 @@ public final class CascadeTelemetry implements CascadeListener {
     private final UnaryOperator<String> redactor;
     private final Map<String, String> rootNames = new ConcurrentHashMap<>();
     private final Map<String, String> modelSpanNames = new ConcurrentHashMap<>();
+    private final Map<String, String> stepSpanNames = new ConcurrentHashMap<>();
 
     private CascadeTelemetry(Builder b) {
-        this.tracer = b.openTelemetry.getTracer(SCOPE);
-        this.metrics = new TelemetryMetrics(b.openTelemetry.getMeter(SCOPE));
+        var tracers = b.openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(SCHEMA_URL);
+        var meters = b.openTelemetry.meterBuilder(SCOPE).setSchemaUrl(SCHEMA_URL);
+        if (SCOPE_VERSION != null) {
+            tracers.setInstrumentationVersion(SCOPE_VERSION);
+            meters.setInstrumentationVersion(SCOPE_VERSION);
+        }
+        this.tracer = tracers.build();
+        this.metrics = new TelemetryMetrics(meters.build());
         this.captureContent = b.captureContent;
         this.redactor = b.redactor;
     }
@@ -125,8 +152,12 @@ public final class CascadeTelemetry implements CascadeListener {
     }
 
     /**
-     * Reports {@code depth} as the gauge {@code cascade.review.queue.depth} for the queue named {@code queue}. Call
-     * once per queue: each call registers a callback for the life of the meter.
+     * Reports {@code depth} as the gauge {@code cascade.review.queue.depth} for the queue named {@code queue}, read at
+     * each collection; a later call for the same name replaces the earlier one. A chain built with this telemetry as a
+     * listener registers its human review step itself (under the step's name) when the queue is an
+     * {@link dev.cascade.review.InMemoryReviewQueue} or a {@link dev.cascade.review.DurableReviewQueue} (the depth of
+     * its store: chains sharing a store report its total); call this for a queue of your own. A supplier that throws
+     * reports no point for that collection.
      */
     public void observeReviewQueue(String queue, LongSupplier depth) {
         metrics.observeReviewQueue(queue, depth);
@@ -209,6 +240,10 @@ public final class CascadeTelemetry implements CascadeListener {
     public void onAttemptStarted(AttemptStarted e) {
         ExecutionInfo x = e.execution();
         Context parent = x.executionContext() != null ? x.executionContext() : x.parentContext();
+        PendingRetry retry = x.attachment(RETRY_PENDING);
+        if (retry != null) {
+            x.attach(RETRY_PENDING, null);
+        }
         Span span;
         if (e.stepKind() == StepKind.MODEL) {
             String model = e.model();
@@ -230,6 +265,17 @@ public final class CascadeTelemetry implements CascadeListener {
             if (e.circuitState() != null) {
                 b.setAttribute(CIRCUIT_STATE, e.circuitState());
             }
+            if (retry != null && retry.failed().step().equals(e.step())) {
+                b.setAttribute(RETRY_DELAY_MS, retry.delayMillis());
+            }
+            LastResort last = x.attachment(LAST_RESORT_PENDING);
+            if (last != null) {
+                x.attach(LAST_RESORT_PENDING, null);
+                b.setAttribute(LAST_RESORT, last.mode().label());
+                if (last.delay().toNanos() > 0) {
+                    b.setAttribute(RETRY_DELAY_MS, last.delay().toMillis());
+                }
+            }
             if (captureContent && e.request() != null) {
                 ModelRequest r = e.request();
                 if (r.system() != null) {
@@ -242,7 +288,7 @@ public final class CascadeTelemetry implements CascadeListener {
             x.attach(ATTEMPT_SPAN, new Open(span, e.provider(), model));
             return;
         } else {
-            span = tracer.spanBuilder(kindName(e.stepKind()) + " " + e.step())
+            span = tracer.spanBuilder(spanName(e.stepKind(), e.step()))
                     .setParent(parent)
                     .setSpanKind(SpanKind.INTERNAL)
                     .setAttribute(STEP, e.step())
@@ -307,7 +353,7 @@ public final class CascadeTelemetry implements CascadeListener {
             span = open.span();
         } else {
             // A failure before any call (a prompt mapper that threw): a span of its own, so the story is complete.
-            span = tracer.spanBuilder(kindName(a.stepKind()) + " " + a.step())
+            span = tracer.spanBuilder(spanName(a.stepKind(), a.step()))
                     .setParent(x.executionContext() != null ? x.executionContext() : x.parentContext())
                     .setAttribute(STEP, a.step())
                     .setAttribute(STEP_KIND, kindName(a.stepKind()))
@@ -318,8 +364,8 @@ public final class CascadeTelemetry implements CascadeListener {
         span.setAttribute(ERROR_TYPE, kind);
         span.setAttribute(FAILURE_KIND, kind);
         if (e.retrying()) {
-            // On the failed attempt's own span rather than as a root event: one less event per retry.
-            span.setAttribute(RETRY_DELAY_MS, e.retryIn().toMillis());
+            // The wait is written on the retry's span when it starts: a retry that admission then refuses never ran.
+            x.attach(RETRY_PENDING, new PendingRetry(a, e.retryIn().toMillis()));
         }
         String reason = a.reason() == null ? null : redactor.apply(a.reason());
         if (reason != null) {
@@ -338,9 +384,31 @@ public final class CascadeTelemetry implements CascadeListener {
     @Override
     public void onStepSkipped(StepSkipped e) {
         Attempt a = e.attempt();
-        root(e.execution()).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
-                a.failure().name(), REASON, redactor.apply(String.valueOf(a.reason()))));
-        metrics.skip(e.execution().chain(), a);
+        ExecutionInfo x = e.execution();
+        String reason = redactor.apply(String.valueOf(a.reason()));
+        root(x).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
+                a.failure().name(), REASON, reason));
+        metrics.skip(x.chain(), a);
+        x.attach(LAST_RESORT_PENDING, null);
+        PendingRetry retry = x.attachment(RETRY_PENDING);
+        if (retry != null) {
+            x.attach(RETRY_PENDING, null);
+            if (retry.failed().step().equals(a.step())) {
+                // The retry was refused after its wait: the step falls back on the failure before it.
+                fallback(x, a.step(), retry.failed().failure() == null ? "UNKNOWN"
+                        : retry.failed().failure().name(), reason);
+            }
+        }
+    }
+
+    /** A root event {@code cascade.last_resort} and the {@code cascade.last_resorts} counter; marks the attempt. */
+    @Override
+    public void onLastResort(LastResort e) {
+        ExecutionInfo x = e.execution();
+        root(x).addEvent(EVENT_LAST_RESORT, Attributes.of(STEP, e.step(), LAST_RESORT, e.mode().label(),
+                RETRY_DELAY_MS, e.delay().toMillis()));
+        x.attach(LAST_RESORT_PENDING, e);
+        metrics.lastResort(x.chain(), e.step(), e.mode().label());
     }
 
     @Override
@@ -375,14 +443,45 @@ public final class CascadeTelemetry implements CascadeListener {
     }
 
     private void fallback(ExecutionInfo x, Attempt a) {
-        root(x).addEvent(EVENT_FALLBACK, Attributes.of(STEP, a.step(), FAILURE_KIND,
-                a.failure() == null ? statusName(a.status()) : a.failure().name(), REASON,
-                redactor.apply(String.valueOf(a.reason()))));
-        metrics.fallback(x.chain(), a);
+        // A step that passed (rules, custom) has no failure: its status, in the same upper case as failure kinds.
+        fallback(x, a.step(), a.failure() == null ? a.status().name() : a.failure().name(),
+                redactor.apply(String.valueOf(a.reason())));
+    }
+
+    private void fallback(ExecutionInfo x, String step, String kind, String reason) {
+        root(x).addEvent(EVENT_FALLBACK, Attributes.of(STEP, step, FAILURE_KIND, kind, REASON, reason));
+        metrics.fallback(x.chain(), step, kind);
     }
 
     private static Span root(ExecutionInfo x) {
         return x.executionContext() == null ? Span.getInvalid() : Span.fromContext(x.executionContext());
+    }
+
+    /**
+     * The span name of a step that is not a model call: {@code "{kind} {step}"} (e.g. {@code rules faq},
+     * {@code human_review support-desk}), or only the kind when the step's name just repeats it ({@code rules} for a
+     * step named "rules", {@code human_review} for "human-review"). Model calls follow the GenAI conventions instead:
+     * {@code chat {model}}.
+     */
+    private String spanName(StepKind kind, String step) {
+        return stepSpanNames.computeIfAbsent(kindName(kind) + " " + step, key -> {
+            String k = kindName(kind);
+            return step.toLowerCase(Locale.ROOT).replace('-', '_').equals(k) ? k : key;
+        });
+    }
+
+    private static String readVersion() {
+        try (var in = CascadeTelemetry.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version");
+            return v == null || v.isBlank() || v.startsWith("${") ? null : v.trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // telemetry without a version beats a class that cannot load
+        }
     }
 
     private static String kindName(StepKind kind) {

@@ -35,6 +35,7 @@ final class TelemetryMetrics {
     private final DoubleHistogram executionDuration;
     private final LongCounter fallbacks;
     private final LongCounter skips;
+    private final LongCounter lastResorts;
     private final DoubleCounter cost;
     private final LongCounter anomalies;
     private final LongCounter budgetAlerts;
@@ -63,6 +64,12 @@ final class TelemetryMetrics {
 
     void budgetAlert(BudgetAlert e) {
         budgetAlerts.add(1, Attributes.of(BUDGET_ALERT, e.type().name(), BUDGET_ACCOUNT, e.account()));
+    }
+
+    /** What the {@code cascade.review.queue.depth} gauge reads at each collection, by queue name. */
+    private final Map<String, ReviewDepth> reviewQueues = new ConcurrentHashMap<>();
+
+    private record ReviewDepth(Attributes attributes, LongSupplier depth) {
     }
 
     /** The breakers the {@code cascade.circuit.state} gauge reads at each collection, by chain/step. */
@@ -98,6 +105,10 @@ final class TelemetryMetrics {
                 .setUnit("{step}")
                 .setDescription("Steps skipped by admission, by reason.")
                 .build();
+        this.lastResorts = meter.counterBuilder(METRIC_LAST_RESORTS)
+                .setUnit("{attempt}")
+                .setDescription("Last resort attempts (a wait for Retry-After, a probe past an open breaker), by step.")
+                .build();
         this.cost = meter.counterBuilder(METRIC_COST)
                 .ofDoubles()
                 .setUnit("USD")
@@ -119,6 +130,19 @@ final class TelemetryMetrics {
                 .setUnit("USD")
                 .setDescription("What the hard limit leaves in the current window.")
                 .buildWithCallback(m -> budgets.forEach((attrs, q) -> q.get().ifPresent(v -> m.record(v, attrs))));
+        meter.gaugeBuilder(METRIC_REVIEW_DEPTH)
+                .ofLongs()
+                .setUnit("{item}")
+                .setDescription("Review items not yet decided, per queue (a store shared by several queues: its total).")
+                .buildWithCallback(m -> reviewQueues.values().forEach(q -> {
+                    long depth;
+                    try {
+                        depth = q.depth().getAsLong();
+                    } catch (RuntimeException e) {
+                        return; // a store that cannot answer now (database down) reports no point, not a wrong one
+                    }
+                    m.record(depth, q.attributes());
+                }));
         meter.gaugeBuilder(METRIC_CIRCUIT_STATE)
                 .ofLongs()
                 .setDescription("Circuit breaker state per chain step: 0 closed, 1 open, 2 half-open, 3 other.")
@@ -175,8 +199,12 @@ final class TelemetryMetrics {
                 common.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
     }
 
-    void fallback(String chain, Attempt a) {
-        fallbacks.add(1, counted(chain, a.step(), a.failure() == null ? a.status().name() : a.failure().name()));
+    void fallback(String chain, String step, String kind) {
+        fallbacks.add(1, counted(chain, step, kind));
+    }
+
+    void lastResort(String chain, String step, String mode) {
+        lastResorts.add(1, Attributes.of(CHAIN, chain, STEP, step, LAST_RESORT, mode));
     }
 
     void skip(String chain, Attempt a) {
@@ -215,11 +243,6 @@ final class TelemetryMetrics {
     }
 
     void observeReviewQueue(String queue, LongSupplier depth) {
-        Attributes attrs = Attributes.of(REVIEW_QUEUE, queue);
-        meter.gaugeBuilder(METRIC_REVIEW_DEPTH)
-                .ofLongs()
-                .setUnit("{item}")
-                .setDescription("Review items not yet decided.")
-                .buildWithCallback(m -> m.record(depth.getAsLong(), attrs));
+        reviewQueues.put(queue, new ReviewDepth(Attributes.of(REVIEW_QUEUE, queue), depth));
     }
 }

@@ -242,7 +242,7 @@ class TelemetryMetricsTest {
 
         SpanData root = span("cascade triage-retry");
         assertThat(spans.getFinishedSpanItems()).filteredOn(sp -> sp.getAttributes().get(RETRY_DELAY_MS) != null)
-                .as("the retried attempt names its delay").hasSize(1);
+                .as("the retry names the wait before it").hasSize(1);
         assertThat(root.getEvents()).extracting(EventData::getName)
                 .as("no step fell back: the retry answered").doesNotContain(EVENT_FALLBACK);
         assertThat(longPoints(metrics.collectAllMetrics(), METRIC_FALLBACKS))
@@ -269,7 +269,7 @@ class TelemetryMetricsTest {
         SpanData root = span("cascade triage-exhausted");
         assertThat(root.getEvents()).extracting(EventData::getName).filteredOn(EVENT_FALLBACK::equals).hasSize(1);
         assertThat(spans.getFinishedSpanItems()).filteredOn(sp -> sp.getAttributes().get(RETRY_DELAY_MS) != null)
-                .as("two failed attempts were retried").hasSize(2);
+                .as("two retries ran, each naming its wait").hasSize(2);
         assertThat(longPoints(metrics.collectAllMetrics(), METRIC_FALLBACKS)).singleElement().satisfies(p -> {
             assertThat(p.getValue()).isEqualTo(1);
             assertThat(p.getAttributes().get(FAILURE_KIND)).isEqualTo("UNAVAILABLE");

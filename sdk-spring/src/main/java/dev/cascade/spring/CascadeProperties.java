@@ -283,6 +283,20 @@ public class CascadeProperties {
          */
         private Map<String, OnFailure> onFailure = new LinkedHashMap<>();
 
+        /**
+         * What the chain does when every step failed or was skipped and the deadline has room; unset fields keep
+         * the defaults (wait for Retry-After up to 5s, no probes).
+         */
+        private LastResort lastResort;
+
+        public LastResort getLastResort() {
+            return lastResort;
+        }
+
+        public void setLastResort(LastResort lastResort) {
+            this.lastResort = lastResort;
+        }
+
         public String getSystemPrompt() {
             return systemPrompt;
         }
@@ -825,6 +839,43 @@ public class CascadeProperties {
 
         public void setPeriod(Duration period) {
             this.period = period;
+        }
+    }
+
+    /** A chain's last resort (see {@code dev.cascade.LastResortSpec}); unset fields keep the default. */
+    public static class LastResort {
+
+        /** Wait for the earliest Retry-After that fits the deadline and try that step once more. Default true. */
+        private Boolean waitForRetryAfter;
+
+        /** The longest such wait, e.g. 3s. Default 5s. */
+        private Duration maxWait;
+
+        /** Executions per second (per step) that may probe a step whose breaker is open. Default 0: none. */
+        private Double probeOpenBreakers;
+
+        public Boolean getWaitForRetryAfter() {
+            return waitForRetryAfter;
+        }
+
+        public void setWaitForRetryAfter(Boolean waitForRetryAfter) {
+            this.waitForRetryAfter = waitForRetryAfter;
+        }
+
+        public Duration getMaxWait() {
+            return maxWait;
+        }
+
+        public void setMaxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+        }
+
+        public Double getProbeOpenBreakers() {
+            return probeOpenBreakers;
+        }
+
+        public void setProbeOpenBreakers(Double probeOpenBreakers) {
+            this.probeOpenBreakers = probeOpenBreakers;
         }
     }
 

@@ -120,6 +120,9 @@ final class ChainFactory {
             b.router(bean(at + ".router", p.getRouter(), ROUTER, "Function<String, String>"));
         }
         p.getOnFailure().forEach((kind, change) -> onFailure(b, at + ".on-failure." + kind, kind, change));
+        if (p.getLastResort() != null) {
+            lastResort(b, at + ".last-resort", p.getLastResort());
+        }
 
         List<CascadeProperties.Step> steps = p.getSteps();
         if (steps == null || steps.isEmpty()) {
@@ -514,6 +517,30 @@ final class ChainFactory {
                     + " money in micro-dollars", "Round " + at + " to at most 6 decimals.");
         }
         return text;
+    }
+
+    private static void lastResort(CascadeBuilder<String, String> b, String at, CascadeProperties.LastResort p) {
+        if (p.getMaxWait() != null && p.getMaxWait().isNegative()) {
+            throw new CascadeConfigurationException(at + ".max-wait", "must be >= 0, was " + p.getMaxWait(),
+                    "Set " + at + ".max-wait to a duration such as 3s, or 0s to never wait.");
+        }
+        Double probes = p.getProbeOpenBreakers();
+        if (probes != null && !(probes >= 0 && probes <= 1000)) {
+            throw new CascadeConfigurationException(at + ".probe-open-breakers", "must be in [0, 1000] executions"
+                    + " per second, was " + probes, "Set " + at + ".probe-open-breakers to a small rate such as 1,"
+                    + " or 0 for no probes.");
+        }
+        b.lastResort(l -> {
+            if (p.getWaitForRetryAfter() != null) {
+                l.waitForRetryAfter(p.getWaitForRetryAfter());
+            }
+            if (p.getMaxWait() != null) {
+                l.maxWait(p.getMaxWait());
+            }
+            if (probes != null) {
+                l.probeOpenBreakers(probes);
+            }
+        });
     }
 
     private static Duration positive(String at, Duration d) {

@@ -18,12 +18,13 @@ import java.util.Map;
  * @param budget        Cascade's daily budget at the end, and the check of its cost figures
  * @param runTime       wall time of the run
  * @param targets       the targets and whether they were met
+ * @param stormVariants the models-only chain without and with its last resort, side by side (not in the targets)
  */
 public record DemoResult(DemoConfig config, Timeline timeline, Map<String, StrategyStats> strategies,
                          Map<String, String> descriptions, Map<String, ModelStats> models,
                          List<BreakerLog.Transition> breaker, int reviewItems, BudgetReport budget,
                          Duration runTime,
-                         List<TargetCheck> targets) {
+                         List<TargetCheck> targets, List<StormComparison> stormVariants) {
 
     public DemoResult {
         strategies = new LinkedHashMap<>(strategies);
@@ -31,6 +32,7 @@ public record DemoResult(DemoConfig config, Timeline timeline, Map<String, Strat
         models = new LinkedHashMap<>(models);
         breaker = List.copyOf(breaker);
         targets = List.copyOf(targets);
+        stormVariants = List.copyOf(stormVariants);
     }
 
     /** Whether every target was met. */

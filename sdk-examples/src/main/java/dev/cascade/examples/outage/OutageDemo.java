@@ -68,26 +68,46 @@ public final class OutageDemo {
         TryCatchBaseline tryCatch = new TryCatchBaseline(add(models, advanced("baseline_trycatch", config, timeline)),
                 add(models, cheap("baseline_trycatch", config, timeline)));
         List<Strategy> strategies = List.of(cascade, retry, tryCatch);
+        // Side by side in the storm: the cascade chain's model steps alone, without and with the last resort. Their
+        // models are their own (as every strategy's), and they run on a quarter of the workers to load the machine
+        // less; they are not part of the targets.
+        List<StormVariant> variants = List.of(
+                new StormVariant(config, advanced(StormVariant.OFF, config, timeline),
+                        cheap(StormVariant.OFF, config, timeline), false),
+                new StormVariant(config, advanced(StormVariant.ON, config, timeline),
+                        cheap(StormVariant.ON, config, timeline), true));
         BreakerLog breaker = new BreakerLog(timeline);
         breaker.watch(cascade.advancedBreaker());
 
         Map<String, String> descriptions = new LinkedHashMap<>();
         strategies.forEach(s -> descriptions.put(s.name(), s.describe()));
         ReportPrinter.printHeader(config, timeline, descriptions, progress);
+        variants.forEach(v -> progress.println("  side by side in the storm, " + v.name() + ": " + v.describe()));
         progress.println("warming up the JVM for " + Millis.seconds(WARM_UP) + " (a throwaway chain, not measured)");
         Warmup.run(WARM_UP, config.concurrency());
 
         List<LoadGenerator> generators = strategies.stream()
                 .map(s -> new LoadGenerator(s, new TicketFeed(config.seed()), timeline, config.concurrency()))
                 .toList();
+        List<LoadGenerator> variantGenerators = variants.stream()
+                .map(s -> new LoadGenerator(s, new TicketFeed(config.seed()), timeline,
+                        Math.max(1, config.concurrency() / 4)))
+                .toList();
         timeline.start();
         generators.forEach(LoadGenerator::start);
+        variantGenerators.forEach(LoadGenerator::start);
         announcePhases(timeline, progress);
 
         Map<String, StrategyStats> results = new LinkedHashMap<>();
         for (LoadGenerator g : generators) {
             StrategyStats s = g.await();
             results.put(s.strategy(), s);
+        }
+        List<StormComparison> storm = new java.util.ArrayList<>();
+        for (int i = 0; i < variants.size(); i++) {
+            StormVariant v = variants.get(i);
+            storm.add(new StormComparison(v.name(), v.describe(), variantGenerators.get(i).await(), v.lastResorts(),
+                    v.answeredByLastResort()));
         }
         Duration runTime = Duration.ofNanos(System.nanoTime() - began);
         progress.println("[" + Millis.seconds(timeline.elapsedAt(System.nanoTime())) + "] all requests finished");
@@ -99,7 +119,7 @@ public final class OutageDemo {
         List<TargetCheck> targets = Targets.evaluate(config, results.get(cascade.name()),
                 results.get(tryCatch.name()), models.get("cascade/cheap").stats(), budget, runTime);
         return new DemoResult(config, timeline, results, descriptions, modelStats, breaker.transitions(),
-                cascade.reviewQueue().size(), budget, runTime, targets);
+                cascade.reviewQueue().size(), budget, runTime, targets, storm);
     }
 
     private static SimulatedModel advanced(String strategy, DemoConfig c, Timeline t) {

@@ -18,7 +18,9 @@ import java.util.Map;
  * strategy and phase: {@code requests}, {@code answered_by}, {@code lost}, {@code p50_ms}, {@code p99_ms},
  * {@code cost_usd}; for {@code cascade} also {@code over_budget_skips}, {@code over_budget_skips_by_step} and
  * {@code budget_left_usd}, what the daily limit left at the phase's end), {@code models} (each simulated model's own
- * {@code p50_ms} / {@code p99_ms} per phase), {@code breaker_transitions} and {@code targets}. Money is exact USD.
+ * {@code p50_ms} / {@code p99_ms} per phase), {@code storm_models_only} (the chain's model steps alone, without and
+ * with the last resort: the storm phase, all phases, {@code last_resorts}, {@code answered_by_last_resort}),
+ * {@code breaker_transitions} and {@code targets}. Money is exact USD.
  */
 public final class ReportJson {
     /** The key holding all phases together, next to the phase keys of each strategy. */
@@ -63,6 +65,17 @@ public final class ReportJson {
             strategies.put(name, phases);
         });
         root.put("strategies", strategies);
+        Map<String, Object> storm = new LinkedHashMap<>();
+        for (StormComparison v : r.stormVariants()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("description", v.description());
+            m.put(Phase.RATE_LIMIT_STORM.key(), phase(v.stats().phase(Phase.RATE_LIMIT_STORM)));
+            m.put(ALL_PHASES, phase(v.stats().total()));
+            m.put("last_resorts", v.lastResorts());
+            m.put("answered_by_last_resort", v.answeredByLastResort());
+            storm.put(v.name(), m);
+        }
+        root.put("storm_models_only", storm);
         Map<String, Object> models = new LinkedHashMap<>();
         r.models().forEach((id, stats) -> {
             Map<String, Object> phases = new LinkedHashMap<>();

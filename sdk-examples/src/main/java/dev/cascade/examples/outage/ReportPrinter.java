@@ -16,6 +16,7 @@ public final class ReportPrinter {
             CascadeStrategy.RULES, CascadeStrategy.HUMAN_REVIEW);
     private static final String ROW = "  %-18s %9s %9s %9s %9s %9s %7s %11s %9s %9s %12s %11s%n";
     private static final String MODEL_ROW = "  %-26s %-10s %7s %9s %9s %12s %7s %9s %9s%n";
+    private static final String STORM_ROW = "  %-24s %9s %6s %7s %9s %9s %13s %17s%n";
 
     private ReportPrinter() {
     }
@@ -98,6 +99,8 @@ public final class ReportPrinter {
                 + b.requests() + " requests differ)");
         out.println();
 
+        printStormVariants(r, out);
+
         out.println("simulated models, measured inside the client (p50/p99 of the calls each model answered)");
         out.printf(Locale.ROOT, MODEL_ROW, "model", "phase", "calls", "answered", "timeouts", "interrupted", "429s",
                 "p50 ms", "p99 ms");
@@ -127,6 +130,27 @@ public final class ReportPrinter {
                     t.detail());
         }
         out.println(r.allTargetsMet() ? "ALL TARGETS PASS" : "SOME TARGETS FAILED (see FAIL above)");
+    }
+
+    /** The models-only chain in the storm, without and with its last resort: the requests it lost, side by side. */
+    private static void printStormVariants(DemoResult r, PrintStream out) {
+        if (r.stormVariants().isEmpty()) {
+            return;
+        }
+        out.println(Phase.RATE_LIMIT_STORM.key() + ", the cascade chain's model steps alone (advanced -> cheap, no rules,"
+                + " no human review), side by side");
+        out.printf(Locale.ROOT, STORM_ROW, "variant", "requests", "lost", "lost %", "p50 ms", "p99 ms",
+                "last resorts", "answered by them");
+        for (StormComparison v : r.stormVariants()) {
+            PhaseStats s = v.stats().phase(Phase.RATE_LIMIT_STORM);
+            String share = s.requests() == 0 ? "-" : BigDecimal.valueOf(100.0 * s.lost() / s.requests())
+                    .setScale(1, RoundingMode.HALF_UP).toPlainString();
+            out.printf(Locale.ROOT, STORM_ROW, v.name(), s.requests(), s.lost(), share,
+                    Millis.text(s.latency().percentileMicros(50)), Millis.text(s.latency().percentileMicros(99)),
+                    v.lastResorts(), v.answeredByLastResort());
+        }
+        out.println("  (last resorts: whole run; the storm is where they happen)");
+        out.println();
     }
 
     private static void printHeaderRow(PrintStream out) {

@@ -82,6 +82,31 @@ class OutageDemoTest {
                 assertThat(stats.phase(Phase.OUTAGE).requests()).as("%s outage requests", name).isPositive());
     }
 
+    /**
+     * The storm comparison: the chain's model steps alone, without and with the last resort, on the same timeline.
+     * Only counts that hold on any machine: how many last resorts happen depends on the random 429s.
+     */
+    @Test
+    void theModelsOnlyVariantsRunSideBySideAndOnlyOneHasALastResort() throws Exception {
+        assertThat(result.stormVariants()).extracting(StormComparison::name)
+                .containsExactly(StormVariant.OFF, StormVariant.ON);
+        StormComparison off = result.stormVariants().get(0);
+        StormComparison on = result.stormVariants().get(1);
+        assertThat(off.lastResorts()).as("lastResort(off) never tries once more").isZero();
+        assertThat(on.answeredByLastResort()).isBetween(0L, on.lastResorts());
+        for (StormComparison v : result.stormVariants()) {
+            PhaseStats storm = v.stats().phase(Phase.RATE_LIMIT_STORM);
+            assertThat(storm.requests()).as("%s storm requests", v.name()).isPositive();
+            long answered = storm.answeredBy().values().stream().mapToLong(Long::longValue).sum();
+            assertThat(answered + storm.lost()).as("%s storm", v.name()).isEqualTo(storm.requests());
+        }
+        Map<String, Object> variants = map(map(MiniJson.parse(Files.readString(json))).get("storm_models_only"));
+        assertThat(variants).containsOnlyKeys(StormVariant.OFF, StormVariant.ON);
+        assertThat(map(variants.get(StormVariant.ON))).containsKeys("storm_429", "all_phases", "last_resorts",
+                "answered_by_last_resort");
+        assertThat(printed).contains("side by side").contains(StormVariant.ON);
+    }
+
     @Test
     void reviewQueueHoldsExactlyTheRequestsHandedToHumans() {
         long human = result.strategies().get("cascade").total().answeredBy(CascadeStrategy.HUMAN_REVIEW);
