@@ -38,7 +38,7 @@ class TriageModels {
                 .modelName(model)
                 .maxRetries(0)
                 .httpClientBuilder(new CascadeHttpClientBuilder()) // keeps the provider's Retry-After
-                .timeout(Duration.ofSeconds(10))
+                .timeout(Duration.ofSeconds(20)) // above the step timeout (15s): Cascade times attempts out
                 .build();
     }
 }

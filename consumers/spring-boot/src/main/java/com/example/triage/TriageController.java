@@ -1,5 +1,7 @@
 package com.example.triage;
 
+import java.util.List;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -21,10 +23,16 @@ class TriageController {
     @PostMapping(path = "/triage", consumes = "text/plain", produces = "application/json")
     TriageResponse triage(@RequestBody String ticket) {
         Outcome<String> outcome = triage.execute(ticket);
-        return new TriageResponse(outcome.answer().orElse(null), outcome.answeredBy().orElse(null));
+        List<String> attempts = outcome.attempts().stream()
+                .map(a -> a.step() + " " + a.status() + (a.failure() == null ? "" : " " + a.failure()))
+                .toList();
+        return new TriageResponse(outcome.answer().orElse(null), outcome.answeredBy().orElse(null), attempts);
     }
 
-    /** {@code answer} is null while the ticket waits for a person; {@code answeredBy} names the chain's step. */
-    record TriageResponse(String answer, String answeredBy) {
+    /**
+     * {@code answer} is null while the ticket waits for a person; {@code answeredBy} names the chain's step;
+     * {@code attempts} says what each step did (e.g. {@code "openai FAILED TIMEOUT"}).
+     */
+    record TriageResponse(String answer, String answeredBy, List<String> attempts) {
     }
 }
