@@ -43,7 +43,7 @@ mvn -B -ntp -q -pl sdk-core,sdk-spring -am compile -Dopentelemetry.version="$OTE
 
 step "cascade-bom manages Cascade's artifacts only"
 effective="$ROOT/consumers/plain-maven/target/effective-pom.xml"
-mvn -B -ntp -q -f consumers/plain-maven/pom.xml help:effective-pom -Doutput="$effective"
+mvn -B -ntp -q -f consumers/plain-maven/pom.xml org.apache.maven.plugins:maven-help-plugin:3.5.2:effective-pom -Doutput="$effective"
 foreign="$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$effective" \
     | grep -o '<groupId>[^<]*</groupId>' | sort -u | grep -v -e '<groupId>dev.cascade</groupId>' \
     -e '<groupId>org.junit[^<]*</groupId>' || true)"
