@@ -84,16 +84,19 @@ public class CascadeAutoConfiguration {
     /**
      * Spans and metrics for every chain, through the application's OpenTelemetry bean when there is one, else
      * {@link GlobalOpenTelemetry} as it is when the context starts (the OpenTelemetry Java agent sets it before).
-     * {@link GlobalOpenTelemetry#getOrNoop()} is used rather than {@code get()}: {@code get()} would fix the global to
-     * a no-op and make the application's own later {@code GlobalOpenTelemetry.set(...)} fail. Metrics go to the
-     * application's Micrometer registry instead when {@link CascadeMicrometerAutoConfiguration} applies.
+     * The global is never read with {@code get()}, which would fix it to a no-op and make the application's own later
+     * {@code GlobalOpenTelemetry.set(...)} fail; and never with a method newer than the OpenTelemetry API Spring Boot
+     * manages (1.55.0 in Boot 4.0.x), which would fail a Boot application at startup with NoSuchMethodError. See
+     * {@link GlobalOpenTelemetryReader}.
+     * Metrics go to the application's Micrometer registry instead when {@link CascadeMicrometerAutoConfiguration}
+     * applies.
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "cascade.telemetry.enabled", matchIfMissing = true)
     public CascadeTelemetry cascadeTelemetry(CascadeProperties properties, ObjectProvider<OpenTelemetry> openTelemetry,
                                              ObjectProvider<CascadeMeters> meters) {
-        OpenTelemetry otel = openTelemetry.getIfUnique(GlobalOpenTelemetry::getOrNoop);
+        OpenTelemetry otel = openTelemetry.getIfUnique(GlobalOpenTelemetryReader::read);
         CascadeMeters micrometer = meters.getIfAvailable();
         if (micrometer != null) {
             otel = micrometer.withMeters(otel);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The one test command: everything the tests need, the whole test suite, then the consumer projects built the way
+# users build against Cascade. From a clone, on Debian with a JDK 17 and Maven 3.8+ (and root or sudo the first time):
+#
+#   scripts/test-all.sh
+#
+# 1. Installs Debian's chromium and chromium-driver when missing (the reviewer console's browser test drives them).
+# 2. Builds Jaeger v1.75.0 into .tools/bin when missing (scripts/jaeger.sh; needs Go) and exports
+#    CASCADE_JAEGER_BIN for the telemetry tests, which start and stop it themselves.
+# 3. mvn -B -ntp install: the full test suite, then the artifacts (cascade-bom, cascade-core, cascade-spring, ...) go
+#    to the local Maven repository, so the consumers below resolve them as a user's build does.
+# 4. Compiles cascade-core and cascade-spring against the OpenTelemetry API that Spring Boot 4.0.x manages (1.55.0),
+#    so no newer OpenTelemetry method creeps in (an application on Boot's parent gets that version at run time).
+# 5. Checks that importing cascade-bom manages Cascade's artifacts and nothing else.
+# 6. mvn -B -ntp -f consumers/<x>/pom.xml verify for each consumer project (none inherits Cascade's parent pom).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+OTEL_API_FLOOR="1.55.0" # opentelemetry.version in spring-boot-dependencies 4.0.7
+CONSUMERS=(plain-maven spring-boot spring-boot-langchain4j)
+
+step() { echo "test-all: $*" >&2; }
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  step "installing chromium and chromium-driver for the browser test"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+step "Jaeger binary for the telemetry tests"
+CASCADE_JAEGER_BIN="$("$ROOT/scripts/jaeger.sh")"
+export CASCADE_JAEGER_BIN
+step "CASCADE_JAEGER_BIN=$CASCADE_JAEGER_BIN"
+
+step "mvn install (all modules, all tests)"
+mvn -B -ntp install
+
+step "cascade-core and cascade-spring compile against opentelemetry-api $OTEL_API_FLOOR (Spring Boot 4.0.x)"
+mvn -B -ntp -q -pl sdk-core,sdk-spring -am compile -Dopentelemetry.version="$OTEL_API_FLOOR" \
+    -Dcascade.target=target-otel-floor
+
+step "cascade-bom manages Cascade's artifacts only"
+effective="$ROOT/consumers/plain-maven/target/effective-pom.xml"
+mvn -B -ntp -q -f consumers/plain-maven/pom.xml org.apache.maven.plugins:maven-help-plugin:3.5.2:effective-pom -Doutput="$effective"
+foreign="$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$effective" \
+    | grep -o '<groupId>[^<]*</groupId>' | sort -u | grep -v -e '<groupId>dev.cascade</groupId>' \
+    -e '<groupId>org.junit[^<]*</groupId>' || true)"
+if [ -n "$foreign" ]; then
+  echo "test-all: importing cascade-bom manages more than Cascade's artifacts (and the consumer's JUnit BOM):" >&2
+  echo "$foreign" >&2
+  exit 1
+fi
+
+for c in "${CONSUMERS[@]}"; do
+  step "consumer $c"
+  mvn -B -ntp -f "consumers/$c/pom.xml" verify
+done
+step "all passed"
