@@ -1,5 +1,6 @@
 package dev.cascade.spring.review;
 
+import dev.cascade.fixtures.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,7 +20,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewState;
 import dev.cascade.review.ReviewStore;
-import dev.cascade.spring.web.RawHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
