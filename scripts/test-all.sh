@@ -5,8 +5,9 @@
 #   scripts/test-all.sh
 #
 # 1. Installs Debian's chromium and chromium-driver when missing (the reviewer console's browser test drives them).
-# 2. Builds Jaeger v1.75.0 into .tools/bin when missing (scripts/jaeger.sh; needs Go) and exports
-#    CASCADE_JAEGER_BIN for the telemetry tests, which start and stop it themselves.
+# 2. Builds Jaeger v1.75.0 into .tools/bin when missing (scripts/jaeger.sh; needs Go >= 1.24.6) and exports
+#    CASCADE_JAEGER_BIN for the telemetry tests, which start and stop it themselves. Without Go the two Jaeger tests
+#    are skipped with a warning, except under CI=true, where the run stops.
 # 3. mvn -B -ntp install: the full test suite, then the artifacts (cascade-bom, cascade-core, cascade-spring, ...) go
 #    to the local Maven repository, so the consumers below resolve them as a user's build does.
 # 4. Compiles cascade-core and cascade-spring against the OpenTelemetry API that Spring Boot 4.0.x manages (1.55.0),
@@ -30,9 +31,17 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 
 step "Jaeger binary for the telemetry tests"
-CASCADE_JAEGER_BIN="$("$ROOT/scripts/jaeger.sh")"
-export CASCADE_JAEGER_BIN
-step "CASCADE_JAEGER_BIN=$CASCADE_JAEGER_BIN"
+if CASCADE_JAEGER_BIN="$("$ROOT/scripts/jaeger.sh")"; then
+  export CASCADE_JAEGER_BIN
+  step "CASCADE_JAEGER_BIN=$CASCADE_JAEGER_BIN"
+elif [ "${CI:-}" = "true" ]; then
+  step "no Jaeger binary (see above): CI runs the trace tests against a real Jaeger, so this run stops here"
+  exit 1
+else
+  # Without Go a developer can still run everything else; the two Jaeger tests say they were skipped, and CI
+  # (CI=true) never skips them.
+  step "WARNING: no Jaeger binary (see above); OutageDemoJaegerTest and TriageJaegerTest will be skipped"
+fi
 
 step "mvn install (all modules, all tests)"
 mvn -B -ntp install
