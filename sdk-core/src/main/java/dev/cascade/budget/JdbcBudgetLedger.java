@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link BudgetLedger} in a relational database, so several service instances (processes, hosts) share one budget
- * and together never pass a hard limit. Supports PostgreSQL (production) and H2 (embedded); the dialect is read from
- * the {@link DataSource}'s {@code DatabaseMetaData} on first use, so constructing a ledger needs no database.
+ * and together never pass a hard limit. Supports PostgreSQL (production) and H2 2.4.240 or later (embedded; 2.4.240 is
+ * the version Spring Boot 4.0 manages); the dialect is read from the {@link DataSource}'s {@code DatabaseMetaData} on
+ * first use, so constructing a ledger needs no database.
  * Uses only {@code java.sql}: bring the driver and a connection pool (every operation borrows a connection for one
  * short transaction and closes it).
  *

@@ -27,9 +27,10 @@ import java.util.function.Consumer;
 
 /**
  * A {@link ReviewStore} in a relational database, so items outlive the process that submitted them and every service
- * instance (and the reviewers' console) shares one queue. PostgreSQL for production, H2 as an embedded default; the
- * dialect is read from the {@link DataSource} on first use. Uses only {@code java.sql}: bring the driver and a
- * connection pool (every operation borrows a connection for one short transaction and closes it).
+ * instance (and the reviewers' console) shares one queue. PostgreSQL for production, H2 (2.4.240, the version Spring
+ * Boot 4.0 manages, or later) as an embedded default; the dialect is read from the {@link DataSource} on first use.
+ * Uses only {@code java.sql}: bring the driver and a connection pool (every operation borrows a connection for one
+ * short transaction and closes it).
  *
  * <pre>{@code
  * JdbcReviewStore store = new JdbcReviewStore(dataSource);

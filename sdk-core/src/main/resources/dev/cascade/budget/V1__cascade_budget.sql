@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS cascade_budget_reservation (
     created_at     TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL,
     settled_at     TIMESTAMP WITH TIME ZONE,
     CONSTRAINT cascade_budget_reservation_pk PRIMARY KEY (reservation_id),
-    CONSTRAINT cascade_budget_reservation_state_ck CHECK (state IN ('OPEN', 'SETTLED'))
+    -- "= ANY (ARRAY[...])", not "IN (...)": H2 2.4.240 (Spring Boot 4.0's) ties a CHECK with an IN list of constants
+    -- to the connection that created it, and fails every later write once that connection is closed (H2 issue 4302).
+    CONSTRAINT cascade_budget_reservation_state_ck CHECK (state = ANY (ARRAY['OPEN', 'SETTLED']))
 );
 
 -- What one reservation holds on each account (hold_count > 1 when the same account was listed more than once).

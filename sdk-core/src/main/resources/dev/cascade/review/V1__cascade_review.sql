@@ -37,9 +37,12 @@ CREATE TABLE IF NOT EXISTS cascade_review_item (
     decided_at      TIMESTAMP WITH TIME ZONE,
     CONSTRAINT cascade_review_item_pk PRIMARY KEY (id),
     CONSTRAINT cascade_review_item_key_uq UNIQUE (idempotency_key),
-    CONSTRAINT cascade_review_item_state_ck CHECK (state IN ('PENDING', 'CLAIMED', 'ESCALATED', 'APPROVED', 'EDITED',
-        'REJECTED', 'EXPIRED')),
-    CONSTRAINT cascade_review_item_breach_ck CHECK (on_breach IN ('ESCALATE', 'EXPIRE'))
+    -- "= ANY (ARRAY[...])", not "IN (...)": H2 2.4.240 (Spring Boot 4.0's) ties a CHECK with an IN list of constants
+    -- to the connection that created it, and fails every later insert once that connection is closed ("Check
+    -- constraint invalid ... The database has been closed", H2 issue 4302). PostgreSQL stores IN as this form anyway.
+    CONSTRAINT cascade_review_item_state_ck CHECK (state = ANY (ARRAY['PENDING', 'CLAIMED', 'ESCALATED', 'APPROVED',
+        'EDITED', 'REJECTED', 'EXPIRED'])),
+    CONSTRAINT cascade_review_item_breach_ck CHECK (on_breach = ANY (ARRAY['ESCALATE', 'EXPIRE']))
 );
 
 -- Claims walk the open items (is_open: not final) in queue order and stop at the first claimable one: decided items,
