@@ -301,6 +301,12 @@ public final class CascadeBuilder<I, O> {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("lateCompletionGrace must be >= 0, was " + grace);
         }
+        try {
+            grace.toNanos();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("lateCompletionGrace is too large (at most about 292 years, the range"
+                    + " of a long of nanoseconds), was " + grace);
+        }
         this.lateCompletionGrace = grace;
         return this;
     }

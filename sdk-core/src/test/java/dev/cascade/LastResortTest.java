@@ -255,6 +255,29 @@ class LastResortTest {
         assertThat(advanced.calls()).as("a forced-open breaker is never probed").isEqualTo(2);
     }
 
+    /** A probe that fails with a kind whose policy bars other models ends the last resort: no wait, no other call. */
+    @Test
+    void aProbeBarredByPolicyEndsTheLastResort() {
+        ScriptedModel advanced = ScriptedModel.failing("gpt-big",
+                new ModelCallException(FailureKind.INVALID_REQUEST, "400 bad request"));
+        ScriptedModel cheap = new ScriptedModel("gpt-small").thenThrow(tooMany(Duration.ofSeconds(1)))
+                .thenAnswer("small");
+        Cascade<String, String> chain = storm(advanced, cheap, Duration.ofSeconds(3))
+                .lastResort(l -> l.probeOpenBreakers(2)).build();
+        open(chain);
+
+        Outcome<String> out = chain.execute("where is my parcel");
+
+        assertThat(out.status()).isEqualTo(Outcome.Status.UNANSWERED);
+        assertThat(advanced.calls()).isEqualTo(1);
+        assertThat(cheap.calls()).as("no other model after a barring failure").isEqualTo(1);
+        assertThat(time.sleeps()).isEmpty();
+        assertThat(Scenarios.trace(out)).containsExactly("advanced#0 SKIPPED CIRCUIT_OPEN",
+                "cheap#1 FAILED RATE_LIMITED", "advanced#1 FAILED INVALID_REQUEST");
+        assertThat(announced).singleElement().satisfies(e -> assertThat(e.mode())
+                .isEqualTo(LastResortSpec.Mode.PROBE));
+    }
+
     @Test
     void probesAreOffByDefault() {
         ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big");

@@ -210,8 +210,8 @@ public final class Budget implements StepAdmission {
 
     /**
      * Forgets, in an {@link InMemoryBudgetLedger}, the accounts of windows that ended more than {@link #history}
-     * before {@code now}; runs at most once per hour of this budget's clock (and whenever the clock steps back), on
-     * the thread that admits. A {@link JdbcBudgetLedger} is left alone: schedule its
+     * before {@code now}; runs at most once per hour of this budget's clock, on the thread
+     * that admits. A {@link JdbcBudgetLedger} is left alone: schedule its
      * {@link JdbcBudgetLedger#purgeWindowsOlderThan} instead.
      */
     private void housekeeping(Instant now) {

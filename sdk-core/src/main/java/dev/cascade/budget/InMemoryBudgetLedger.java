@@ -178,7 +178,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     }
 
     /** How many accounts the ledger holds now (current windows plus the history not yet purged). */
-    public int accountCount() {
+    int accountCount() { // package-private: for MemoryStaysFlatTest
         return accounts.size();
     }
 

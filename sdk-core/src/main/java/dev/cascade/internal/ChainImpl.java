@@ -291,14 +291,16 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         ModelStepRunner<I, O> probe = x.probeStep;
         if (probe != null && policy.probesPerSecond() > 0) {
             long now = config.time().nanoTime();
-            if (x.remainingNanos(now) > 0 && probe.breakerOpen()
+            // A step's own Retry-After holds for its probe too: no call before the wait the provider asked for.
+            boolean waitingRetryAfter = probe == x.retryAfterStep && x.retryAfterReadyAt - now > 0;
+            if (x.remainingNanos(now) > 0 && !waitingRetryAfter && probe.breakerOpen()
                     && probe.probePermit(now, (long) (1e9 / policy.probesPerSecond()))) {
                 announce(x, probe, LastResortSpec.Mode.PROBE, 0);
                 if (probe.runLastResort(x, LastResortSpec.Mode.PROBE)) {
                     return true;
                 }
-                if (x.cancelled) {
-                    return false;
+                if (x.cancelled || x.barredBy != null) {
+                    return false; // a failure whose policy bars other models ends the last resort too
                 }
             }
         }

@@ -169,7 +169,8 @@ final class Execution<I, O> {
         try {
             Money reserved = ticket.reserved();
             heldMicros += reserved == null ? 0 : reserved.micros();
-        } catch (RuntimeException ignored) {
+        } catch (Throwable e) {
+            ModelStepRunner.rethrowFatal(e);
             // An admission that cannot say what it holds holds nothing we can count.
         }
     }

@@ -30,8 +30,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -271,6 +269,14 @@ final class ModelStepRunner<I, O> {
             LateSettlement late = flight == null || ticket == StepAdmission.ADMITTED && !events.enabled() ? null
                     : new LateSettlement(ticket, kind, events, x.info, step.name(), number, chain.time(), end);
             InFlightCall.Fate fate = flight == null ? InFlightCall.Fate.ENDED : flight.leave(late);
+            if (fate == InFlightCall.Fate.STILL_RUNNING) {
+                // The ticket is the settlement's now: nothing on the way out may settle it again, and its grace runs
+                // before any user code (the ticket's reserved()) can throw.
+                x.heldTicket = null;
+                if (late != null) {
+                    late.start(chain.lateGraceNanos());
+                }
+            }
             boolean neverStarted = fate == InFlightCall.Fate.NEVER_STARTED;
             // The client says its request never left the process: not the provider's failure either.
             boolean notSent = !neverStarted && notSent(error);
@@ -280,12 +286,8 @@ final class ModelStepRunner<I, O> {
                     : error instanceof ModelCallException m ? m.usage() : Usage.NONE;
             Money cost;
             if (fate == InFlightCall.Fate.STILL_RUNNING) {
-                x.heldTicket = null;
                 x.holdUntilSettled(ticket);
                 cost = Money.ZERO; // settled later: see LateCompletion
-                if (late != null) {
-                    late.start(chain.lateGraceNanos());
-                }
             } else {
                 cost = settle(x, ticket, billed, kind);
             }

@@ -124,8 +124,15 @@ public final class CascadeHttpClientBuilder implements HttpClientBuilder {
             while (i < body.length() && Character.isWhitespace(body.charAt(i))) {
                 i++;
             }
-            return body.startsWith("\"error\"", i) || body.startsWith("\"type\":\"error\"", i)
-                    || body.startsWith("\"type\": \"error\"", i);
+            if (body.startsWith("\"error\"", i)) {
+                // {"error": null, "choices": [...]} is a success from some OpenAI-compatible gateways.
+                i += "\"error\"".length();
+                while (i < body.length() && (Character.isWhitespace(body.charAt(i)) || body.charAt(i) == ':')) {
+                    i++;
+                }
+                return !body.startsWith("null", i);
+            }
+            return body.startsWith("\"type\":\"error\"", i) || body.startsWith("\"type\": \"error\"", i);
         }
 
         @Override

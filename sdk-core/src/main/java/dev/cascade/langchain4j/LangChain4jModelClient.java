@@ -350,7 +350,10 @@ public final class LangChain4jModelClient implements ModelClient {
         if (!(e instanceof NullPointerException || e instanceof IndexOutOfBoundsException)) {
             return false;
         }
-        return Arrays.stream(e.getStackTrace()).limit(8)
+        StackTraceElement[] stack = e.getStackTrace();
+        // HotSpot's OmitStackTraceInFastThrow drops the stack of a hot implicit NPE (an outage makes it hot): with no
+        // stack to read, it is LangChain4j's, since our own mapping runs only after the call returned.
+        return stack.length == 0 || Arrays.stream(stack).limit(8)
                 .anyMatch(f -> f.getClassName().startsWith("dev.langchain4j."));
     }
 

@@ -102,9 +102,9 @@ public final class InMemoryReviewQueue<I, O> implements ReviewQueue<I, O> {
      */
     public int purgeFinishedOlderThan(Duration age) {
         int purged = store.purgeFinishedOlderThan(age);
-        if (purged > 0) {
-            entries.keySet().removeIf(id -> store.find(id).isEmpty());
-        }
+        // Every purge prunes every handle whose item is gone, whoever removed it: a resubmission racing an earlier
+        // purge can leave a handle on an item that purge removed, and it must not outlive the next one.
+        entries.keySet().removeIf(id -> store.find(id).isEmpty());
         return purged;
     }
 

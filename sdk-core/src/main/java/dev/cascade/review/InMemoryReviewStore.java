@@ -70,15 +70,15 @@ public final class InMemoryReviewStore implements ReviewStore {
     }
 
     /** A store whose transitions are stamped, and whose leases run, on {@code clock}. */
+    public InMemoryReviewStore(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
     /** Unguessable: ids reach callers (a 202's review id), who may look an item up by it. */
     private static String newId() {
         byte[] b = new byte[16];
         IDS.nextBytes(b);
         return "rv-" + HexFormat.of().formatHex(b);
-    }
-
-    public InMemoryReviewStore(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override

@@ -113,6 +113,14 @@ public final class JdbcReviewStore implements ReviewStore {
     private final List<Consumer<ReviewItem>> listeners = new CopyOnWriteArrayList<>();
 
     /** Thrown inside a submit transaction that lost the race for its key; the submit then reads the winner. */
+    private static final class KeyTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeyTaken(SQLException cause) {
+            super(null, cause, false, false);
+        }
+    }
+
     /**
      * The failure message without the parts of a database's message that may quote stored values: PostgreSQL's
      * {@code Detail:} / {@code Where:} lines (e.g. "Failing row contains (...)") and H2's quoted values and SQL
@@ -144,14 +152,6 @@ public final class JdbcReviewStore implements ReviewStore {
 
     private static String getText(ResultSet rs, String column) throws SQLException {
         return StoredText.load(rs.getString(column));
-    }
-
-    private static final class KeyTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        KeyTaken(SQLException cause) {
-            super(null, cause, false, false);
-        }
     }
 
     /** A store over {@code dataSource} (PostgreSQL or H2; pooled, for any real load) on the system clock. */
@@ -564,7 +564,7 @@ public final class JdbcReviewStore implements ReviewStore {
         }
     }
 
-    private static void audit(Connection c, List<AuditEntry> entries) throws SQLException {
+    static void audit(Connection c, List<AuditEntry> entries) throws SQLException { // package-private: tests
         try (PreparedStatement ps = c.prepareStatement(INSERT_AUDIT)) {
             for (AuditEntry e : entries) {
                 setText(ps, 1, e.itemId());
@@ -573,9 +573,8 @@ public final class JdbcReviewStore implements ReviewStore {
                 setText(ps, 4, e.actor());
                 ps.setObject(5, ts(e.at()));
                 ps.setLong(6, e.version());
-                String detail = e.detail();
-                setText(ps, 7, detail != null && detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL)
-                        : detail);
+                // Cut after escaping, so the stored value fits the column whatever it holds.
+                ps.setString(7, StoredText.store(e.detail(), MAX_DETAIL));
                 if (entries.size() == 1) {
                     ps.executeUpdate();
                 } else {

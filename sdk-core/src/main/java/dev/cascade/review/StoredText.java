@@ -38,6 +38,28 @@ final class StoredText {
         return b.toString();
     }
 
+    /**
+     * The text as stored, cut to at most {@code max} characters: escaped first, then cut, never inside an escape pair
+     * (or a surrogate pair), so the stored value fits a column of {@code max} and reads back as a prefix of the text.
+     */
+    static String store(String text, int max) {
+        String stored = store(text);
+        if (stored == null || stored.length() <= max) {
+            return stored;
+        }
+        int end = 0;
+        while (end < stored.length()) {
+            char c = stored.charAt(end);
+            int unit = c == ESCAPE || Character.isHighSurrogate(c) && end + 1 < stored.length()
+                    && Character.isLowSurrogate(stored.charAt(end + 1)) ? 2 : 1;
+            if (end + unit > max) {
+                break;
+            }
+            end += unit;
+        }
+        return stored.substring(0, end);
+    }
+
     /** The text a stored value stands for; a U+0010 that starts no escape is kept as it is. */
     static String load(String stored) {
         if (stored == null || stored.indexOf(ESCAPE) < 0) {

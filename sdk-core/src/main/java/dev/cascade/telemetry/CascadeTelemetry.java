@@ -97,8 +97,8 @@ public final class CascadeTelemetry implements CascadeListener {
     /** A last resort announced for a step: its attempt's span says so. */
     private static final Object LAST_RESORT_PENDING = new Object();
 
-    /** What an attempt's end needs from its start. */
-    private record Open(Span span, String provider, String requestModel) {
+    /** What an attempt's end needs from its start; {@code lastResort}: the chain's last resort (never a fallback). */
+    private record Open(Span span, String provider, String requestModel, boolean lastResort) {
     }
     private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
         @Override
@@ -269,6 +269,7 @@ public final class CascadeTelemetry implements CascadeListener {
                 b.setAttribute(RETRY_DELAY_MS, retry.delayMillis());
             }
             LastResort last = x.attachment(LAST_RESORT_PENDING);
+            boolean lastResort = last != null;
             if (last != null) {
                 x.attach(LAST_RESORT_PENDING, null);
                 b.setAttribute(LAST_RESORT, last.mode().label());
@@ -285,7 +286,7 @@ public final class CascadeTelemetry implements CascadeListener {
             }
             span = b.startSpan();
             x.setCallContext(parent.with(span));
-            x.attach(ATTEMPT_SPAN, new Open(span, e.provider(), model));
+            x.attach(ATTEMPT_SPAN, new Open(span, e.provider(), model, lastResort));
             return;
         } else {
             span = tracer.spanBuilder(spanName(e.stepKind(), e.step()))
@@ -295,7 +296,7 @@ public final class CascadeTelemetry implements CascadeListener {
                     .setAttribute(STEP_KIND, kindName(e.stepKind()))
                     .startSpan();
         }
-        x.attach(ATTEMPT_SPAN, new Open(span, null, null));
+        x.attach(ATTEMPT_SPAN, new Open(span, null, null, false));
     }
 
     @Override
@@ -338,7 +339,9 @@ public final class CascadeTelemetry implements CascadeListener {
             if (a.reason() != null) {
                 span.setAttribute(REASON, redactor.apply(a.reason()));
             }
-            fallback(x, a);
+            if (!open.lastResort()) {
+                fallback(x, a);
+            }
         }
         span.end();
     }
@@ -349,6 +352,11 @@ public final class CascadeTelemetry implements CascadeListener {
         Attempt a = e.attempt();
         Open open = x.attachment(ATTEMPT_SPAN);
         Span span;
+        // A last-resort attempt is not a fallback: its step fell back (or was skipped) already.
+        boolean lastResort = open != null ? open.lastResort() : x.attachment(LAST_RESORT_PENDING) != null;
+        if (open == null) {
+            x.attach(LAST_RESORT_PENDING, null);
+        }
         if (open != null) {
             span = open.span();
         } else {
@@ -376,7 +384,7 @@ public final class CascadeTelemetry implements CascadeListener {
             metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind);
         }
         span.end();
-        if (!e.retrying()) {
+        if (!e.retrying() && !lastResort) {
             fallback(x, a);
         }
     }

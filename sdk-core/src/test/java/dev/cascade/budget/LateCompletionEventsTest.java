@@ -11,6 +11,7 @@ import dev.cascade.event.LateCompletion;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelClient;
+import dev.cascade.spi.StepAdmission;
 import dev.cascade.telemetry.CascadeTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -211,10 +212,64 @@ class LateCompletionEventsTest {
         assertThat(out.answeredBy()).contains("faq");
     }
 
+    /**
+     * A ticket whose {@code reserved()} throws (a non-fatal Error) still has its abandoned call settled, exactly once:
+     * the grace starts before user code can throw, and the error does not escape the chain.
+     */
+    @Test
+    void aTicketWhoseReservedThrowsIsStillSettledOnce() throws Exception {
+        AtomicInteger settles = new AtomicInteger();
+        CountDownLatch settled = new CountDownLatch(1);
+        StepAdmission.Ticket ticket = new StepAdmission.Ticket() {
+            @Override
+            public boolean admitted() {
+                return true;
+            }
+
+            @Override
+            public void settle(Usage usage, FailureKind failure) {
+                settles.incrementAndGet();
+                settled.countDown();
+            }
+
+            @Override
+            public Money reserved() {
+                throw new AssertionError("reserved() is broken");
+            }
+        };
+        Cascade<String, String> chain = Cascade.<String, String>builder("broken-ticket")
+                .prompt(t -> ModelRequest.of(t).withMaxOutputTokens(100))
+                .parse(ModelResponse::text)
+                .model("advanced", new Finisher(), s -> s.timeout(Duration.ofMillis(30)))
+                .rules("faq", RuleSet.<String, String>firstMatch().rule("any", t -> true, t -> "canned").build())
+                .admission(r -> ticket)
+                .lateCompletionGrace(Duration.ofMillis(100))
+                .listener(new CascadeListener() {
+                    @Override
+                    public void onLateCompletion(LateCompletion event) {
+                        late.add(event);
+                    }
+                })
+                .build();
+
+        Outcome<String> out = chain.execute("hello");
+
+        assertThat(out.answeredBy()).contains("faq");
+        assertThat(out.attempts().get(0).failure()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(settled.await(30, TimeUnit.SECONDS)).as("settled by the grace while the call runs").isTrue();
+        assertThat(nextLate().result()).isEqualTo(LateCompletion.Result.GRACE_EXPIRED);
+        release.countDown();
+        assertThat(nextLate().result()).isEqualTo(LateCompletion.Result.ENDED_AFTER_GRACE);
+        assertThat(settles).as("settled exactly once").hasValue(1);
+    }
+
     @Test
     void aNegativeGraceIsRefusedNamingTheOption() {
         assertThatThrownBy(() -> Cascade.<String, String>builder("x").lateCompletionGrace(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("lateCompletionGrace must be >= 0, was PT-1S");
+        assertThatThrownBy(() -> Cascade.<String, String>builder("x").lateCompletionGrace(Duration.ofDays(200 * 365)
+                .multipliedBy(2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("lateCompletionGrace is too large");
     }
 }

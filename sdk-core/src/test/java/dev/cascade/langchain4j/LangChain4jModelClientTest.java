@@ -324,6 +324,21 @@ class LangChain4jModelClientTest {
                 .call(ModelRequest.of("hi"))).isSameAs(npe);
     }
 
+    /**
+     * With HotSpot's OmitStackTraceInFastThrow a hot implicit NPE has no stack at all (an outage makes it hot): it is
+     * still LangChain4j failing to read a response, since our own mapping runs before or after the call.
+     */
+    @Test
+    void aStacklessNullPointerFromTheCallIsAnUnreadableResponse() {
+        NullPointerException fast = new NullPointerException();
+        fast.setStackTrace(new StackTraceElement[0]);
+        Throwable t = catchThrowable(() -> LangChain4jModelClient.of(FakeChatModel.throwing(fast))
+                .call(ModelRequest.of("hi")));
+        assertThat(t).isInstanceOf(ModelCallException.class).hasCause(fast);
+        assertThat(((ModelCallException) t).kind()).isEqualTo(FailureKind.UNAVAILABLE);
+        assertThat(t.getMessage()).contains("unreadable response");
+    }
+
     // ---- what the model is
 
     @Test

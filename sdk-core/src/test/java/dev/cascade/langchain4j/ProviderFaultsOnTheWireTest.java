@@ -115,6 +115,22 @@ class ProviderFaultsOnTheWireTest {
         }
     }
 
+    /** Some OpenAI-compatible gateways send {@code "error": null} first in a successful answer: not an error body. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aNullErrorMemberInASuccessfulAnswerIsNotAnErrorBody(Transport transport) throws Exception {
+        String body = "{\"error\" :  null, \"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
+                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"hello back\"},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}";
+        try (KeepAliveServer server = new KeepAliveServer(n -> new KeepAliveServer.Reply(200, body))) {
+            Outcome<String> out = chain(openAi(server, transport)).execute("hello");
+
+            assertThat(out.answeredBy()).hasValue("model");
+            assertThat(out.answer()).hasValue("hello back");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aWarmConnectionDroppedBeforeAnyResponseByteIsOneRequestAndOneFailedAttempt(Transport transport)

@@ -635,4 +635,24 @@ class ReviewStoreContractTest {
         assertThatIllegalArgumentException().isThrownBy(() -> store.purgeFinishedOlderThan(Duration.ZERO))
                 .withMessage("age must be > 0, was PT0S");
     }
+
+    /** The audit detail is escaped before it is cut to its column: NULs (escaped to two characters) cannot overflow. */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRESQL", "H2"})
+    void aLongAuditDetailFitsItsColumnAfterEscaping(Kind kind) throws Exception {
+        var pool = databases.freshPool(kind, 2);
+        JdbcReviewStore store = new JdbcReviewStore(pool, clock);
+        store.createSchema();
+        ReviewItem item = store.submit(submission("long-detail"));
+        String detail = "\u0000".repeat(999) + "x".repeat(50);
+        try (var c = pool.getConnection()) {
+            c.setAutoCommit(true);
+            JdbcReviewStore.audit(c, List.of(new AuditEntry(0, item.id(), ReviewState.PENDING, ReviewState.PENDING,
+                    "system", clock.instant(), 9, detail)));
+        }
+
+        String stored = store.audit(item.id()).get(1).detail();
+        assertThat(stored).isEqualTo("\u0000".repeat(500));
+        assertThat(detail).startsWith(stored);
+    }
 }

@@ -37,4 +37,28 @@ class StoredTextTest {
         assertThat(StoredText.load("x\u0010y")).isEqualTo("x\u0010y");
         assertThat(StoredText.load("x\u0010")).isEqualTo("x\u0010");
     }
+
+    @Test
+    void aCutStoredValueFitsAndNeverSplitsAnEscapeOrASurrogatePair() {
+        assertThat(StoredText.store("ab\u0000", 3)).isEqualTo("ab");
+        assertThat(StoredText.store("ab\u0000", 4)).isEqualTo("ab\u00100");
+        assertThat(StoredText.store("a\u0010\u0010", 4)).isEqualTo("a\u0010\u0010");
+        assertThat(StoredText.store("ab\uD83D\uDE00", 3)).isEqualTo("ab");
+        assertThat(StoredText.store("plain", 10)).isSameAs("plain");
+        assertThat(StoredText.store(null, 10)).isNull();
+        SplittableRandom random = new SplittableRandom(17);
+        char[] alphabet = {'\u0000', '\u0010', '0', 'a', '\uD83D', '\uDE00'};
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder b = new StringBuilder();
+            int len = random.nextInt(12);
+            for (int i = 0; i < len; i++) {
+                b.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String text = b.toString();
+            int max = random.nextInt(14);
+            String stored = StoredText.store(text, max);
+            assertThat(stored.length()).isLessThanOrEqualTo(max);
+            assertThat(text).startsWith(StoredText.load(stored));
+        }
+    }
 }

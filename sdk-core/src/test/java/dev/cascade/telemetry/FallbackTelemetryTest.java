@@ -158,6 +158,28 @@ class FallbackTelemetryTest {
         assertThat(longPoints(METRIC_FALLBACKS)).isEmpty();
     }
 
+    /** A failed last-resort attempt is not a second fallback of the step that already fell back. */
+    @Test
+    void aFailedLastResortIsNotCountedAsAnotherFallback() {
+        FakeModel cheap = new FakeModel("openai", "gpt-4o-mini", (r, n) -> {
+            throw ModelCallException.rateLimited("429 Too Many Requests", Duration.ofSeconds(1));
+        });
+        Cascade<String, String> chain = Cascade.<String, String>builder("triage-last")
+                .prompt(ModelRequest::of)
+                .parse(ModelResponse::text)
+                .timeSource(time)
+                .model("cheap", cheap)
+                .deadline(Duration.ofSeconds(3))
+                .openTelemetry(sdk)
+                .build();
+
+        Outcome<String> out = chain.execute("printer on fire");
+
+        assertThat(out.status()).isEqualTo(Outcome.Status.UNANSWERED);
+        assertThat(cheap.calls()).as("the step, then its last resort").isEqualTo(2);
+        assertFallback("triage-last", "cheap", "RATE_LIMITED");
+    }
+
     /** Issue 16 item 9: a rules step that passes was "passed" in the fallback event and "PASSED" in the metric. */
     @Test
     void aRulesPassIsSpelledTheSameInTheFallbackEventAndTheMetric() {
