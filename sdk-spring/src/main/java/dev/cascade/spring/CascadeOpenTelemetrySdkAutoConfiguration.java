@@ -15,7 +15,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.ClassUtils;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -49,7 +48,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 public class CascadeOpenTelemetrySdkAutoConfiguration {
 
     static final String AUTOCONFIGURE_CLASS = "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
-    static final String AGENT_CLASS = "io.opentelemetry.javaagent.OpenTelemetryAgent";
+    static final String AGENT_CLASS = GlobalOpenTelemetryReader.AGENT_CLASS;
     static final String[] OPT_IN = {"otel.exporter.otlp.endpoint", "otel.exporter.otlp.traces.endpoint",
             "otel.traces.exporter"};
 
@@ -95,7 +94,7 @@ public class CascadeOpenTelemetrySdkAutoConfiguration {
     static final class ExporterRequested implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            if (ClassUtils.isPresent(AGENT_CLASS, ClassLoader.getSystemClassLoader())) {
+            if (GlobalOpenTelemetryReader.agentAttached()) {
                 return false;
             }
             Environment env = context.getEnvironment();
