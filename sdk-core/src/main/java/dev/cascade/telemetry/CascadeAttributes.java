@@ -3,6 +3,7 @@ package dev.cascade.telemetry;
 import io.opentelemetry.api.common.AttributeKey;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every attribute name Cascade's telemetry writes, in one place. The {@code gen_ai.*} and {@code error.type} names
@@ -95,4 +96,30 @@ public final class CascadeAttributes {
     /** Bucket boundaries (seconds) of {@code gen_ai.client.operation.duration}, from the semantic conventions. */
     public static final List<Double> OPERATION_DURATION_BUCKETS = List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64,
             1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+
+    private static final List<AttributeKey<?>> MODEL_CALL_KEYS = List.of(GEN_AI_OPERATION_NAME, CHAIN, STEP,
+            GEN_AI_PROVIDER_NAME, GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, ERROR_TYPE);
+
+    /**
+     * Per metric name, every attribute key Cascade's telemetry may write on it. Some are written only when known
+     * ({@code error.type} on a failed call, the models and provider when the client reports them), so two series of
+     * one metric may carry different keys; a bridge to a metrics system that wants one key set per name (Micrometer's
+     * Prometheus registry refuses a meter whose tag keys differ from an earlier one's) fills in the absent ones.
+     */
+    public static final Map<String, List<AttributeKey<?>>> METRIC_ATTRIBUTE_KEYS = Map.ofEntries(
+            Map.entry(METRIC_TOKEN_USAGE, List.of(GEN_AI_OPERATION_NAME, CHAIN, STEP, GEN_AI_PROVIDER_NAME,
+                    GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, GEN_AI_TOKEN_TYPE)),
+            Map.entry(METRIC_OPERATION_DURATION, MODEL_CALL_KEYS),
+            Map.entry(METRIC_COST, MODEL_CALL_KEYS),
+            Map.entry(METRIC_EXECUTIONS, List.of(CHAIN, ANSWERED_BY, OUTCOME)),
+            Map.entry(METRIC_EXECUTION_DURATION, List.of(CHAIN, ANSWERED_BY, OUTCOME)),
+            Map.entry(METRIC_FALLBACKS, List.of(CHAIN, STEP, FAILURE_KIND)),
+            Map.entry(METRIC_SKIPS, List.of(CHAIN, STEP, FAILURE_KIND)),
+            Map.entry(METRIC_LAST_RESORTS, List.of(CHAIN, STEP, LAST_RESORT)),
+            Map.entry(METRIC_CIRCUIT_STATE, List.of(CHAIN, STEP)),
+            Map.entry(METRIC_REVIEW_DEPTH, List.of(REVIEW_QUEUE)),
+            Map.entry(METRIC_BUDGET_REMAINING, List.of(BUDGET_ACCOUNT)),
+            Map.entry(METRIC_BUDGET_ALERTS, List.of(BUDGET_ALERT, BUDGET_ACCOUNT)),
+            Map.entry(METRIC_ANOMALIES, List.of(WATCHER, SUBJECT)),
+            Map.entry(METRIC_LATE_COMPLETIONS, List.of(CHAIN, STEP, LATE_RESULT)));
 }

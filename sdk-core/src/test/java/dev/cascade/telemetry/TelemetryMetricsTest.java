@@ -67,7 +67,21 @@ class TelemetryMetricsTest {
 
     @AfterEach
     void tearDown() {
-        sdk.close();
+        try {
+            everyMetricCarriesOnlyItsDeclaredAttributeKeys();
+        } finally {
+            sdk.close();
+        }
+    }
+
+    /** METRIC_ATTRIBUTE_KEYS (what the Micrometer bridge fills in) covers every key each test recorded. */
+    private void everyMetricCarriesOnlyItsDeclaredAttributeKeys() {
+        for (MetricData m : metrics.collectAllMetrics()) {
+            List<AttributeKey<?>> declared = METRIC_ATTRIBUTE_KEYS.get(m.getName());
+            assertThat(declared).as("declared keys of %s", m.getName()).isNotNull();
+            m.getData().getPoints().forEach(p -> assertThat(declared).as("declared keys of %s", m.getName())
+                    .containsAll(p.getAttributes().asMap().keySet()));
+        }
     }
 
     private static FakeModel advancedDown() {

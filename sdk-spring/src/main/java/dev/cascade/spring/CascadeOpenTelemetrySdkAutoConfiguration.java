@@ -15,7 +15,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.ClassUtils;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -30,7 +29,8 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
  * {@link OpenTelemetry} bean (Boot's {@code spring-boot-starter-opentelemetry} makes one, and then that one is used);
  * the OpenTelemetry Java agent is not attached (it owns the SDK then); an exporter is asked for, by one of
  * {@code otel.exporter.otlp.endpoint}, {@code otel.exporter.otlp.traces.endpoint}, {@code otel.traces.exporter}
- * (as environment variables, system properties or Spring properties); and {@code cascade.telemetry.autoconfigure-sdk}
+ * (as environment variables, system properties or Spring properties), and not declined: {@code otel.traces.exporter}
+ * is not {@code none} and {@code otel.sdk.disabled} is not true; and {@code cascade.telemetry.autoconfigure-sdk}
  * is not false. Spring's {@code otel.*} properties (application.yml) are passed on; environment variables and system
  * properties win over them, as everywhere in Spring. Defaults that differ from the module's: the service name is
  * {@code spring.application.name} when set, the OTLP protocol is {@code http/protobuf} (the specification's
@@ -49,7 +49,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 public class CascadeOpenTelemetrySdkAutoConfiguration {
 
     static final String AUTOCONFIGURE_CLASS = "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
-    static final String AGENT_CLASS = "io.opentelemetry.javaagent.OpenTelemetryAgent";
+    static final String AGENT_CLASS = GlobalOpenTelemetryReader.AGENT_CLASS;
     static final String[] OPT_IN = {"otel.exporter.otlp.endpoint", "otel.exporter.otlp.traces.endpoint",
             "otel.traces.exporter"};
 
@@ -91,14 +91,25 @@ public class CascadeOpenTelemetrySdkAutoConfiguration {
         return out;
     }
 
-    /** An exporter or endpoint is configured, and the OpenTelemetry Java agent is not attached. */
+    /**
+     * An exporter or endpoint is configured, no trace exporter is declined ({@code otel.traces.exporter=none}), the SDK
+     * is not disabled ({@code otel.sdk.disabled=true}), and the OpenTelemetry Java agent is not attached.
+     */
     static final class ExporterRequested implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            if (ClassUtils.isPresent(AGENT_CLASS, ClassLoader.getSystemClassLoader())) {
+            if (GlobalOpenTelemetryReader.agentAttached()) {
                 return false;
             }
             Environment env = context.getEnvironment();
+            // Spring resolves both from OTEL_SDK_DISABLED / OTEL_TRACES_EXPORTER and -Dotel... as well.
+            if ("true".equalsIgnoreCase(env.getProperty("otel.sdk.disabled", "").trim())) {
+                return false;
+            }
+            String exporter = env.getProperty("otel.traces.exporter");
+            if (exporter != null && "none".equalsIgnoreCase(exporter.trim())) {
+                return false;
+            }
             // Spring resolves otel.exporter.otlp.endpoint from OTEL_EXPORTER_OTLP_ENDPOINT and -Dotel... as well.
             for (String key : OPT_IN) {
                 String v = env.getProperty(key);

@@ -51,4 +51,18 @@ class GlobalOpenTelemetryReaderTest {
         assertThat(CascadeTelemetry.isNoop(GlobalOpenTelemetryReader.read(null))).isTrue();
         assertThatCode(() -> GlobalOpenTelemetry.set(sdk)).doesNotThrowAnyException();
     }
+
+    @Test
+    void onAnApiWithoutGetOrNoopWithTheAgentAttachedTheReadIsTheGlobalTheAgentSet() {
+        GlobalOpenTelemetry.set(sdk); // what the agent does before the application starts
+        OpenTelemetry read = GlobalOpenTelemetryReader.read(null, true);
+        assertThat(CascadeTelemetry.isNoop(read)).isFalse();
+        assertThat(read.getTracerProvider()).isSameAs(GlobalOpenTelemetry.get().getTracerProvider());
+    }
+
+    @Test
+    void onAnApiWithoutGetOrNoopWithoutTheAgentTheReadIsANoop() {
+        GlobalOpenTelemetry.set(sdk);
+        assertThat(CascadeTelemetry.isNoop(GlobalOpenTelemetryReader.read(null, false))).isTrue();
+    }
 }

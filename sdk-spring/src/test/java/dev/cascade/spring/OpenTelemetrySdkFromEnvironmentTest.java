@@ -104,4 +104,18 @@ class OpenTelemetrySdkFromEnvironmentTest {
                         "cascade.telemetry.autoconfigure-sdk=false")
                 .run(context -> assertThat(context).doesNotHaveBean(OpenTelemetrySdk.class));
     }
+
+    @Test
+    void aTracesExporterOfNoneIsNoRequest() {
+        runner.withPropertyValues("otel.traces.exporter=none")
+                .run(context -> assertThat(context).doesNotHaveBean(OpenTelemetrySdk.class));
+        runner.withPropertyValues("otel.traces.exporter=none", "otel.exporter.otlp.endpoint=" + endpoint())
+                .run(context -> assertThat(context).doesNotHaveBean(OpenTelemetrySdk.class));
+    }
+
+    @Test
+    void aDisabledSdkIsNotStarted() {
+        runner.withPropertyValues("otel.exporter.otlp.endpoint=" + endpoint(), "otel.sdk.disabled=true")
+                .run(context -> assertThat(context).doesNotHaveBean(OpenTelemetrySdk.class));
+    }
 }

@@ -8,8 +8,14 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.cascade.telemetry.CascadeAttributes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -17,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleCounterBuilder;
@@ -56,11 +63,27 @@ import io.opentelemetry.context.Context;
  * braces ({@code {token}}) are annotations, not units, and are dropped. Not bridged (recorded nowhere): up-down
  * counters, asynchronous counters and synchronous gauges, which Cascade does not use.
  *
+ * <p>Every series of one of Cascade's metrics carries the same tag keys, those
+ * {@link CascadeAttributes#METRIC_ATTRIBUTE_KEYS} declares for it; a key a recording lacks (such as {@code error.type}
+ * on a successful call) is tagged {@value #ABSENT}. Registries such as Prometheus's refuse a meter whose tag keys
+ * differ from those of an earlier meter of the same name, which would drop the failed calls' series or the successful
+ * ones'. Each instrument keeps at most {@value #MAX_SERIES} attribute sets, as OpenTelemetry's SDK does by default;
+ * measurements for further ones are dropped, counted, and reported once in a WARN line.
+ *
  * <p>Thread-safe. Instruments are cached per attribute set, so recording with a reused {@link Attributes} is a map
  * lookup plus Micrometer's own recording.
  */
 public final class MicrometerMeterProvider implements MeterProvider {
     private static final Meter NOOP = MeterProvider.noop().get("noop");
+    private static final Log LOG = LogFactory.getLog(MicrometerMeterProvider.class);
+
+    /** The tag value of a declared attribute a recording does not carry, as Micrometer's own binders write it. */
+    static final String ABSENT = "none";
+    /** Attribute sets (series) kept per instrument; OpenTelemetry's SDK's default cardinality limit. */
+    static final int MAX_SERIES = 2000;
+
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     private final MeterRegistry registry;
     private final List<CallbackGauge> gauges = new CopyOnWriteArrayList<>();
@@ -98,9 +121,35 @@ public final class MicrometerMeterProvider implements MeterProvider {
         gauges.forEach(CallbackGauge::collect);
     }
 
-    static Tags tags(Attributes attributes) {
-        List<Tag> tags = new ArrayList<>(attributes.size());
+    /** Measurements dropped because their instrument had {@value #MAX_SERIES} attribute sets already. */
+    long droppedMeasurements() {
+        return dropped.get();
+    }
+
+    /** Whether {@code attributes} may open a new series of an instrument that has {@code series} already. */
+    private boolean admit(Spec spec, int series) {
+        if (series < MAX_SERIES) {
+            return true;
+        }
+        dropped.incrementAndGet();
+        if (warned.compareAndSet(false, true)) {
+            LOG.warn("Cascade metrics: instrument " + spec.name() + " has " + MAX_SERIES + " attribute sets (series);"
+                    + " measurements for further ones are dropped. Further instruments that reach the limit are not"
+                    + " reported again.");
+        }
+        return false;
+    }
+
+    /** The attributes as tags, the declared keys {@code attributes} lacks tagged {@value #ABSENT}. */
+    static Tags tags(String name, Attributes attributes) {
+        List<AttributeKey<?>> declared = CascadeAttributes.METRIC_ATTRIBUTE_KEYS.getOrDefault(name, List.of());
+        List<Tag> tags = new ArrayList<>(attributes.size() + declared.size());
         attributes.forEach((k, v) -> tags.add(Tag.of(k.getKey(), String.valueOf(v))));
+        for (AttributeKey<?> k : declared) {
+            if (attributes.get(k) == null) {
+                tags.add(Tag.of(k.getKey(), ABSENT));
+            }
+        }
         return Tags.of(tags);
     }
 
@@ -151,11 +200,18 @@ public final class MicrometerMeterProvider implements MeterProvider {
             if (value < 0) {
                 return; // a counter only grows, as in OpenTelemetry's SDK
             }
-            byAttributes.computeIfAbsent(attributes, a -> Counter.builder(spec.name())
-                    .description(spec.description())
-                    .baseUnit(baseUnit(spec.unit()))
-                    .tags(tags(a))
-                    .register(registry)).increment(value);
+            Counter counter = byAttributes.get(attributes);
+            if (counter == null) {
+                if (!admit(spec, byAttributes.size())) {
+                    return;
+                }
+                counter = byAttributes.computeIfAbsent(attributes, a -> Counter.builder(spec.name())
+                        .description(spec.description())
+                        .baseUnit(baseUnit(spec.unit()))
+                        .tags(tags(spec.name(), a))
+                        .register(registry));
+            }
+            counter.increment(value);
         }
     }
 
@@ -176,14 +232,30 @@ public final class MicrometerMeterProvider implements MeterProvider {
                 return;
             }
             if (seconds) {
-                timers.computeIfAbsent(attributes, this::timer).record(Math.round(value * 1e9), TimeUnit.NANOSECONDS);
+                Timer timer = timers.get(attributes);
+                if (timer == null) {
+                    if (!admit(spec, timers.size())) {
+                        return;
+                    }
+                    timer = timers.computeIfAbsent(attributes, this::timer);
+                }
+                timer.record(Math.round(value * 1e9), TimeUnit.NANOSECONDS);
             } else {
-                summaries.computeIfAbsent(attributes, this::summary).record(value);
+                DistributionSummary summary = summaries.get(attributes);
+                if (summary == null) {
+                    if (!admit(spec, summaries.size())) {
+                        return;
+                    }
+                    summary = summaries.computeIfAbsent(attributes, this::summary);
+                }
+                summary.record(value);
             }
         }
 
         private Timer timer(Attributes a) {
-            Timer.Builder b = Timer.builder(spec.name()).description(spec.description()).tags(tags(a));
+            Timer.Builder b = Timer.builder(spec.name())
+                    .description(spec.description())
+                    .tags(tags(spec.name(), a));
             if (spec.buckets() != null && !spec.buckets().isEmpty()) {
                 b.serviceLevelObjectives(spec.buckets().stream()
                         .map(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new));
@@ -195,7 +267,7 @@ public final class MicrometerMeterProvider implements MeterProvider {
             DistributionSummary.Builder b = DistributionSummary.builder(spec.name())
                     .description(spec.description())
                     .baseUnit(baseUnit(spec.unit()))
-                    .tags(tags(a));
+                    .tags(tags(spec.name(), a));
             if (spec.buckets() != null && !spec.buckets().isEmpty()) {
                 b.serviceLevelObjectives(spec.buckets().stream().mapToDouble(Double::doubleValue).toArray());
             }
@@ -210,7 +282,7 @@ public final class MicrometerMeterProvider implements MeterProvider {
     private final class CallbackGauge {
         private final Spec spec;
         private final Consumer<Sink> callback;
-        private final Map<Attributes, Boolean> registered = new ConcurrentHashMap<>();
+        private final Map<Attributes, Gauge> registered = new ConcurrentHashMap<>();
         // Reads of one scrape run the callback once per series; the callbacks Cascade registers iterate small maps.
 
         CallbackGauge(Spec spec, Consumer<Sink> callback) {
@@ -227,24 +299,27 @@ public final class MicrometerMeterProvider implements MeterProvider {
                 // As OpenTelemetry's SDK: a failing callback reports nothing this time, and never breaks a scrape.
                 return Map.of();
             }
-            sink.values.keySet().forEach(a -> registered.computeIfAbsent(a, this::register));
+            for (Attributes a : sink.values.keySet()) {
+                if (!registered.containsKey(a) && admit(spec, registered.size())) {
+                    registered.computeIfAbsent(a, this::register);
+                }
+            }
             return sink.values;
         }
 
-        private Boolean register(Attributes a) {
-            Gauge.builder(spec.name(), a, this::read)
+        private Gauge register(Attributes a) {
+            return Gauge.builder(spec.name(), a, this::read)
                     .description(spec.description())
                     .baseUnit(baseUnit(spec.unit()))
-                    .tags(tags(a))
+                    .tags(tags(spec.name(), a))
                     .register(registry);
-            return Boolean.TRUE;
         }
 
         /** Stops the callback and removes its gauges from the registry. */
         void close() {
             gauges.remove(this);
-            registered.keySet().forEach(a -> registry.find(spec.name()).tags(tags(a)).gauges()
-                    .forEach(registry::remove));
+            // The gauges this callback registered, exactly: a find by tags would match other series' tag supersets.
+            registered.values().forEach(registry::remove);
             registered.clear();
         }
 
