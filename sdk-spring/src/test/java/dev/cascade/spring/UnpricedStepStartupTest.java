@@ -99,6 +99,24 @@ class UnpricedStepStartupTest {
     }
 
     @Test
+    void aModelNameWithSurroundingSpacesIsPricedAsTheTrimmedName() {
+        // Through a property source of its own: inline "key=value" pairs trim the value before Cascade sees it.
+        Object[] out = new Object[1];
+        runner.withPropertyValues("cascade.chains.triage.budget.per-day=10")
+                .withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
+                        new org.springframework.core.env.MapPropertySource("spaced",
+                                java.util.Map.of("cascade.chains.triage.steps[0].model-name", " gpt-4o-mini "))))
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    out[0] = ctx.getBean(CascadeChains.class).get("triage").execute("I was charged twice");
+                });
+        @SuppressWarnings("unchecked")
+        Outcome<String> outcome = (Outcome<String>) out[0];
+        assertThat(outcome.answeredBy()).contains("stub");
+        assertThat(outcome.cost()).isEqualTo(Money.usd("0.000021"));
+    }
+
+    @Test
     void aPriceOnTheStepIsUsed() {
         Outcome<String> out = executeWith("cascade.chains.triage.budget.per-day=10",
                 "cascade.chains.triage.steps[0].pricing.input=1", "cascade.chains.triage.steps[0].pricing.output=2");
