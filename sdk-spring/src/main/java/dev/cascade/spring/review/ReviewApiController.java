@@ -188,10 +188,10 @@ final class ReviewApiController extends ReviewApiErrors {
         ReviewerAccess.Verdict v = access.check(request);
         if (!v.isAllowed()) {
             HttpStatus status = HttpStatus.valueOf(v.status());
-            throw new ErrorResponseException(status, problem(status, v.message()), null);
+            throw new ErrorResponseException(status, problem(status, status.getReasonPhrase(), v.message()), null);
         }
         if (changesState && properties.isRequireCsrf() && !access.csrfChecked(request)) {
-            throw new ErrorResponseException(HttpStatus.FORBIDDEN, problem(HttpStatus.FORBIDDEN,
+            throw new ErrorResponseException(HttpStatus.FORBIDDEN, problem(HttpStatus.FORBIDDEN, "Forbidden",
                     "State changes need CSRF protection, and this request had none: keep Spring"
                             + " Security's CSRF protection on for " + properties.getBasePath() + "/** (or see"
                             + " cascade.review.web.require-csrf)"), null);

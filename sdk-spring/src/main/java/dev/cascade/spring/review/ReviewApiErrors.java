@@ -24,7 +24,7 @@ import dev.cascade.review.ReviewConflictException;
  * reviewer can act on, and never an exception's own text (which can name Java methods, types or database internals):
  * a 400's detail is the API's own validation message ({@link BadReviewRequestException}), and any other exception,
  * an {@link IllegalArgumentException} from a store or library included, is a generic 500. The problem's {@code type}
- * and {@code title} follow from its status. The handlers live on the controller's own class (not in a
+ * follows from its status ({@code about:blank}). The handlers live on the controller's own class (not in a
  * {@code @ControllerAdvice}) so they take precedence over the application's advice and never touch the application's other controllers.
  *
  * <table>
@@ -51,7 +51,8 @@ abstract class ReviewApiErrors {
     ResponseEntity<ProblemDetail> conflict(ReviewConflictException e) {
         HttpStatus status = e.reason() == ReviewConflictException.Reason.NOT_FOUND
                 ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
-        ProblemDetail p = problem(status, e.getMessage());
+        ProblemDetail p = problem(status,
+                status == HttpStatus.NOT_FOUND ? "Review item not found" : "Review conflict", e.getMessage());
         p.setProperty("reason", e.reason().name());
         p.setProperty("itemId", e.itemId());
         return respond(p);
@@ -60,13 +61,13 @@ abstract class ReviewApiErrors {
     /** The API's own validation, whose message is written for the reviewer; any other exception's text is not. */
     @ExceptionHandler(BadReviewRequestException.class)
     ResponseEntity<ProblemDetail> badInput(BadReviewRequestException e) {
-        return respond(problem(HttpStatus.BAD_REQUEST, e.getMessage()));
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         // Never the exception's text: Spring's names the handler method's signature, Jackson's the Java types.
-        return respond(problem(HttpStatus.BAD_REQUEST,
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad request",
                 "The request body is not a valid JSON decision (or is missing): {\"verdict\": string, \"version\": number,"
                         + " \"payloadHash\": string, \"answer\": string, \"comment\": string}."));
     }
@@ -80,7 +81,7 @@ abstract class ReviewApiErrors {
         String expected = type != null && type.isEnum()
                 ? "one of " + Arrays.toString(type.getEnumConstants())
                 : "a " + (type == null ? "value" : type.getSimpleName());
-        return respond(problem(HttpStatus.BAD_REQUEST,
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad request",
                 e.getName() + " must be " + expected + ", was '" + echo(e.getValue()) + "'"));
     }
 
@@ -97,7 +98,8 @@ abstract class ReviewApiErrors {
         HttpStatusCode status = r.getStatusCode();
         if (!(e instanceof ErrorResponseException)) {
             // Spring's own details are plain (e.g. "Required parameter 'limit' is not present."); keep only those.
-            p = problem(HttpStatus.valueOf(status.value()), p.getDetail());
+            p = problem(HttpStatus.valueOf(status.value()), HttpStatus.valueOf(status.value()).getReasonPhrase(),
+                    p.getDetail());
         }
         return ResponseEntity.status(status).headers(r.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(p);
@@ -110,18 +112,18 @@ abstract class ReviewApiErrors {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         LOG.error("review API request failed", e);
-        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR,
+        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "The review API failed; the server log has the details."));
     }
 
     /**
-     * A problem whose {@code type} ({@code about:blank}) and {@code title} (the reason phrase) follow from the status
-     * alone, as {@link dev.cascade.spring.web.ProblemJson} writes them; what differs is the detail (and, for 409, the
-     * {@code reason}).
+     * A problem whose {@code type} follows from the status alone: {@code about:blank}, as
+     * {@link dev.cascade.spring.web.ProblemJson} writes it for the errors answered outside the controller (a 409's
+     * {@code reason} says which conflict).
      */
-    static ProblemDetail problem(HttpStatus status, String detail) {
+    static ProblemDetail problem(HttpStatus status, String title, String detail) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
-        p.setTitle(status.getReasonPhrase());
+        p.setTitle(title);
         return p;
     }
 

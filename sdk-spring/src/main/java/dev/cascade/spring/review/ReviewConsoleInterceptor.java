@@ -38,7 +38,8 @@ final class ReviewConsoleInterceptor implements HandlerInterceptor {
         ReviewerAccess.Verdict v = access.check(request);
         if (!v.isAllowed()) {
             HttpStatus status = HttpStatus.valueOf(v.status());
-            throw new ErrorResponseException(status, ReviewApiErrors.problem(status, v.message()), null);
+            throw new ErrorResponseException(status, ReviewApiErrors.problem(status, status.getReasonPhrase(),
+                    v.message()), null);
         }
         return true;
     }

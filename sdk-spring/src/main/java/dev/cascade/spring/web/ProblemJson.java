@@ -11,8 +11,8 @@ import org.springframework.http.HttpStatus;
  * Writes an RFC 9457 problem ({@code application/problem+json}) straight to a servlet response, for the places that
  * answer outside Spring MVC's message converters (a filter, a {@code HandlerExceptionResolver}). The problem's
  * {@code type} is {@code about:blank} and its {@code title} the status's reason phrase, as Spring's
- * {@code ProblemDetail.forStatusAndDetail} makes them, so every Cascade error of one status has the same type and
- * title wherever it was raised. Stateless.
+ * {@code ProblemDetail.forStatusAndDetail} makes them: a problem's type follows from its status alone, wherever it
+ * was raised. Stateless.
  */
 public final class ProblemJson {
 
