@@ -49,7 +49,13 @@ step "mvn install (all modules, all tests)"
 mvn -B -ntp install
 # The consumers build against the version just installed (their own <cascade.version> is only a default), so a
 # version bump never tests stale artifacts from an earlier install.
-CASCADE_VERSION="$(mvn -B -ntp -q "$HELP_PLUGIN:evaluate" -Dexpression=project.version -DforceStdout)"
+# Maven may wrap the printed value in colour resets (ESC[0m) even in batch mode: strip them, then insist on a version.
+CASCADE_VERSION="$(mvn -B -ntp -q -Dstyle.color=never "$HELP_PLUGIN:evaluate" -Dexpression=project.version \
+    -DforceStdout | sed 's/\x1b\[[0-9;]*m//g' | tr -d '[:space:]')"
+if ! [[ "$CASCADE_VERSION" =~ ^[0-9][0-9A-Za-z.+_-]*$ ]]; then
+  echo "test-all: could not read this build's version (got '$CASCADE_VERSION')" >&2
+  exit 1
+fi
 step "cascade.version=$CASCADE_VERSION"
 
 step "cascade-core and cascade-spring compile against opentelemetry-api $OTEL_API_FLOOR (Spring Boot 4.0.x)"
