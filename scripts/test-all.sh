@@ -13,11 +13,13 @@
 # 4. Compiles cascade-core and cascade-spring against the OpenTelemetry API that Spring Boot 4.0.x manages (1.55.0),
 #    so no newer OpenTelemetry method creeps in (an application on Boot's parent gets that version at run time).
 # 5. Checks that importing cascade-bom manages Cascade's artifacts and nothing else.
-# 6. mvn -B -ntp -f consumers/<x>/pom.xml verify for each consumer project (none inherits Cascade's parent pom).
+# 6. mvn -B -ntp -f consumers/<x>/pom.xml verify -Dcascade.version=<this build's version> for each consumer project
+#    (none inherits Cascade's parent pom).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 OTEL_API_FLOOR="1.55.0" # opentelemetry.version in spring-boot-dependencies 4.0.7
+HELP_PLUGIN="org.apache.maven.plugins:maven-help-plugin:3.5.2"
 CONSUMERS=(plain-maven spring-boot spring-boot-langchain4j)
 
 step() { echo "test-all: $*" >&2; }
@@ -45,6 +47,16 @@ fi
 
 step "mvn install (all modules, all tests)"
 mvn -B -ntp install
+# The consumers build against the version just installed (their own <cascade.version> is only a default), so a
+# version bump never tests stale artifacts from an earlier install.
+# Maven may wrap the printed value in colour resets (ESC[0m) even in batch mode: strip them, then insist on a version.
+CASCADE_VERSION="$(mvn -B -ntp -q -Dstyle.color=never "$HELP_PLUGIN:evaluate" -Dexpression=project.version \
+    -DforceStdout | sed 's/\x1b\[[0-9;]*m//g' | tr -d '[:space:]')"
+if ! [[ "$CASCADE_VERSION" =~ ^[0-9][0-9A-Za-z.+_-]*$ ]]; then
+  echo "test-all: could not read this build's version (got '$CASCADE_VERSION')" >&2
+  exit 1
+fi
+step "cascade.version=$CASCADE_VERSION"
 
 step "cascade-core and cascade-spring compile against opentelemetry-api $OTEL_API_FLOOR (Spring Boot 4.0.x)"
 mvn -B -ntp -q -pl sdk-core,sdk-spring -am compile -Dopentelemetry.version="$OTEL_API_FLOOR" \
@@ -52,9 +64,18 @@ mvn -B -ntp -q -pl sdk-core,sdk-spring -am compile -Dopentelemetry.version="$OTE
 
 step "cascade-bom manages Cascade's artifacts only"
 effective="$ROOT/consumers/plain-maven/target/effective-pom.xml"
-mvn -B -ntp -q -f consumers/plain-maven/pom.xml org.apache.maven.plugins:maven-help-plugin:3.5.2:effective-pom -Doutput="$effective"
-foreign="$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$effective" \
-    | grep -o '<groupId>[^<]*</groupId>' | sort -u | grep -v -e '<groupId>dev.cascade</groupId>' \
+mvn -B -ntp -q -f consumers/plain-maven/pom.xml "$HELP_PLUGIN:effective-pom" -Doutput="$effective" \
+    -Dcascade.version="$CASCADE_VERSION"
+managed="$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$effective")"
+# Not vacuous: an empty (or unparsed) dependencyManagement would pass the check below, so first the BOM must manage
+# Cascade's own artifacts.
+for a in cascade-core cascade-spring; do
+  if ! grep -q "<artifactId>$a</artifactId>" <<<"$managed"; then
+    echo "test-all: importing cascade-bom $CASCADE_VERSION does not manage $a" >&2
+    exit 1
+  fi
+done
+foreign="$(grep -o '<groupId>[^<]*</groupId>' <<<"$managed" | sort -u | grep -v -e '<groupId>dev.cascade</groupId>' \
     -e '<groupId>org.junit[^<]*</groupId>' || true)"
 if [ -n "$foreign" ]; then
   echo "test-all: importing cascade-bom manages more than Cascade's artifacts (and the consumer's JUnit BOM):" >&2
@@ -64,6 +85,6 @@ fi
 
 for c in "${CONSUMERS[@]}"; do
   step "consumer $c"
-  mvn -B -ntp -f "consumers/$c/pom.xml" verify
+  mvn -B -ntp -f "consumers/$c/pom.xml" verify -Dcascade.version="$CASCADE_VERSION"
 done
 step "all passed"

@@ -205,8 +205,10 @@ final class ChainFactory {
         if (s.getPricing() != null) {
             return;
         }
+        // Trimmed as the step's spec gets it (model-name: " gpt-4o" is gpt-4o).
+        String modelName = s.getModelName() == null ? null : s.getModelName().trim();
         String budgetAt = chainAt + ".budget";
-        String model = s.getModelName() != null ? s.getModelName() : m.client().model();
+        String model = modelName != null ? modelName : m.client().model();
         String priceIt = m.at() + ".pricing.input and " + m.at() + ".pricing.output (US dollars per million tokens)";
         if (model == null) {
             throw new CascadeConfigurationException(m.at() + ".model-name", "the chain has a budget (" + budgetAt
@@ -220,13 +222,13 @@ final class ChainFactory {
         if (budget.price(model).isEmpty()) {
             String pricesAt = budgetAt + ".prices" + (model.matches("[A-Za-z0-9-]+") ? "." + model
                     : "[" + model + "]");
-            throw new CascadeConfigurationException(s.getModelName() != null ? m.at() + ".model-name" : m.at()
+            throw new CascadeConfigurationException(modelName != null ? m.at() + ".model-name" : m.at()
                     + ".model", "the chain has a budget (" + budgetAt + "), but it has no price for model '" + model
-                    + "' (" + (s.getModelName() != null ? "named by " + m.at() + ".model-name" : "reported by model"
+                    + "' (" + (modelName != null ? "named by " + m.at() + ".model-name" : "reported by model"
                     + " bean '" + s.getModel() + "'") + "), and neither has step '" + m.name() + "'. A budget fails"
                     + " closed: every call of this step would be skipped as OVER_BUDGET and the input sent on to the"
                     + " next step.", "Set " + pricesAt + ".input and " + pricesAt + ".output (US dollars per million"
-                    + " tokens), or set " + priceIt + (s.getModelName() != null ? ", or correct " + m.at()
+                    + " tokens), or set " + priceIt + (modelName != null ? ", or correct " + m.at()
                     + ".model-name" : "") + ".");
         }
     }

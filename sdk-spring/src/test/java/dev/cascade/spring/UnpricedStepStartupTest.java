@@ -99,6 +99,44 @@ class UnpricedStepStartupTest {
     }
 
     @Test
+    void aModelNameWithSurroundingSpacesIsPricedAsTheTrimmedName() {
+        Object[] out = new Object[1];
+        spacedModelName(" gpt-4o-mini ").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            out[0] = ctx.getBean(CascadeChains.class).get("triage").execute("I was charged twice");
+        });
+        @SuppressWarnings("unchecked")
+        Outcome<String> outcome = (Outcome<String>) out[0];
+        assertThat(outcome.answeredBy()).contains("stub");
+        assertThat(outcome.cost()).isEqualTo(Money.usd("0.000021"));
+    }
+
+    @Test
+    void anUnpricedModelNameWithSurroundingSpacesIsNamedTrimmedInTheReport() {
+        FailureAnalysis[] out = new FailureAnalysis[1];
+        spacedModelName(" my-llm ").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            out[0] = new CascadeFailureAnalyzer().analyze(ctx.getStartupFailure());
+        });
+        assertThat(out[0].getDescription()).contains("it has no price for model 'my-llm' (named by");
+        assertThat(out[0].getAction()).startsWith("Set cascade.chains.triage.budget.prices.my-llm.input and"
+                + " cascade.chains.triage.budget.prices.my-llm.output");
+    }
+
+    /**
+     * The chain with {@code model-name} as given, spaces and all, from a property source of its own (inline
+     * "key=value" pairs trim the value before Cascade sees it; a list binds from one source, so it has all steps).
+     */
+    private ApplicationContextRunner spacedModelName(String modelName) {
+        return runner.withPropertyValues("cascade.chains.triage.budget.per-day=10")
+                .withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
+                        new org.springframework.core.env.MapPropertySource("spaced", java.util.Map.of(
+                                "cascade.chains.triage.steps[0].model", "stub",
+                                "cascade.chains.triage.steps[0].model-name", modelName,
+                                "cascade.chains.triage.steps[1].human-review", "true"))));
+    }
+
+    @Test
     void aPriceOnTheStepIsUsed() {
         Outcome<String> out = executeWith("cascade.chains.triage.budget.per-day=10",
                 "cascade.chains.triage.steps[0].pricing.input=1", "cascade.chains.triage.steps[0].pricing.output=2");

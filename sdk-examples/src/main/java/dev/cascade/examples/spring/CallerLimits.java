@@ -7,11 +7,10 @@ import java.util.OptionalLong;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 
 /**
  * One resilience4j {@link RateLimiter} per caller key ({@code triage.caller-limit}): {@link #acquire} takes a permit
- * at once or says how long until the next one, never waits. At most {@code callers} limiters are kept, the least
+ * at once or says how long at most until the next one (one refresh period), never waits. At most {@code callers} limiters are kept, the least
  * recently used forgotten first, so memory stays bounded however many callers come (a forgotten caller starts
  * afresh). Thread-safe.
  */
@@ -19,7 +18,7 @@ final class CallerLimits {
 
     private final RateLimiterConfig config;
     private final Duration period;
-    private final Map<String, AtomicRateLimiter> byCaller;
+    private final Map<String, RateLimiter> byCaller;
 
     CallerLimits(TriageProperties.CallerLimit limit) {
         this.period = limit.period();
@@ -33,7 +32,7 @@ final class CallerLimits {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, AtomicRateLimiter> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, RateLimiter> eldest) {
                 return size() > max;
             }
         };
@@ -45,17 +44,14 @@ final class CallerLimits {
      * @return empty when granted; otherwise how many whole seconds (at least 1) until the caller may try again
      */
     OptionalLong acquire(String caller) {
-        AtomicRateLimiter limiter;
+        RateLimiter limiter;
         synchronized (byCaller) {
-            limiter = byCaller.computeIfAbsent(caller, k -> new AtomicRateLimiter("triage-caller", config));
+            limiter = byCaller.computeIfAbsent(caller, k -> RateLimiter.of("triage-caller", config));
         }
         if (limiter.acquirePermission()) {
             return OptionalLong.empty();
         }
-        long nanos = limiter.getDetailedMetrics().getNanosToWait();
-        if (nanos <= 0) {
-            nanos = period.toNanos();
-        }
-        return OptionalLong.of(Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L));
+        // The public API does not say when the next permit comes; it comes within one refresh period.
+        return OptionalLong.of(Math.max(1, (period.toNanos() + 999_999_999L) / 1_000_000_000L));
     }
 }

@@ -35,7 +35,10 @@ import dev.cascade.StepKind;
  * {@link TriageWeb}); each caller (the signed-in user, else the client's address) may send
  * {@code triage.caller-limit.requests} tickets per period; and a client that sends an {@code Idempotency-Key} header
  * and retries with the same key gets the same review item, not a second one. The key is scoped to the caller, so one
- * caller can never reach another's item by guessing its key.
+ * caller can never reach another's item by guessing its key. A caller who is not signed in is known by the client's
+ * address only: all of them behind one proxy or NAT share one caller limit and one idempotency scope (and one
+ * anonymous caller can hit another's key), unless {@code server.forward-headers-strategy} is set so that the address
+ * is the client's own (and only behind a proxy you trust to set {@code X-Forwarded-For}).
  *
  * <table>
  * <caption>HTTP status by outcome</caption>
@@ -99,7 +102,7 @@ class TriageController {
                         + " characters without spaces (e.g. a UUID)");
             }
             // Scoped to the caller: another caller sending the same key gets an item of its own.
-            context = context.withIdempotencyKey(caller + "|" + idempotencyKey);
+            context = context.withIdempotencyKey(scopedKey(caller, idempotencyKey));
         }
         Outcome<String> out = triage.execute(ticket, context);
         Attempt reviewFailure = out.attempts().stream()
@@ -122,6 +125,15 @@ class TriageController {
             case UNANSWERED, CANCELLED -> HttpStatus.SERVICE_UNAVAILABLE;
         };
         return ResponseEntity.status(status).body(TriageResponse.of(out));
+    }
+
+    /**
+     * The idempotency key as the store sees it: the caller, length-prefixed, then the client's key. The prefix keeps
+     * the join unambiguous although both parts may contain any separator: {@code ("user:alice", "x|y")} and
+     * {@code ("user:alice|x", "y")} are different keys.
+     */
+    static String scopedKey(String caller, String idempotencyKey) {
+        return caller.length() + ":" + caller + "|" + idempotencyKey;
     }
 
     /** The signed-in user, else the client's address (behind a proxy: see server.forward-headers-strategy). */

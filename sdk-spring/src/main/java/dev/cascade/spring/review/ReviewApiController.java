@@ -70,7 +70,13 @@ final class ReviewApiController extends ReviewApiErrors {
                           @RequestParam(name = "offset", defaultValue = "0") int offset) {
         reviewer(request, false);
         Set<ReviewState> set = states == null || states.length == 0 ? Set.of() : EnumSet.copyOf(List.of(states));
-        ReviewQuery query = new ReviewQuery(set, blankToNull(chain), blankToNull(tenant), limit, offset);
+        ReviewQuery query;
+        try {
+            query = new ReviewQuery(set, blankToNull(chain), blankToNull(tenant), limit, offset);
+        } catch (IllegalArgumentException e) {
+            // ReviewQuery's own messages name the parameter and its range (e.g. "limit must be in [1, 1000], was 0").
+            throw new BadReviewRequestException(e.getMessage());
+        }
         List<ReviewViews.Summary> items = store.list(query).stream().map(ReviewViews.Summary::of).toList();
         return new ReviewViews.Page(items, limit, offset, store.depth());
     }
@@ -116,29 +122,29 @@ final class ReviewApiController extends ReviewApiErrors {
                             @RequestBody ReviewViews.DecisionRequest body) {
         String reviewer = reviewer(request, true);
         if (body == null) {
-            throw new IllegalArgumentException("the request body must be a JSON decision");
+            throw new BadReviewRequestException("the request body must be a JSON decision");
         }
         Verdict verdict = verdict(body.verdict());
         if (body.version() == null) {
-            throw new IllegalArgumentException("version is required: the item version you were shown");
+            throw new BadReviewRequestException("version is required: the item version you were shown");
         }
         if (body.payloadHash() == null || body.payloadHash().isBlank()) {
-            throw new IllegalArgumentException("payloadHash is required: the payload hash you were shown");
+            throw new BadReviewRequestException("payloadHash is required: the payload hash you were shown");
         }
         String answer = body.answer();
         String comment = blankToNull(body.comment());
         switch (verdict) {
             case REJECTED -> {
                 if (answer != null) {
-                    throw new IllegalArgumentException("answer must be absent for REJECTED");
+                    throw new BadReviewRequestException("answer must be absent for REJECTED");
                 }
                 if (comment == null) {
-                    throw new IllegalArgumentException("comment is required for REJECTED: say why, for the caller");
+                    throw new BadReviewRequestException("comment is required for REJECTED: say why, for the caller");
                 }
             }
             case EDITED -> {
                 if (answer == null || answer.isBlank()) {
-                    throw new IllegalArgumentException("answer is required for EDITED: your answer");
+                    throw new BadReviewRequestException("answer is required for EDITED: your answer");
                 }
             }
             case APPROVED -> answer = approvedAnswer(id, answer);
@@ -158,7 +164,7 @@ final class ReviewApiController extends ReviewApiErrors {
         if (answer == null) {
             String proposed = ReviewViews.proposedAnswer(item);
             if (proposed == null) {
-                throw new IllegalArgumentException("APPROVED approves a model answer, and item '" + id
+                throw new BadReviewRequestException("APPROVED approves a model answer, and item '" + id
                         + "' has none: send EDITED with your answer, or REJECTED");
             }
             return proposed;
@@ -168,7 +174,7 @@ final class ReviewApiController extends ReviewApiErrors {
                 return answer;
             }
         }
-        throw new IllegalArgumentException("APPROVED must carry one of the item's model answers unchanged (or none,"
+        throw new BadReviewRequestException("APPROVED must carry one of the item's model answers unchanged (or none,"
                 + " for the proposed one); send EDITED for your own answer");
     }
 
@@ -182,12 +188,11 @@ final class ReviewApiController extends ReviewApiErrors {
         ReviewerAccess.Verdict v = access.check(request);
         if (!v.isAllowed()) {
             HttpStatus status = HttpStatus.valueOf(v.status());
-            throw new ErrorResponseException(status, problem(status, status == HttpStatus.UNAUTHORIZED
-                    ? "unauthenticated" : "forbidden", status.getReasonPhrase(), v.message()), null);
+            throw new ErrorResponseException(status, problem(status, status.getReasonPhrase(), v.message()), null);
         }
         if (changesState && properties.isRequireCsrf() && !access.csrfChecked(request)) {
-            throw new ErrorResponseException(HttpStatus.FORBIDDEN, problem(HttpStatus.FORBIDDEN, "csrf-off",
-                    "Forbidden", "State changes need CSRF protection, and this request had none: keep Spring"
+            throw new ErrorResponseException(HttpStatus.FORBIDDEN, problem(HttpStatus.FORBIDDEN, "Forbidden",
+                    "State changes need CSRF protection, and this request had none: keep Spring"
                             + " Security's CSRF protection on for " + properties.getBasePath() + "/** (or see"
                             + " cascade.review.web.require-csrf)"), null);
         }
@@ -207,7 +212,7 @@ final class ReviewApiController extends ReviewApiErrors {
                     break;
             }
         }
-        throw new IllegalArgumentException("verdict must be APPROVED, EDITED or REJECTED, was "
+        throw new BadReviewRequestException("verdict must be APPROVED, EDITED or REJECTED, was "
                 + (text == null ? "absent" : "'" + text + "'"));
     }
 

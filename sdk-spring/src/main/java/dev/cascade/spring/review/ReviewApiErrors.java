@@ -1,8 +1,6 @@
 package dev.cascade.spring.review;
 
-import java.net.URI;
 import java.util.Arrays;
-import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +13,6 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -25,8 +21,11 @@ import dev.cascade.review.ReviewConflictException;
 
 /**
  * How the review API reports errors: RFC 9457 problem details ({@code application/problem+json}) with a message a
- * reviewer can act on, and never an exception's own text (which can name Java methods, types or database internals). The handlers live on the controller's own class (not in a {@code @ControllerAdvice}) so they
- * take precedence over the application's advice and never touch the application's other controllers.
+ * reviewer can act on, and never an exception's own text (which can name Java methods, types or database internals):
+ * a 400's detail is the API's own validation message ({@link BadReviewRequestException}), and any other exception,
+ * an {@link IllegalArgumentException} from a store or library included, is a generic 500. The problem's {@code type}
+ * follows from its status ({@code about:blank}). The handlers live on the controller's own class (not in a
+ * {@code @ControllerAdvice}) so they take precedence over the application's advice and never touch the application's other controllers.
  *
  * <table>
  *   <caption>Status codes (every one but Spring Security's 401/403 is {@code application/problem+json})</caption>
@@ -45,7 +44,6 @@ import dev.cascade.review.ReviewConflictException;
  */
 abstract class ReviewApiErrors {
 
-    static final String TYPE_PREFIX = "urn:cascade:review:";
     private static final Logger LOG = LoggerFactory.getLogger(ReviewApiErrors.class);
     private static final int MAX_ECHO = 80;
 
@@ -53,22 +51,23 @@ abstract class ReviewApiErrors {
     ResponseEntity<ProblemDetail> conflict(ReviewConflictException e) {
         HttpStatus status = e.reason() == ReviewConflictException.Reason.NOT_FOUND
                 ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
-        ProblemDetail p = problem(status, e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        ProblemDetail p = problem(status,
                 status == HttpStatus.NOT_FOUND ? "Review item not found" : "Review conflict", e.getMessage());
         p.setProperty("reason", e.reason().name());
         p.setProperty("itemId", e.itemId());
         return respond(p);
     }
 
-    @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<ProblemDetail> badInput(IllegalArgumentException e) {
-        return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage()));
+    /** The API's own validation, whose message is written for the reviewer; any other exception's text is not. */
+    @ExceptionHandler(BadReviewRequestException.class)
+    ResponseEntity<ProblemDetail> badInput(BadReviewRequestException e) {
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         // Never the exception's text: Spring's names the handler method's signature, Jackson's the Java types.
-        return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad request",
                 "The request body is not a valid JSON decision (or is missing): {\"verdict\": string, \"version\": number,"
                         + " \"payloadHash\": string, \"answer\": string, \"comment\": string}."));
     }
@@ -82,22 +81,25 @@ abstract class ReviewApiErrors {
         String expected = type != null && type.isEnum()
                 ? "one of " + Arrays.toString(type.getEnumConstants())
                 : "a " + (type == null ? "value" : type.getSimpleName());
-        return respond(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad request",
                 e.getName() + " must be " + expected + ", was '" + echo(e.getValue()) + "'"));
     }
 
-    /** Spring MVC's own errors that carry a status (missing parameter, unsupported media type, 401/403 of ours...). */
+    /**
+     * Spring MVC's own errors that carry a status and reach the controller (missing parameter, an answer it cannot
+     * write in the {@code Accept}ed type, 401/403 of ours...). A wrong method or body type is found before a handler is
+     * chosen, so {@link ReviewApiExceptionResolver} answers those.
+     */
     @ExceptionHandler({ErrorResponseException.class, MissingServletRequestParameterException.class,
-            HttpMediaTypeNotSupportedException.class, HttpMediaTypeNotAcceptableException.class,
-            HttpRequestMethodNotSupportedException.class})
+            HttpMediaTypeNotAcceptableException.class})
     ResponseEntity<ProblemDetail> errorResponse(Exception e) {
         ErrorResponse r = (ErrorResponse) e;
         ProblemDetail p = r.getBody();
         HttpStatusCode status = r.getStatusCode();
         if (!(e instanceof ErrorResponseException)) {
             // Spring's own details are plain (e.g. "Required parameter 'limit' is not present."); keep only those.
-            p = problem(HttpStatus.valueOf(status.value()), "bad-request",
-                    HttpStatus.valueOf(status.value()).getReasonPhrase(), p.getDetail());
+            p = problem(HttpStatus.valueOf(status.value()), HttpStatus.valueOf(status.value()).getReasonPhrase(),
+                    p.getDetail());
         }
         return ResponseEntity.status(status).headers(r.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(p);
@@ -110,15 +112,31 @@ abstract class ReviewApiErrors {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         LOG.error("review API request failed", e);
-        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "The review API failed; the server log has the details."));
     }
 
-    static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+    /**
+     * A problem whose {@code type} follows from the status alone: {@code about:blank}, as
+     * {@link dev.cascade.spring.web.ProblemJson} writes it for the errors answered outside the controller (a 409's
+     * {@code reason} says which conflict).
+     */
+    static ProblemDetail problem(HttpStatus status, String title, String detail) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
-        p.setType(URI.create(TYPE_PREFIX + type));
         p.setTitle(title);
         return p;
+    }
+
+    /**
+     * Bad input found by the API's own validation: answered 400 with its message, which is written for the reviewer.
+     * Other {@link IllegalArgumentException}s (a store's, a library's) are 500s whose text stays in the log.
+     */
+    static final class BadReviewRequestException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadReviewRequestException(String message) {
+            super(message);
+        }
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail p) {

@@ -1,7 +1,6 @@
 package dev.cascade.spring.review;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -19,6 +18,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+
+import dev.cascade.spring.web.ProblemJson;
 
 /**
  * Answers, as problem+json without internals, the errors under {@code <base-path>/api} that Spring MVC raises before
@@ -74,35 +75,10 @@ final class ReviewApiExceptionResolver implements HandlerExceptionResolver {
             LOG.error("review API request {} {} failed", request.getMethod(), path, ex);
         }
         try {
-            write(response, status, detail);
+            ProblemJson.write(response, status, detail);
         } catch (IOException e) {
             LOG.debug("could not write the review API's error response", e);
         }
         return new ModelAndView();
-    }
-
-    static void write(HttpServletResponse response, int status, String detail) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        HttpStatus s = HttpStatus.resolve(status);
-        String json = "{\"type\":\"about:blank\",\"title\":\"" + (s == null ? "Error" : s.getReasonPhrase())
-                + "\",\"status\":" + status + ",\"detail\":\"" + escape(detail) + "\"}";
-        response.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

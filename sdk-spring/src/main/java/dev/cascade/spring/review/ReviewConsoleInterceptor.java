@@ -38,8 +38,7 @@ final class ReviewConsoleInterceptor implements HandlerInterceptor {
         ReviewerAccess.Verdict v = access.check(request);
         if (!v.isAllowed()) {
             HttpStatus status = HttpStatus.valueOf(v.status());
-            throw new ErrorResponseException(status, ReviewApiErrors.problem(status,
-                    status == HttpStatus.UNAUTHORIZED ? "unauthenticated" : "forbidden", status.getReasonPhrase(),
+            throw new ErrorResponseException(status, ReviewApiErrors.problem(status, status.getReasonPhrase(),
                     v.message()), null);
         }
         return true;

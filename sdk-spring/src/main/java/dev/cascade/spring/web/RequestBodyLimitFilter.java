@@ -21,9 +21,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code 413 Payload Too Large} ({@code application/problem+json}) after reading at most {@code maxBytes + 1} bytes of
  * it. A declared {@code Content-Length} above the limit is refused without reading the body at all; a body without
  * one (chunked) is read up to the limit into memory and handed on to the rest of the chain from there, so a JSON
- * parser never sees more than {@code maxBytes}. Form posts ({@code application/x-www-form-urlencoded},
+ * parser never sees more than {@code maxBytes}. Form POSTs ({@code application/x-www-form-urlencoded},
  * {@code multipart/*}) are left to the container's own limits (Tomcat's {@code maxPostSize}) apart from the
- * {@code Content-Length} check, because the container parses those bodies itself.
+ * {@code Content-Length} check, because the container parses those bodies itself; a form body of any other method
+ * (which Spring's {@code FormContentFilter} would read whole) is capped like any other body.
  *
  * <p>Register it for the paths it guards, ahead of the security filters so that an oversize body costs no
  * authentication work:
@@ -73,6 +74,7 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
         if (declared >= 0 || !hasBody(request) || parsedByContainer(request)) {
             // A declared length within the limit: the container never hands out more than it (Tomcat stops at it).
+            // A form POST: the container parses it within its own limit (Tomcat's maxPostSize).
             chain.doFilter(request, response);
             return;
         }
@@ -87,15 +89,8 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
     private void refuse(HttpServletResponse response) throws IOException {
         // The connection is closed after the answer: the rest of the body is never read (beyond what the container
         // drains to answer at all), and a client that keeps sending cannot keep the connection busy.
-        response.setStatus(413);
         response.setHeader("Connection", "close");
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        String json = "{\"type\":\"about:blank\",\"title\":\"Payload Too Large\",\"status\":413,"
-                + "\"detail\":\"The request body is larger than " + maxBytes + " bytes.\"}";
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ProblemJson.write(response, 413, "The request body is larger than " + maxBytes + " bytes.");
         response.flushBuffer();
     }
 
@@ -106,9 +101,14 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
                 || request.getHeader("Transfer-Encoding") != null;
     }
 
+    /**
+     * A form body the container parses itself, within its own limit: only for POST. For PUT, PATCH and DELETE
+     * Spring's {@code FormContentFilter} reads the whole form into memory (before Spring Security), so those are
+     * read here, bounded, like any other body.
+     */
     private static boolean parsedByContainer(HttpServletRequest request) {
         String type = request.getContentType();
-        if (type == null) {
+        if (type == null || !"POST".equals(request.getMethod())) {
             return false;
         }
         String t = type.toLowerCase(Locale.ROOT);
@@ -167,8 +167,14 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public java.io.BufferedReader getReader() {
             String encoding = getCharacterEncoding();
-            java.nio.charset.Charset cs = encoding == null ? StandardCharsets.UTF_8
-                    : java.nio.charset.Charset.forName(encoding);
+            java.nio.charset.Charset cs = StandardCharsets.UTF_8;
+            if (encoding != null) {
+                try {
+                    cs = java.nio.charset.Charset.forName(encoding);
+                } catch (IllegalArgumentException unknownOrIllegal) {
+                    // A client's unknown charset name must not turn into a 500: read it as UTF-8.
+                }
+            }
             return new java.io.BufferedReader(new java.io.InputStreamReader(in, cs));
         }
 
