@@ -46,13 +46,7 @@ class BadConfigurationTest {
     }
 
     private FailureAnalysis analysisOf(String... properties) {
-        FailureAnalysis[] out = new FailureAnalysis[1];
-        runner.withPropertyValues(properties).run(ctx -> {
-            assertThat(ctx).hasFailed();
-            out[0] = new CascadeFailureAnalyzer().analyze(ctx.getStartupFailure());
-        });
-        assertThat(out[0]).as("the analyzer recognises the failure").isNotNull();
-        return out[0];
+        return StartupFailures.analysisOf(runner.withPropertyValues(properties));
     }
 
     @Test

@@ -69,13 +69,7 @@ class UnknownKeysTest {
     }
 
     private FailureAnalysis analysisOf(ApplicationContextRunner r) {
-        FailureAnalysis[] out = new FailureAnalysis[1];
-        r.run(ctx -> {
-            assertThat(ctx).hasFailed();
-            out[0] = new CascadeFailureAnalyzer().analyze(ctx.getStartupFailure());
-        });
-        assertThat(out[0]).as("the analyzer recognises the failure").isNotNull();
-        return out[0];
+        return StartupFailures.analysisOf(r);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.cascade.examples.outage;
 
 import dev.cascade.Attempt;
 import dev.cascade.Cascade;
+import dev.cascade.CascadeBuilder;
 import dev.cascade.CascadeRegistries;
 import dev.cascade.FailureKind;
 import dev.cascade.Outcome;
@@ -64,22 +65,7 @@ public final class CascadeStrategy implements Strategy {
         this.budget = new DailyBudget(CHAIN, c.budget(), budgetLog);
         BreakerSettings b = c.breaker();
         RuleSet<Ticket, Reply> faq = FaqRules.create();
-        this.chain = Cascade.<Ticket, Reply>builder(CHAIN)
-                .prompt(SupportPrompt::of)
-                .parse(r -> new Reply(r.text(), r.model()))
-                .model(ADVANCED, advanced, s -> s
-                        .timeout(c.readTimeout())
-                        .retry(r -> r.maxAttempts(2).initialBackoff(c.advancedRetryBackoff()))
-                        .circuitBreaker(cb -> cb
-                                .slidingWindowSize(b.window())
-                                .minimumCalls(b.minimumCalls())
-                                .failureRateThreshold(b.failureRatePercent())
-                                .openFor(b.openFor())
-                                .halfOpenCalls(b.halfOpenCalls()))
-                        .resourceName(ADVANCED_RESOURCE))
-                .model(CHEAP, cheap, s -> s
-                        .timeout(c.readTimeout())
-                        .retry(r -> r.maxAttempts(2).initialBackoff(c.cheapRetryBackoff())))
+        this.chain = modelSteps(Cascade.<Ticket, Reply>builder(CHAIN), c, advanced, cheap, ADVANCED_RESOURCE)
                 .rules(RULES, faq)
                 .humanReview(HUMAN_REVIEW, reviews)
                 .budget(budget.budget()) // with headroom on the advanced step when money runs low
@@ -96,6 +82,34 @@ public final class CascadeStrategy implements Strategy {
                 + " the limit cannot cover it" + (c.budget().keepsForCheaperSteps() ? "; advanced also skipped"
                 + " (OVER_BUDGET) once the remainder cannot cover its worst case + "
                 + Usd.text(c.budget().keepForCheaperSteps()) + " kept for the cheaper steps" : "");
+    }
+
+    /**
+     * The chain's model steps, advanced then cheap, with the timeouts, retries and breaker of {@code c}: the one
+     * definition this chain and {@link StormVariant} (the same steps without rules and review) share.
+     *
+     * @param advancedResource the advanced step's breaker and limiter name in the chain's registries
+     */
+    static CascadeBuilder<Ticket, Reply> modelSteps(CascadeBuilder<Ticket, Reply> builder, DemoConfig c,
+                                                    SimulatedModel advanced, SimulatedModel cheap,
+                                                    String advancedResource) {
+        BreakerSettings b = c.breaker();
+        return builder
+                .prompt(SupportPrompt::of)
+                .parse(r -> new Reply(r.text(), r.model()))
+                .model(ADVANCED, advanced, s -> s
+                        .timeout(c.readTimeout())
+                        .retry(r -> r.maxAttempts(2).initialBackoff(c.advancedRetryBackoff()))
+                        .circuitBreaker(cb -> cb
+                                .slidingWindowSize(b.window())
+                                .minimumCalls(b.minimumCalls())
+                                .failureRateThreshold(b.failureRatePercent())
+                                .openFor(b.openFor())
+                                .halfOpenCalls(b.halfOpenCalls()))
+                        .resourceName(advancedResource))
+                .model(CHEAP, cheap, s -> s
+                        .timeout(c.readTimeout())
+                        .retry(r -> r.maxAttempts(2).initialBackoff(c.cheapRetryBackoff())));
     }
 
     @Override

@@ -40,22 +40,8 @@ public final class StormVariant implements Strategy {
     /** @param lastResort whether the chain keeps its default last resort ({@code false}: {@code off()}) */
     public StormVariant(DemoConfig c, SimulatedModel advanced, SimulatedModel cheap, boolean lastResort) {
         this.name = lastResort ? ON : OFF;
-        BreakerSettings b = c.breaker();
-        CascadeBuilder<Ticket, Reply> builder = Cascade.<Ticket, Reply>builder(name)
-                .prompt(SupportPrompt::of)
-                .parse(r -> new Reply(r.text(), r.model()))
-                .model(CascadeStrategy.ADVANCED, advanced, s -> s
-                        .timeout(c.readTimeout())
-                        .retry(r -> r.maxAttempts(2).initialBackoff(c.advancedRetryBackoff()))
-                        .circuitBreaker(cb -> cb
-                                .slidingWindowSize(b.window())
-                                .minimumCalls(b.minimumCalls())
-                                .failureRateThreshold(b.failureRatePercent())
-                                .openFor(b.openFor())
-                                .halfOpenCalls(b.halfOpenCalls())))
-                .model(CascadeStrategy.CHEAP, cheap, s -> s
-                        .timeout(c.readTimeout())
-                        .retry(r -> r.maxAttempts(2).initialBackoff(c.cheapRetryBackoff())))
+        CascadeBuilder<Ticket, Reply> builder = CascadeStrategy.modelSteps(Cascade.<Ticket, Reply>builder(name), c,
+                advanced, cheap, name + "/advanced")
                 .deadline(DEADLINE)
                 .registries(CascadeRegistries.create())
                 .listener(new Counter());
