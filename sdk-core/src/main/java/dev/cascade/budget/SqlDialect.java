@@ -3,8 +3,6 @@ package dev.cascade.budget;
 import dev.cascade.internal.JdbcDatabase;
 import dev.cascade.internal.JdbcTransactions;
 
-import java.sql.SQLException;
-
 /**
  * The few statements in which the databases {@link JdbcBudgetLedger} supports differ. Everything else is plain SQL
  * both accept; which database it is, and its error codes, are {@link JdbcDatabase}'s.
@@ -41,21 +39,8 @@ enum SqlDialect implements JdbcTransactions.Dialect {
         return JdbcDatabase.of(productName, "JdbcBudgetLedger") == JdbcDatabase.POSTGRESQL ? POSTGRESQL : H2;
     }
 
-    /**
-     * Whether the transaction failed only because of a concurrent one, so running it again may succeed: a retryable
-     * SQLSTATE on an exception of the next-exception chain or on its direct cause. (The review store's dialect
-     * follows the cause chain instead; kept apart so neither store's retries change.)
-     */
     @Override
-    public boolean retryable(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            if (database.retryableState(s)) {
-                return true;
-            }
-            if (s.getCause() instanceof SQLException cause && cause != s && database.retryableState(cause)) {
-                return true;
-            }
-        }
-        return false;
+    public JdbcDatabase database() {
+        return database;
     }
 }

@@ -1,13 +1,17 @@
 package dev.cascade.internal;
 
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The databases Cascade's JDBC stores ({@code JdbcBudgetLedger}, {@code JdbcReviewStore}) support, told apart by
- * {@code DatabaseMetaData.getDatabaseProductName()}, and the error codes they share. Each store keeps its own dialect
- * (its statements) on top of this. Not API.
+ * {@code DatabaseMetaData.getDatabaseProductName()}, and the one place that reads their error codes: which failures
+ * are worth running again ({@link #retryable}), a unique-key violation, a schema-creation race. Each store keeps its own
+ * dialect (its statements) on top of this. Not API.
  */
 public enum JdbcDatabase {
     // serialization_failure, deadlock_detected, lock_not_available (a lock_timeout set by the application)
@@ -39,9 +43,14 @@ public enum JdbcDatabase {
                 + productName + "'");
     }
 
-    /** Whether {@code e}'s own SQLSTATE says it failed only because of a concurrent transaction (no chain walked). */
-    public boolean retryableState(SQLException e) {
-        return e.getSQLState() != null && retryableStates.contains(e.getSQLState());
+    /**
+     * Whether the transaction failed only because of a concurrent one, so running it again may succeed: a retryable
+     * SQLSTATE on {@code e}, on any exception of its next-exception chain ({@link SQLException#getNextException()},
+     * where drivers put the rest of a batch's errors), or anywhere in the cause chain of any of those (where pools and
+     * wrappers put the driver's exception). Both JDBC stores retry on exactly this.
+     */
+    public boolean retryable(SQLException e) {
+        return anyInChains(e, s -> s.getSQLState() != null && retryableStates.contains(s.getSQLState()));
     }
 
     /** A unique-key violation: SQLSTATE 23505 on both databases, anywhere in the next-exception chain. */
@@ -49,6 +58,37 @@ public enum JdbcDatabase {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             if ("23505".equals(s.getSQLState())) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Two instances creating the same schema at once: the loser fails on the catalog's unique key (23505), or with
+     * "table/object already exists" (42P07, 42710), anywhere in the next-exception chain. Running again, it sees the
+     * schema.
+     */
+    public static boolean createRace(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState();
+            if ("23505".equals(state) || "42P07".equals(state) || "42710".equals(state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Walks the next-exception chain and each one's cause chain, each exception once (chains can loop). */
+    private static boolean anyInChains(SQLException e, Predicate<SQLException> test) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SQLException next = e; next != null && seen.add(next); next = next.getNextException()) {
+            if (test.test(next)) {
+                return true;
+            }
+            for (Throwable t = next.getCause(); t != null && seen.add(t); t = t.getCause()) {
+                if (t instanceof SQLException s && test.test(s)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -32,8 +32,8 @@ public final class JdbcTransactions<D extends JdbcTransactions.Dialect> {
 
     /** What a store's dialect must tell this class. */
     public interface Dialect {
-        /** Whether the transaction failed only because of a concurrent one, so running it again may succeed. */
-        boolean retryable(SQLException e);
+        /** The database, whose error codes decide what runs again ({@link JdbcDatabase#retryable}). */
+        JdbcDatabase database();
     }
 
     /** The statements of one transaction (or one auto-committed statement). */
@@ -102,7 +102,7 @@ public final class JdbcTransactions<D extends JdbcTransactions.Dialect> {
                 });
                 return;
             } catch (RuntimeException e) {
-                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !createRace(sql)) {
+                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !JdbcDatabase.createRace(sql)) {
                     throw e;
                 }
             }
@@ -125,7 +125,7 @@ public final class JdbcTransactions<D extends JdbcTransactions.Dialect> {
                 return autoCommitted ? autoCommitted(work) : once(work);
             } catch (SQLException e) {
                 D d = dialect();
-                if (d == null || !d.retryable(e) || attempt >= maxAttempts) {
+                if (d == null || !d.database().retryable(e) || attempt >= maxAttempts) {
                     throw failure.apply(subject + " " + operation + " failed"
                             + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + e.getMessage()
                             + " (SQLSTATE " + e.getSQLState() + ")", e);
@@ -220,16 +220,6 @@ public final class JdbcTransactions<D extends JdbcTransactions.Dialect> {
             re.addSuppressed(cause);
             throw re;
         }
-    }
-
-    private static boolean createRace(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            String state = s.getSQLState();
-            if ("23505".equals(state) || "42P07".equals(state) || "42710".equals(state)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

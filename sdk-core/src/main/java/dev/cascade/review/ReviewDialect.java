@@ -3,8 +3,6 @@ package dev.cascade.review;
 import dev.cascade.internal.JdbcDatabase;
 import dev.cascade.internal.JdbcTransactions;
 
-import java.sql.SQLException;
-
 /**
  * Where PostgreSQL and H2 differ for {@link JdbcReviewStore}: which database it is, and its error codes, are
  * {@link JdbcDatabase}'s; the budget ledger's {@code SqlDialect} holds its own tables' statements. The review store
@@ -34,18 +32,8 @@ enum ReviewDialect implements JdbcTransactions.Dialect {
         return JdbcDatabase.of(productName, "JdbcReviewStore") == JdbcDatabase.POSTGRESQL ? POSTGRESQL : H2;
     }
 
-    /**
-     * Whether the transaction failed only because of a concurrent one, so running it again may succeed: a retryable
-     * SQLSTATE anywhere in the cause chain. (The budget ledger's dialect follows the next-exception chain instead;
-     * kept apart so neither store's retries change.)
-     */
     @Override
-    public boolean retryable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException s && database.retryableState(s)) {
-                return true;
-            }
-        }
-        return false;
+    public JdbcDatabase database() {
+        return database;
     }
 }
