@@ -5,6 +5,7 @@ import dev.cascade.event.Alert;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.StepAdmission;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

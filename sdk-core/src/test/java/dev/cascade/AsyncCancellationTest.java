@@ -7,6 +7,7 @@ import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spi.StepAdmission;
+import dev.cascade.testing.ScriptedModel;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;

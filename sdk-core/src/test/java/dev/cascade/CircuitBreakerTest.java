@@ -2,6 +2,7 @@ package dev.cascade;
 
 import dev.cascade.Attempt.Status;
 import dev.cascade.spi.ModelCallException;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.params.ParameterizedTest;

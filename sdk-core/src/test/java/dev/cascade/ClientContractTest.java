@@ -4,6 +4,7 @@ import dev.cascade.event.Anomaly;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.StepAdmission;
+import dev.cascade.testing.ScriptedModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

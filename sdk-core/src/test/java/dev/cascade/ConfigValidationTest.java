@@ -3,6 +3,7 @@ package dev.cascade;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.cascade;
 
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
+import dev.cascade.testing.ScriptedModel;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -4,6 +4,7 @@ import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.FailureClassifier.Classification;
 import dev.cascade.spi.ModelCallException;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

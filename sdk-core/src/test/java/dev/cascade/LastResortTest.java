@@ -6,6 +6,7 @@ import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.StepAdmission;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

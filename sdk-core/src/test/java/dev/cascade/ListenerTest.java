@@ -15,6 +15,7 @@ import dev.cascade.event.StepSkipped;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,6 +3,7 @@ package dev.cascade;
 import dev.cascade.Attempt.Status;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.ModelCallException;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

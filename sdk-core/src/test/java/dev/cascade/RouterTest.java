@@ -3,6 +3,7 @@ package dev.cascade;
 import dev.cascade.event.ExecutionStarted;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.testing.ScriptedModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

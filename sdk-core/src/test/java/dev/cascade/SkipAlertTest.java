@@ -3,6 +3,7 @@ package dev.cascade;
 import dev.cascade.event.Alert;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;
+import dev.cascade.testing.ScriptedModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.telemetry.CascadeAttributes;
+import dev.cascade.testing.ScriptedModel;
 import dev.cascade.testing.VirtualTime;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;

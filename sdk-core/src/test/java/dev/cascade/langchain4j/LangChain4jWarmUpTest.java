@@ -1,7 +1,7 @@
 package dev.cascade.langchain4j;
 
 import dev.cascade.ModelRequest;
-import dev.cascade.fixtures.FaultyProvider;
+import dev.cascade.testing.FaultyProvider;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import org.junit.jupiter.api.Test;
 

@@ -2,13 +2,13 @@ package dev.cascade.langchain4j;
 
 import dev.cascade.FailureKind;
 import dev.cascade.FailurePolicy;
-import dev.cascade.fixtures.Fault;
+import dev.cascade.testing.Fault;
 
 import java.time.Duration;
 import java.util.List;
 
 /**
- * One row of the fault matrix: a fault of the {@link dev.cascade.fixtures.FaultyProvider} and what the chain must make
+ * One row of the fault matrix: a fault of the {@link dev.cascade.testing.FaultyProvider} and what the chain must make
  * of it, whichever LangChain4j client meets it.
  *
  * <p>The expected HTTP requests for the faulty model follow from the kind's default policy and the step's retry

@@ -1,8 +1,8 @@
 package dev.cascade.langchain4j;
 
 import dev.cascade.Usage;
-import dev.cascade.fixtures.FaultyProvider;
-import dev.cascade.fixtures.FaultyProvider.Api;
+import dev.cascade.testing.FaultyProvider;
+import dev.cascade.testing.FaultyProvider.Api;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;

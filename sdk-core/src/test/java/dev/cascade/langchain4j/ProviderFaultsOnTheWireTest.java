@@ -6,7 +6,7 @@ import dev.cascade.FailureKind;
 import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.Outcome;
-import dev.cascade.fixtures.KeepAliveServer;
+import dev.cascade.testing.wire.KeepAliveServer;
 import dev.cascade.rules.RuleSet;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;

@@ -1,6 +1,6 @@
 package dev.cascade.telemetry;
 
-import dev.cascade.fixtures.MiniJson;
+import dev.cascade.testing.wire.MiniJson;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeRegistries;
 import dev.cascade.FailureKind;

@@ -1,6 +1,6 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.fixtures.MiniJson;
+import dev.cascade.testing.wire.MiniJson;
 import dev.cascade.Usage;
 import dev.cascade.budget.Money;
 import org.assertj.core.api.InstanceOfAssertFactories;

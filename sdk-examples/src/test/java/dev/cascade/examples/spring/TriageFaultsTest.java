@@ -21,8 +21,8 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.cascade.Cascade;
 import dev.cascade.FailureKind;
-import dev.cascade.fixtures.Fault;
-import dev.cascade.fixtures.FaultyProvider;
+import dev.cascade.testing.Fault;
+import dev.cascade.testing.FaultyProvider;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,6 @@
 package dev.cascade.examples.spring;
 
-import dev.cascade.fixtures.RawHttp;
+import dev.cascade.testing.wire.RawHttp;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;

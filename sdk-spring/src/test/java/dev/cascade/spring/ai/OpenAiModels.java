@@ -1,6 +1,6 @@
 package dev.cascade.spring.ai;
 
-import dev.cascade.fixtures.FaultyProvider;
+import dev.cascade.testing.FaultyProvider;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 

@@ -8,7 +8,7 @@ import dev.cascade.FailureKind;
 import dev.cascade.ModelRequest;
 import dev.cascade.ModelResponse;
 import dev.cascade.Usage;
-import dev.cascade.fixtures.FaultyProvider;
+import dev.cascade.testing.FaultyProvider;
 import dev.cascade.spi.ModelCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

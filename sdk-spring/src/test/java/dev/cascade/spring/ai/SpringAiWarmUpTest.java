@@ -1,7 +1,7 @@
 package dev.cascade.spring.ai;
 
 import dev.cascade.ModelRequest;
-import dev.cascade.fixtures.FaultyProvider;
+import dev.cascade.testing.FaultyProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

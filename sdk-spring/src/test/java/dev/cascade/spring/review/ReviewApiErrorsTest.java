@@ -1,6 +1,6 @@
 package dev.cascade.spring.review;
 
-import dev.cascade.fixtures.RawHttp;
+import dev.cascade.testing.wire.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -21,6 +21,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@link TimeoutException}, as if the caller had been freed at that instant. Time moves only when someone sleeps
  * or calls {@link #advance}. Meant for single-threaded scenarios: with several threads sleeping at once the clock is
  * still consistent, but no longer models parallel waiting.
+ *
+ * <pre>{@code
+ * VirtualTime time = new VirtualTime();
+ * Cascade<String, String> chain = Cascade.<String, String>builder("test")
+ *         .timeSource(time)
+ *         ...
+ *         .build();
+ * chain.execute("hi");
+ * assertEquals(List.of(Duration.ofSeconds(2)), time.sleeps());   // e.g. the Retry-After the engine honoured
+ * }</pre>
+ *
+ * <p>Thread-safe (the clock is atomic, {@link #sleeps()} a copy); starts at {@code 2026-01-01T00:00:00Z} unless given
+ * another epoch. Part of the test kit, artifact {@code dev.cascade:cascade-test} (it was in {@code cascade-core} before).
  */
 public final class VirtualTime implements TimeSource {
     private final Instant epoch;
@@ -33,8 +46,9 @@ public final class VirtualTime implements TimeSource {
         this(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
+    /** Virtual time starting at {@code epoch} ({@link #now()} returns it until time moves). */
     public VirtualTime(Instant epoch) {
-        this.epoch = epoch;
+        this.epoch = java.util.Objects.requireNonNull(epoch, "epoch");
     }
 
     @Override
