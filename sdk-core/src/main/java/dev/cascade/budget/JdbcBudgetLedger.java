@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -113,14 +114,14 @@ public final class JdbcBudgetLedger implements BudgetLedger {
 
     private static final String INSERT_RESERVATION =
             "INSERT INTO cascade_budget_reservation (reservation_id, state, created_at)"
-                    + " VALUES (?, 'OPEN', CURRENT_TIMESTAMP)";
+                    + " VALUES (?, 'OPEN', ?)";
     private static final String INSERT_HOLD =
             "INSERT INTO cascade_budget_hold (reservation_id, account, amount_micros, hold_count) VALUES (?, ?, ?, ?)";
     private static final String RAISE =
             "UPDATE cascade_budget_account SET reserved_micros = reserved_micros + ?"
                     + " WHERE account = ? AND spent_micros + reserved_micros <= ?";
     private static final String MARK_SETTLED =
-            "UPDATE cascade_budget_reservation SET state = 'SETTLED', actual_micros = ?, settled_at = CURRENT_TIMESTAMP"
+            "UPDATE cascade_budget_reservation SET state = 'SETTLED', actual_micros = ?, settled_at = ?"
                     + " WHERE reservation_id = ? AND state = 'OPEN'";
     private static final String RESERVATION_STATE =
             "SELECT state FROM cascade_budget_reservation WHERE reservation_id = ?";
@@ -144,7 +145,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
             "WITH held AS (UPDATE cascade_budget_account SET reserved_micros = reserved_micros + ?"
                     + " WHERE account = ? AND spent_micros + reserved_micros <= ? RETURNING account),"
                     + " reservation AS (INSERT INTO cascade_budget_reservation (reservation_id, state, created_at)"
-                    + " SELECT ?, 'OPEN', CURRENT_TIMESTAMP FROM held),"
+                    + " SELECT ?, 'OPEN', CAST(? AS TIMESTAMP WITH TIME ZONE) FROM held),"
                     + " hold AS (INSERT INTO cascade_budget_hold (reservation_id, account, amount_micros, hold_count)"
                     + " SELECT ?, account, ?, 1 FROM held)"
                     + " SELECT (SELECT COUNT(*) FROM held),"
@@ -156,7 +157,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      */
     private static final String PG_SETTLE_ONE =
             "WITH settled AS (UPDATE cascade_budget_reservation SET state = 'SETTLED', actual_micros = ?,"
-                    + " settled_at = CURRENT_TIMESTAMP WHERE reservation_id = ? AND state = 'OPEN'"
+                    + " settled_at = ? WHERE reservation_id = ? AND state = 'OPEN'"
                     + " RETURNING reservation_id),"
                     + " spent AS (UPDATE cascade_budget_account a SET reserved_micros = a.reserved_micros"
                     + " - h.amount_micros, spent_micros = a.spent_micros + ? * h.hold_count"
@@ -175,16 +176,29 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     static final int MAX_REMEMBERED_SINGLE = 100_000;
 
     private final JdbcTransactions<SqlDialect> tx;
+    private final Clock clock;
     private final Set<String> singleAccountOpen = ConcurrentHashMap.newKeySet();
 
     /** One hold per account, in lock order; {@code count} holds of the same account were merged. */
     private record AccountHold(String account, long amount, int count) {
     }
 
-    /** A ledger over {@code dataSource} (PostgreSQL or H2; pooled, for any real load). Opens no connection. */
+    /**
+     * A ledger over {@code dataSource} (PostgreSQL or H2; pooled, for any real load) on the system clock. Opens no
+     * connection.
+     */
     public JdbcBudgetLedger(DataSource dataSource) {
+        this(dataSource, Clock.systemUTC());
+    }
+
+    /**
+     * A ledger whose reservations are stamped (created, settled), and whose housekeeping ages are measured, on
+     * {@code clock}, as {@code JdbcReviewStore} does; a test passes a clock it moves. Opens no connection.
+     */
+    public JdbcBudgetLedger(DataSource dataSource, Clock clock) {
         this.tx = new JdbcTransactions<>(Objects.requireNonNull(dataSource, "dataSource"), SqlDialect::of,
                 "budget ledger", MAX_ATTEMPTS, LedgerException::new);
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -214,6 +228,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         String refusedBy = tx.inTransaction(operation, (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT_RESERVATION)) {
                 ps.setString(1, reservationId);
+                ps.setObject(2, now());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (JdbcDatabase.uniqueViolation(e)) {
@@ -267,10 +282,11 @@ public final class JdbcBudgetLedger implements BudgetLedger {
             ps.setString(2, h.account());
             ps.setLong(3, h.limitMicros() - h.amountMicros());
             ps.setString(4, reservationId);
-            ps.setString(5, reservationId);
-            ps.setLong(6, h.amountMicros());
-            ps.setString(7, h.account());
-            ps.setString(8, reservationId);
+            ps.setObject(5, now());
+            ps.setString(6, reservationId);
+            ps.setLong(7, h.amountMicros());
+            ps.setString(8, h.account());
+            ps.setString(9, reservationId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 held = rs.getLong(1) == 1;
@@ -350,8 +366,9 @@ public final class JdbcBudgetLedger implements BudgetLedger {
             tx.inStatement(operation, (c, d) -> {
                 try (PreparedStatement ps = c.prepareStatement(PG_SETTLE_ONE)) {
                     ps.setLong(1, actualMicros);
-                    ps.setString(2, reservationId);
-                    ps.setLong(3, actualMicros);
+                    ps.setObject(2, now());
+                    ps.setString(3, reservationId);
+                    ps.setLong(4, actualMicros);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         if (rs.getLong(1) == 0) {
@@ -366,7 +383,8 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         tx.inTransaction(operation, (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement(MARK_SETTLED)) {
                 ps.setLong(1, actualMicros);
-                ps.setString(2, reservationId);
+                ps.setObject(2, now());
+                ps.setString(3, reservationId);
                 if (ps.executeUpdate() == 0) {
                     throw notOpen(c, reservationId);
                 }
@@ -433,7 +451,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
 
     /**
      * Releases (settles at zero) the reservations still open that were made more than {@code age} ago, by the
-     * database's clock: the holds of a process that died between reserve and settle. A reservation released here
+     * ledger's clock: the holds of a process that died between reserve and settle. A reservation released here
      * that its process settles later fails that settle with {@link IllegalStateException}, and what it spent is not
      * counted, so choose an age well above the longest call plus the chains' late-completion grace (a call abandoned
      * at its timeout keeps its hold until it ends, up to {@code CascadeBuilder.lateCompletionGrace}, 60 s by default).
@@ -441,12 +459,12 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      * @return how many reservations this call released
      */
     public int releaseOpenOlderThan(Duration age) {
-        long millis = positiveMillis("age", age);
+        OffsetDateTime cutoff = cutoff(age);
         List<String> ids = tx.inTransaction("releaseOpenOlderThan(" + age + ")", (c, d) -> {
             List<String> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT reservation_id FROM cascade_budget_reservation"
-                    + " WHERE state = 'OPEN' AND created_at < " + d.millisAgo)) {
-                ps.setLong(1, millis);
+                    + " WHERE state = 'OPEN' AND created_at < ?")) {
+                ps.setObject(1, cutoff);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         found.add(rs.getString(1));
@@ -468,27 +486,27 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     }
 
     /**
-     * Deletes reservations settled more than {@code age} ago, by the database's clock, to keep the tables small.
+     * Deletes reservations settled more than {@code age} ago, by the ledger's clock, to keep the tables small.
      * Their ids are forgotten: a settle of one afterwards reports "no open reservation" rather than "already
      * settled", and the id could be reserved again.
      *
      * @return how many reservations were deleted
      */
     public int deleteSettledOlderThan(Duration age) {
-        long millis = positiveMillis("age", age);
+        OffsetDateTime cutoff = cutoff(age);
         return tx.inTransaction("deleteSettledOlderThan(" + age + ")", (c, d) -> {
             String old = "SELECT reservation_id FROM cascade_budget_reservation WHERE state = 'SETTLED'"
-                    + " AND settled_at < " + d.millisAgo;
+                    + " AND settled_at < ?";
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM cascade_budget_hold WHERE reservation_id IN ("
                     + old + ")")) {
-                ps.setLong(1, millis);
+                ps.setObject(1, cutoff);
                 ps.executeUpdate();
             }
             // Only reservations whose holds are gone: one settled after the statement above keeps both.
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM cascade_budget_reservation r"
-                    + " WHERE r.state = 'SETTLED' AND r.settled_at < " + d.millisAgo
+                    + " WHERE r.state = 'SETTLED' AND r.settled_at < ?"
                     + " AND NOT EXISTS (SELECT 1 FROM cascade_budget_hold h WHERE h.reservation_id = r.reservation_id)")) {
-                ps.setLong(1, millis);
+                ps.setObject(1, cutoff);
                 return ps.executeUpdate();
             }
         });
@@ -496,7 +514,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
 
     /**
      * Housekeeping to call on a schedule (e.g. hourly): deletes the accounts whose budget window ended more than
-     * {@code age} ago, by the database's clock, and that hold no open reservation, e.g.
+     * {@code age} ago, by the ledger's clock, and that hold no open reservation, e.g.
      * {@code ledger.purgeWindowsOlderThan(Duration.ofDays(35))}. Their spend is forgotten: {@link #balance} and
      * {@link Budget#spend} read zero for those windows afterwards, so keep what reports need. The current window of
      * any limit is never deleted (it has not ended). Accounts without a window end (created before schema V2, or by
@@ -505,10 +523,10 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      * @return how many accounts were deleted
      */
     public int purgeWindowsOlderThan(Duration age) {
-        long millis = positiveMillis("age", age);
+        OffsetDateTime cutoff = cutoff(age);
         return tx.inTransaction("purgeWindowsOlderThan(" + age + ")", (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement(PURGE_WINDOWS + d.millisAgo + PURGE_UNHELD)) {
-                ps.setLong(1, millis);
+            try (PreparedStatement ps = c.prepareStatement(PURGE_WINDOWS + "?" + PURGE_UNHELD)) {
+                ps.setObject(1, cutoff);
                 return ps.executeUpdate();
             }
         });
@@ -561,12 +579,18 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         return List.copyOf(byAccount.values());
     }
 
-    private static long positiveMillis(String field, Duration d) {
-        Objects.requireNonNull(d, field);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(field + " must be > 0, was " + d);
+    /** {@code age} before the ledger's clock; {@code age} must be positive. */
+    private OffsetDateTime cutoff(Duration age) {
+        Objects.requireNonNull(age, "age");
+        if (age.isNegative() || age.isZero()) {
+            throw new IllegalArgumentException("age must be > 0, was " + age);
         }
-        return d.toMillis();
+        return OffsetDateTime.ofInstant(clock.instant().minus(age), ZoneOffset.UTC);
+    }
+
+    /** The ledger's now, as the rows store it. */
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     static List<String> schemaStatements() {

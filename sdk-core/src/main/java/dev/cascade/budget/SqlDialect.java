@@ -11,27 +11,22 @@ enum SqlDialect implements JdbcTransactions.Dialect {
     POSTGRESQL(JdbcDatabase.POSTGRESQL,
             // Atomic upsert: waits for a concurrent inserter of the same key, then does nothing.
             "INSERT INTO cascade_budget_account (account, spent_micros, reserved_micros, window_end)"
-                    + " VALUES (?, 0, 0, ?) ON CONFLICT (account) DO NOTHING",
-            "CURRENT_TIMESTAMP - (? * INTERVAL '1 millisecond')"),
+                    + " VALUES (?, 0, 0, ?) ON CONFLICT (account) DO NOTHING"),
     H2(JdbcDatabase.H2,
             // H2's MERGE ... KEY would overwrite spent and reserved; the standard MERGE inserts only when missing.
             "MERGE INTO cascade_budget_account t USING (VALUES (CAST(? AS VARCHAR(512)),"
                     + " CAST(? AS TIMESTAMP WITH TIME ZONE))) s(account, window_end)"
                     + " ON t.account = s.account"
                     + " WHEN NOT MATCHED THEN INSERT (account, spent_micros, reserved_micros, window_end)"
-                    + " VALUES (s.account, 0, 0, s.window_end)",
-            "DATEADD(MILLISECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)");
+                    + " VALUES (s.account, 0, 0, s.window_end)");
 
     private final JdbcDatabase database;
     /** Inserts an account row with zeros unless it exists. Parameters: the account, its window end (or null). */
     final String ensureAccount;
-    /** A timestamp {@code ?} milliseconds before the database's now. */
-    final String millisAgo;
 
-    SqlDialect(JdbcDatabase database, String ensureAccount, String millisAgo) {
+    SqlDialect(JdbcDatabase database, String ensureAccount) {
         this.database = database;
         this.ensureAccount = ensureAccount;
-        this.millisAgo = millisAgo;
     }
 
     /** The dialect of a database product name, as {@code DatabaseMetaData.getDatabaseProductName()} reports it. */

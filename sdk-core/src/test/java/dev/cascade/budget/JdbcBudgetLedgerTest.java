@@ -11,6 +11,7 @@ import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.BudgetLedger.Balance;
 import dev.cascade.spi.BudgetLedger.Hold;
 import dev.cascade.spi.ModelClient;
+import dev.cascade.testing.VirtualTime;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
@@ -378,20 +379,23 @@ class JdbcBudgetLedgerTest {
     @ParameterizedTest
     @EnumSource(SqlDb.class)
     void oldOpenReservationsAreReleasedAndOldSettledOnesDeleted(SqlDb db) throws Exception {
-        JdbcBudgetLedger ledger = jdbc(db);
+        VirtualTime time = new VirtualTime(); // the ledger's clock: rows age without sleeping
+        JdbcBudgetLedger ledger = new JdbcBudgetLedger(freshPool(db, ""), time.asClock());
+        ledger.createSchema();
         ledger.reserve("abandoned", List.of(hold("a", 1_000, 300)));
         ledger.reserve("done", List.of(hold("a", 1_000, 200)));
         ledger.settle("done", 150);
 
         assertThat(ledger.releaseOpenOlderThan(Duration.ofHours(1))).isZero();
         assertThat(ledger.deleteSettledOlderThan(Duration.ofHours(1))).isZero();
-        Thread.sleep(600); // the rows must be older than the 300 ms asked for below; no duration is asserted
+        time.advance(Duration.ofMinutes(10));
         ledger.reserve("fresh", List.of(hold("a", 1_000, 100)));
+        assertThat(ledger.releaseOpenOlderThan(Duration.ofMinutes(11))).isZero(); // 10 minutes old is not 11
 
-        assertThat(ledger.releaseOpenOlderThan(Duration.ofMillis(300))).isEqualTo(1); // "abandoned", not "fresh"
+        assertThat(ledger.releaseOpenOlderThan(Duration.ofMinutes(5))).isEqualTo(1); // "abandoned", not "fresh"
         assertThat(ledger.balance("a")).isEqualTo(new Balance(150, 100));
         // "done" was settled long enough ago; "abandoned" was settled (released) just now and stays.
-        assertThat(ledger.deleteSettledOlderThan(Duration.ofMillis(300))).isEqualTo(1);
+        assertThat(ledger.deleteSettledOlderThan(Duration.ofMinutes(5))).isEqualTo(1);
         assertThat(ledger.openReservations()).isEqualTo(1);
         assertThatThrownBy(() -> ledger.settle("done", 1)).hasMessageContaining("no open reservation");
         assertThatThrownBy(() -> ledger.settle("abandoned", 1)).hasMessageContaining("already settled");
@@ -549,10 +553,36 @@ class JdbcBudgetLedgerTest {
         assertThat(purged).isEqualTo(23 * 3); // the windows of hours 0..22, which ended before hour 24
         assertThat(accountRows(pool)).isEqualTo(25 * 3);
         assertThat(budget.spend(Scope.TENANT, "t1", Window.HOUR, lastHour).spent()).isEqualTo(Money.usd("0.01"));
-        // By the database's clock, all of 2025 is long over: everything goes.
+        // By the ledger's clock (the system clock here), all of 2025 is long over: everything goes.
         assertThat(ledger.purgeWindowsOlderThan(Duration.ofDays(1))).isEqualTo(25 * 3);
         assertThat(accountRows(pool)).isZero();
         assertThatThrownBy(() -> ledger.purgeWindowsOlderThan(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("age must be > 0, was PT0S");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDb.class)
+    void housekeepingAgesAreMeasuredOnTheLedgersClockNotTheDatabases(SqlDb db) throws Exception {
+        // The ledger's clock starts on 2026-01-01, before the database's (real) now: by the database's clock every
+        // row below would already be old.
+        VirtualTime time = new VirtualTime(Instant.parse("2026-01-01T00:00:00Z"));
+        JdbcConnectionPool pool = freshPool(db, "");
+        JdbcBudgetLedger ledger = new JdbcBudgetLedger(pool, time.asClock());
+        ledger.createSchema();
+        Instant windowEnd = Instant.parse("2026-01-01T01:00:00Z");
+        ledger.reserve("done", List.of(new Hold("t|HOUR|00", 1_000, 100, windowEnd)));
+        ledger.settle("done", 100);
+        ledger.reserve("open", List.of(hold("a", 1_000, 100)));
+
+        assertThat(ledger.purgeWindowsOlderThan(Duration.ofMinutes(1))).isZero(); // the window has not ended yet
+        assertThat(ledger.releaseOpenOlderThan(Duration.ofMinutes(1))).isZero();
+        assertThat(ledger.deleteSettledOlderThan(Duration.ofMinutes(1))).isZero();
+
+        time.advance(Duration.ofHours(2)); // the window ended an hour ago; the reservations are two hours old
+        assertThat(ledger.purgeWindowsOlderThan(Duration.ofHours(3))).isZero();
+        assertThat(ledger.purgeWindowsOlderThan(Duration.ofMinutes(30))).isEqualTo(1);
+        assertThat(ledger.releaseOpenOlderThan(Duration.ofHours(1))).isEqualTo(1);
+        assertThat(ledger.deleteSettledOlderThan(Duration.ofHours(1))).isEqualTo(1); // "done"; "open" settled just now
+        assertThat(ledger.openReservations()).isZero();
     }
 }
