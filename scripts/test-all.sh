@@ -8,7 +8,7 @@
 # 2. Builds Jaeger v1.75.0 into .tools/bin when missing (scripts/jaeger.sh; needs Go >= 1.24.6) and exports
 #    CASCADE_JAEGER_BIN for the telemetry tests, which start and stop it themselves. Without Go the two Jaeger tests
 #    are skipped with a warning, except under CI=true, where the run stops.
-# 3. mvn -B -ntp install: the full test suite, then the artifacts (cascade-bom, cascade-core, cascade-spring, ...) go
+# 3. mvn -B -ntp install: the full test suite, then the artifacts (cascade-bom, cascade-core, cascade-test, cascade-spring, ...) go
 #    to the local Maven repository, so the consumers below resolve them as a user's build does.
 # 4. Compiles cascade-core and cascade-spring against the OpenTelemetry API that Spring Boot 4.0.x manages (1.55.0),
 #    so no newer OpenTelemetry method creeps in (an application on Boot's parent gets that version at run time).
@@ -20,7 +20,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 OTEL_API_FLOOR="1.55.0" # opentelemetry.version in spring-boot-dependencies 4.0.7
 HELP_PLUGIN="org.apache.maven.plugins:maven-help-plugin:3.5.2"
-CONSUMERS=(plain-maven spring-boot spring-boot-langchain4j)
+CONSUMERS=(plain-maven spring-boot spring-boot-langchain4j test-kit)
 
 step() { echo "test-all: $*" >&2; }
 
@@ -69,7 +69,7 @@ mvn -B -ntp -q -f consumers/plain-maven/pom.xml "$HELP_PLUGIN:effective-pom" -Do
 managed="$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$effective")"
 # Not vacuous: an empty (or unparsed) dependencyManagement would pass the check below, so first the BOM must manage
 # Cascade's own artifacts.
-for a in cascade-core cascade-spring; do
+for a in cascade-core cascade-test cascade-spring; do
   if ! grep -q "<artifactId>$a</artifactId>" <<<"$managed"; then
     echo "test-all: importing cascade-bom $CASCADE_VERSION does not manage $a" >&2
     exit 1
