@@ -1,7 +1,7 @@
 package dev.cascade.review;
 
-import dev.cascade.internal.JdbcDatabase;
-import dev.cascade.internal.JdbcTransactions;
+import dev.cascade.jdbc.JdbcDatabase;
+import dev.cascade.jdbc.JdbcTransactions;
 
 /**
  * Where PostgreSQL and H2 differ for {@link JdbcReviewStore}: which database it is, and its error codes, are

@@ -1,19 +1,19 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
 import dev.cascade.event.Alert;
 import dev.cascade.event.Anomaly;
-import dev.cascade.testing.Fault;
-import dev.cascade.testing.FaultyProvider;
-import dev.cascade.testing.FaultyProvider.RecordedCall;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.testing.Fault;
+import dev.cascade.testing.FaultyProvider;
+import dev.cascade.testing.FaultyProvider.RecordedCall;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,6 @@
 package dev.cascade.review;
 
-import dev.cascade.internal.JdbcTransactions;
+import dev.cascade.jdbc.JdbcTransactions;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 

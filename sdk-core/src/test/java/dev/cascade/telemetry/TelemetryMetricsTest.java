@@ -1,16 +1,16 @@
 package dev.cascade.telemetry;
 
-import dev.cascade.testing.wire.MiniJson;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeRegistries;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.testing.VirtualTime;
+import dev.cascade.testing.wire.MiniJson;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;

@@ -3,10 +3,10 @@ package com.example.triage;
 import java.time.Duration;
 
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Pricing;
 import dev.cascade.budget.Budget;
-import dev.cascade.budget.Pricing;
 import dev.cascade.langchain4j.CascadeHttpClientBuilder;
 import dev.cascade.langchain4j.LangChain4jModelClient;
 import dev.cascade.review.InMemoryReviewQueue;

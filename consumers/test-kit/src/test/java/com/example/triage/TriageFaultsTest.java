@@ -3,10 +3,10 @@ package com.example.triage;
 import java.time.Duration;
 import java.util.List;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Outcome;
 import dev.cascade.budget.Budget;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;

@@ -3,9 +3,9 @@ package dev.cascade.examples.snippets;
 import java.time.Duration;
 
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
 import dev.cascade.langchain4j.CascadeHttpClientBuilder;
 import dev.cascade.langchain4j.LangChain4jModelClient;
 import dev.cascade.testing.Fault;
