@@ -1,6 +1,5 @@
 package dev.cascade.api;
 
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 package dev.cascade.api;
 
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

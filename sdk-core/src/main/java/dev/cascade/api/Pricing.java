@@ -1,6 +1,5 @@
 package dev.cascade.api;
 
-
 import java.time.LocalDate;
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
 package dev.cascade.api;
 
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
