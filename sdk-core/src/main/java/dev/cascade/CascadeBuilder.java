@@ -425,7 +425,7 @@ public final class CascadeBuilder<I, O> {
                 events, admission, clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(), description,
                 lateCompletionGrace.toNanos(), lastResort.copy());
-        return new ChainImpl<>(config);
+        return new CascadeChain<>(new ChainImpl<>(config));
     }
 
     /** How to read the depth of the queues Cascade ships; {@code null} for a queue of the user's own. */

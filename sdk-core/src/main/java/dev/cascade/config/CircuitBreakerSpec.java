@@ -24,7 +24,8 @@ public final class CircuitBreakerSpec {
     /** The default {@link #halfOpenMaxWait}: 60 s. */
     public static final Duration DEFAULT_HALF_OPEN_MAX_WAIT = Duration.ofSeconds(60);
 
-    CircuitBreakerSpec() {
+    /** A spec with the defaults; the chain builder makes one per step (use the builder's {@code circuitBreaker(...)}). */
+    public CircuitBreakerSpec() {
     }
 
     /** Failure percentage at which the breaker opens. Default 50. Must be in (0, 100]. */
@@ -129,14 +130,16 @@ public final class CircuitBreakerSpec {
         return slowCallRateThreshold;
     }
 
-    void validate(String where) {
+    /** The cross-field checks, run by the chain builder when the step is added; {@code where} names the step. */
+    public void validate(String where) {
         if (minimumCalls() > slidingWindowSize) {
             throw new IllegalArgumentException(where + ": circuitBreaker.minimumCalls (" + minimumCalls()
                     + ") must be <= circuitBreaker.slidingWindowSize (" + slidingWindowSize + ")");
         }
     }
 
-    CircuitBreakerSpec copy() {
+    /** An independent copy: the chain builder keeps one, so changing this spec later does not change a built chain. */
+    public CircuitBreakerSpec copy() {
         CircuitBreakerSpec c = new CircuitBreakerSpec();
         c.failureRateThreshold = failureRateThreshold;
         c.slidingWindowSize = slidingWindowSize;

@@ -47,7 +47,8 @@ public final class LastResortSpec {
     private Duration maxWait = Duration.ofSeconds(5);
     private double probesPerSecond;
 
-    LastResortSpec() {
+    /** A spec with the defaults; the chain builder makes one (use the builder's {@code lastResort(...)}). */
+    public LastResortSpec() {
     }
 
     /** Whether to wait for the earliest Retry-After that fits and try that step once more. Default: true. */
@@ -99,7 +100,8 @@ public final class LastResortSpec {
         return waitForRetryAfter || probesPerSecond > 0;
     }
 
-    LastResortSpec copy() {
+    /** An independent copy: the chain builder keeps one, so changing this spec later does not change a built chain. */
+    public LastResortSpec copy() {
         LastResortSpec c = new LastResortSpec();
         c.waitForRetryAfter = waitForRetryAfter;
         c.maxWait = maxWait;

@@ -41,7 +41,8 @@ public final class ModelStepSpec<I, O> {
     private String modelName;
     private Pricing pricing;
 
-    ModelStepSpec() {
+    /** A spec with the defaults; the chain builder makes one per model step (use {@code model(...)}). */
+    public ModelStepSpec() {
     }
 
     /**
@@ -136,47 +137,58 @@ public final class ModelStepSpec<I, O> {
         return this;
     }
 
-    Duration timeout() {
+    /** The per-attempt timeout; {@code null} when not set (the builder applies its default). */
+    public Duration timeout() {
         return timeout;
     }
 
-    RetrySpec retrySpec() {
+    /** A copy of the step's retry spec; {@code null} when not set (the chain's default applies). */
+    public RetrySpec retrySpec() {
         return retry == null ? null : retry.copy();
     }
 
-    CircuitBreakerSpec circuitBreakerSpec() {
+    /** A copy of the step's breaker spec; {@code null} when not set (the chain's default applies). */
+    public CircuitBreakerSpec circuitBreakerSpec() {
         return circuitBreaker == null ? null : circuitBreaker.copy();
     }
 
-    RateLimitSpec rateLimitSpec() {
+    /** A copy of the step's rate limit spec; {@code null} when not set (no limiter). */
+    public RateLimitSpec rateLimitSpec() {
         return rateLimit == null ? null : rateLimit.copy();
     }
 
-    Function<? super I, ModelRequest> promptMapper() {
+    /** The prompt mapper; {@code null} when not set. */
+    public Function<? super I, ModelRequest> promptMapper() {
         return prompt;
     }
 
-    Function<? super ModelResponse, ? extends O> parser() {
+    /** The response parser; {@code null} when not set. */
+    public Function<? super ModelResponse, ? extends O> parser() {
         return parse;
     }
 
-    Predicate<? super O> acceptGate() {
+    /** The acceptance gate; {@code null} when not set (every parsed answer is accepted). */
+    public Predicate<? super O> acceptGate() {
         return accept;
     }
 
-    int maxOutputTokensValue() {
+    /** The output-token cap; 0 when not set. */
+    public int maxOutputTokensValue() {
         return maxOutputTokens;
     }
 
-    String resourceNameValue() {
+    /** The resource (breaker and limiter) name; {@code null} when not set (the step name). */
+    public String resourceNameValue() {
         return resourceName;
     }
 
-    String modelNameValue() {
+    /** The model name used for pricing; {@code null} when not set. */
+    public String modelNameValue() {
         return modelName;
     }
 
-    Pricing pricingValue() {
+    /** The step's own price; {@code null} when not set (the catalogue's price). */
+    public Pricing pricingValue() {
         return pricing;
     }
 }

@@ -13,7 +13,8 @@ public final class RateLimitSpec {
     private int permits = 50;
     private Duration period = Duration.ofSeconds(1);
 
-    RateLimitSpec() {
+    /** A spec with the defaults; the chain builder makes one per step (use the builder's {@code rateLimit(...)}). */
+    public RateLimitSpec() {
     }
 
     /** Permits per period. Default 50. Must be >= 1. */
@@ -43,7 +44,8 @@ public final class RateLimitSpec {
         return period;
     }
 
-    RateLimitSpec copy() {
+    /** An independent copy: the chain builder keeps one, so changing this spec later does not change a built chain. */
+    public RateLimitSpec copy() {
         return new RateLimitSpec().permits(permits).period(period);
     }
 

@@ -20,7 +20,8 @@ public final class RetrySpec {
     private double jitter = 0.2;
     private Duration maxRetryAfter = Duration.ofSeconds(30);
 
-    RetrySpec() {
+    /** A spec with the defaults; the chain builder makes one per step (use the builder's {@code retry(...)}). */
+    public RetrySpec() {
     }
 
     /** Total attempts including the first. Default 3. Must be in [1, 100]. */
@@ -92,14 +93,16 @@ public final class RetrySpec {
         return maxRetryAfter;
     }
 
-    void validate(String where) {
+    /** The cross-field checks, run by the chain builder when the step is added; {@code where} names the step. */
+    public void validate(String where) {
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException(where + ": retry.maxBackoff (" + maxBackoff
                     + ") must be >= retry.initialBackoff (" + initialBackoff + ")");
         }
     }
 
-    RetrySpec copy() {
+    /** An independent copy: the chain builder keeps one, so changing this spec later does not change a built chain. */
+    public RetrySpec copy() {
         RetrySpec c = new RetrySpec();
         c.maxAttempts = maxAttempts;
         c.initialBackoff = initialBackoff;

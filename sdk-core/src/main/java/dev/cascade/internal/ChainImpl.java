@@ -1,6 +1,5 @@
 package dev.cascade.internal;
 
-import dev.cascade.Cascade;
 import dev.cascade.api.Attempt;
 import dev.cascade.api.Attempt.Status;
 import dev.cascade.api.CallContext;
@@ -37,8 +36,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The engine: runs an execution through the steps, in order, from the routed first step. Immutable and thread-safe. */
-public final class ChainImpl<I, O> implements Cascade<I, O> {
+/**
+ * The engine: runs an execution through the steps, in order, from the routed first step. Immutable and thread-safe.
+ * The front door ({@code dev.cascade.Cascade}) reaches it through a small adapter in the root package, so the engine
+ * does not depend on the package that builds it.
+ */
+public final class ChainImpl<I, O> {
     private final ChainConfig<I, O> config;
     private final List<StepDef<I, O>> steps;
     /** The runner of each model step, by position; null at non-model positions. */
@@ -65,12 +68,10 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL) + "-";
     }
 
-    @Override
     public String name() {
         return config.name();
     }
 
-    @Override
     public Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> circuitBreaker(String step) {
         for (StepDef<I, O> d : config.steps()) {
             if (d instanceof StepDef.Model<I, O> m && m.name().equals(step)) {
@@ -80,7 +81,6 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         return Optional.empty();
     }
 
-    @Override
     public CompletableFuture<List<String>> warmUp() {
         // One warm-up per client object: steps sharing a client warm it once.
         Map<dev.cascade.spi.ModelClient, String> clients = new java.util.IdentityHashMap<>();
@@ -128,18 +128,15 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         return result;
     }
 
-    @Override
     public Description describe() {
         return config.description();
     }
 
-    @Override
     public Outcome<O> execute(I input, CallContext context) {
         requireInput(input, context);
         return run(input, context, null, null);
     }
 
-    @Override
     public CompletableFuture<Outcome<O>> executeAsync(I input, CallContext context) {
         requireInput(input, context);
         Context parent = Context.current();

@@ -12,6 +12,8 @@ import java.util.function.BiConsumer;
  *
  * <p>Call sites pass a method reference such as {@code CascadeListener::onAttemptStarted}: it captures nothing, so it
  * costs no allocation.
+ *
+ * <p>Immutable and thread-safe: the listener list is copied at construction.
  */
 public final class Events {
     private final CascadeListener[] listeners;

@@ -7,9 +7,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-/** Real time: {@link System#nanoTime()}, {@link Thread#sleep}, and timeouts by a pooled thread and a timed wait. */
-public final class SystemTimeSource implements TimeSource {
-    public static final SystemTimeSource INSTANCE = new SystemTimeSource();
+/**
+ * Real time: {@link System#nanoTime()}, {@link Thread#sleep}, and timeouts by a pooled thread and a timed wait.
+ * Reached through {@link TimeSource#system()}; stateless and thread-safe.
+ */
+final class SystemTimeSource implements TimeSource {
+    static final SystemTimeSource INSTANCE = new SystemTimeSource();
 
     private SystemTimeSource() {
     }

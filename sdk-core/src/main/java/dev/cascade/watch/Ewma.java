@@ -5,19 +5,22 @@ package dev.cascade.watch;
  * "Incremental calculation of weighted mean and variance", 2009): a new point moves the mean by {@code alpha} of its
  * distance from it, and older points fade by {@code 1 - alpha} per point. The first point is the mean, with variance 0.
  *
- * <p>Not thread-safe: the watcher that owns one guards it with its own lock.
+ * <p>Not thread-safe: the watcher that owns one guards it with its own lock. Shared by the watchers here and the
+ * budget's {@code SpendAnomalyDetector}; not meant for users.
  */
-final class Ewma {
+public final class Ewma {
     private final double alpha;
     private double mean;
     private double variance;
     private long count;
 
-    Ewma(double alpha) {
+    /** An average that gives each new point the weight {@code alpha}, in (0, 1]. */
+    public Ewma(double alpha) {
         this.alpha = requireAlpha(alpha);
     }
 
-    void add(double x) {
+    /** Adds one point. */
+    public void add(double x) {
         if (count++ == 0) {
             mean = x;
             variance = 0;
@@ -30,22 +33,22 @@ final class Ewma {
     }
 
     /** The weighted mean; 0 before the first point. */
-    double mean() {
+    public double mean() {
         return mean;
     }
 
     /** The weighted standard deviation; 0 before the second point. */
-    double stdDev() {
+    public double stdDev() {
         return Math.sqrt(variance);
     }
 
     /** How many points were added. */
-    long count() {
+    public long count() {
         return count;
     }
 
     /** The check every watcher's {@code alpha(...)} setter makes. */
-    static double requireAlpha(double alpha) {
+    public static double requireAlpha(double alpha) {
         if (!(alpha > 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in (0, 1], was " + alpha);
         }
