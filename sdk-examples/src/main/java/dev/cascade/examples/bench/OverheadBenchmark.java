@@ -274,7 +274,7 @@ public class OverheadBenchmark {
         check(threeAttemptsOff.execute(input).attempts().size() == 3, "three-attempt chain (off) did not retry twice");
     }
 
-    static void policies(ModelStepSpec<String, String> s) {
+    static void policies(ModelStepSpec.Builder<String, String> s) {
         s.retry(RETRY).circuitBreaker(BREAKER).rateLimit(LIMIT);
     }
 
