@@ -369,7 +369,7 @@ public final class CascadeBuilder<I, O> {
      * @throws CascadeConfigurationException if the chain is incomplete ({@code steps}: none; {@code steps[n].prompt}
      *                                       or {@code steps[n].parse}: a model step with no prompt mapper or parser),
      *                                       inconsistent ({@code steps[n].name}: a duplicate; {@code steps[n]}: human
-     *                                       review not last; {@code timeSource}; a shared breaker or limiter
+     *                                       review not last, {@code steps[n].humanReview}; {@code timeSource}; a shared breaker or limiter
      *                                       configured differently), or has a {@link Budget} and a model step that
      *                                       the budget can never price ({@code steps[n].modelName}: no
      *                                       {@link ModelStepSpec#pricing() price} of its own, and no model name, or
@@ -391,10 +391,10 @@ public final class CascadeBuilder<I, O> {
                         .within(where, "steps[" + i + "]");
             }
             if (p instanceof PendingReview && i != steps.size() - 1) {
-                throw new CascadeConfigurationException("steps[" + i + "]", p.name(), "human review step '"
-                        + p.name() + "' must be the last step, but '" + steps.get(i + 1).name() + "' follows it;"
-                        + " it takes every input that reaches it, so the steps after it would never run",
-                        "add the human review step last").within(where, "");
+                throw new CascadeConfigurationException("steps[" + i + "].humanReview", p.name(), "human review"
+                        + " step '" + p.name() + "' must be the last step, but '" + steps.get(i + 1).name() + "'"
+                        + " follows it; it takes every input that reaches it, so the steps after it would never run",
+                        "move the human review step to the end of the chain's steps").within(where, "");
             }
         }
         TimeSource clock = time != null ? time : registries != null ? registries.timeSource() : TimeSource.system();

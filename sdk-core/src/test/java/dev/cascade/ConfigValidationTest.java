@@ -76,12 +76,12 @@ class ConfigValidationTest {
                     .model("cheap", cheap);
 
             CascadeConfigurationException e = configError(b::build);
-            assertThat(e.path()).isEqualTo("steps[0]");
+            assertThat(e.path()).isEqualTo("steps[0].humanReview");
             assertThat(e.value()).isEqualTo("desk");
             assertThat(e.getMessage()).contains("chain 'review-first'")
                     .contains("human review step 'desk' must be the last step")
                     .contains("'cheap' follows it")
-                    .contains("Fix: add the human review step last");
+                    .contains("Fix: move the human review step to the end of the chain's steps");
         }
 
         @ParameterizedTest
