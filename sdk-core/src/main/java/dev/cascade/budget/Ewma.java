@@ -14,7 +14,7 @@ final class Ewma {
     private long count;
 
     Ewma(double alpha) {
-        this.alpha = requireAlpha(alpha);
+        this.alpha = requireAlpha("ewma", alpha);
     }
 
     void add(double x) {
@@ -45,9 +45,10 @@ final class Ewma {
     }
 
     /** The check every watcher's {@code alpha(...)} setter makes. */
-    static double requireAlpha(double alpha) {
+    static double requireAlpha(String owner, double alpha) {
         if (!(alpha > 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("alpha must be in (0, 1], was " + alpha);
+            throw new dev.cascade.CascadeConfigurationException(owner + ".alpha", alpha, "must be in (0, 1], was "
+                    + alpha, "use a value in (0, 1]");
         }
         return alpha;
     }

@@ -434,7 +434,14 @@ final class ChainFactory {
                 when = in -> pattern.matcher(in).find();
             }
             String answer = r.getAnswer();
-            rules.rule(ruleName, when, in -> answer);
+            try {
+                rules.rule(ruleName, when, in -> answer);
+            } catch (dev.cascade.CascadeConfigurationException e) {
+                // The rule set's path (rules[1].name) is relative to the step that holds it.
+                String property = at.substring(0, at.length() - ".rules".length()) + "." + propertyPath(e.path());
+                throw new CascadeConfigurationException(property, e.value(), e.problem(), "Fix " + property + ": "
+                        + e.fix() + ".", e);
+            }
         }
         return rules.build();
     }
