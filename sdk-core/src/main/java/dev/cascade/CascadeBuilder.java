@@ -137,7 +137,8 @@ public final class CascadeBuilder<I, O> {
      *
      * @throws CascadeConfigurationException if an option is out of range; its path starts at {@code steps[n]}
      */
-    public CascadeBuilder<I, O> model(String name, ModelClient client, Consumer<ModelStepSpec.Builder<I, O>> configure) {
+    public CascadeBuilder<I, O> model(String name, ModelClient client,
+                                      Consumer<ModelStepSpec.Builder<I, O>> configure) {
         Objects.requireNonNull(configure, "configure");
         ModelStepSpec.Builder<I, O> b = ModelStepSpec.builder();
         ModelStepSpec<I, O> spec;
@@ -368,13 +369,14 @@ public final class CascadeBuilder<I, O> {
      *
      * @throws CascadeConfigurationException if the chain is incomplete ({@code steps}: none; {@code steps[n].prompt}
      *                                       or {@code steps[n].parse}: a model step with no prompt mapper or parser),
-     *                                       inconsistent ({@code steps[n].name}: a duplicate; {@code steps[n]}: human
-     *                                       review not last, {@code steps[n].humanReview}; {@code timeSource}; a shared breaker or limiter
-     *                                       configured differently), or has a {@link Budget} and a model step that
-     *                                       the budget can never price ({@code steps[n].modelName}: no
-     *                                       {@link ModelStepSpec#pricing() price} of its own, and no model name, or
-     *                                       one the budget's catalogue does not know), whose every call would be
-     *                                       skipped
+     *                                       inconsistent ({@code steps[n].name}: a duplicate;
+     *                                       {@code steps[n].humanReview}: human review not last; {@code timeSource};
+     *                                       {@code steps[n].circuitBreaker} or {@code steps[n].rateLimit}: a shared
+     *                                       breaker or limiter configured differently), or has a {@link Budget} and a
+     *                                       model step that the budget can never price ({@code steps[n].modelName} or
+     *                                       {@code steps[n].model}: no {@link ModelStepSpec#pricing() price} of its
+     *                                       own, and no model name, or one the budget's catalogue does not know),
+     *                                       whose every call would be skipped
      */
     public Cascade<I, O> build() {
         String where = "chain '" + name + "'";

@@ -65,7 +65,8 @@ public class CascadeConfigurationException extends CascadeException {
      */
     public CascadeConfigurationException within(String context, String pathPrefix) {
         String p = pathPrefix == null || pathPrefix.isEmpty() ? path : pathPrefix + "." + path;
-        CascadeConfigurationException e = new CascadeConfigurationException(context, p, value, problem, fix, getCause());
+        CascadeConfigurationException e =
+                new CascadeConfigurationException(context, p, value, problem, fix, getCause());
         e.setStackTrace(getStackTrace());
         return e;
     }

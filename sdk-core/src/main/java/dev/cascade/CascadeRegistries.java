@@ -73,7 +73,8 @@ public final class CascadeRegistries {
     }
 
     /** Fails, without registering anything, if {@code name} is already registered with a different spec. */
-    void checkCompatible(String name, CircuitBreakerSpec breaker, RateLimitSpec limiter, String owner, String stepPath) {
+    void checkCompatible(String name, CircuitBreakerSpec breaker, RateLimitSpec limiter, String owner,
+                         String stepPath) {
         Entry<CircuitBreaker, CircuitBreakerSpec> b = breaker == null ? null : breakers.get(name);
         if (b != null && !b.spec().equals(breaker)) {
             throw conflict(owner, stepPath + ".circuitBreaker", "circuit breaker", name, b.spec(), breaker);

@@ -185,9 +185,9 @@ final class ChainFactory {
                                                    CascadeProperties.Chain p) {
         String property = at + "." + propertyPath(e.path());
         String problem = (e.context() == null ? "" : e.context() + ": ") + e.problem();
-        String fix = "Fix " + property + ": " + e.fix() + ".";
+        String fix = "For " + property + ": " + e.fix() + ".";
         java.util.regex.Matcher step = UNPRICED.matcher(e.path());
-        if (step.matches() && p.getBudget() != null && p.getSteps() != null
+        if (step.matches() && e.problem().contains("budget") && p.getBudget() != null && p.getSteps() != null
                 && Integer.parseInt(step.group(1)) < p.getSteps().size()) {
             String stepAt = at + ".steps[" + step.group(1) + "]";
             CascadeProperties.Step s = p.getSteps().get(Integer.parseInt(step.group(1)));
@@ -204,7 +204,17 @@ final class ChainFactory {
                             + " bean '" + s.getModel() + "'") + "), and neither has step '" + stepName + "'." + closed;
             fix = pricingFix(at, stepAt, model, s.getModelName() != null);
         }
-        return new CascadeConfigurationException(property, e.value(), problem, fix, e);
+        return relocated(new CascadeConfigurationException(property, e.value(), problem, fix, e.getCause()), e);
+    }
+
+    /**
+     * The translation stands in for the core's error rather than wrapping it (a report's root cause then names the
+     * property, not the core path); it keeps the core's stack trace, which shows the check that failed.
+     */
+    private static CascadeConfigurationException relocated(CascadeConfigurationException translated,
+                                                          dev.cascade.CascadeConfigurationException original) {
+        translated.setStackTrace(original.getStackTrace());
+        return translated;
     }
 
     private static final Pattern UNPRICED = Pattern.compile("steps\\[(\\d+)]\\.(modelName|model)");
@@ -439,8 +449,8 @@ final class ChainFactory {
             } catch (dev.cascade.CascadeConfigurationException e) {
                 // The rule set's path (rules[1].name) is relative to the step that holds it.
                 String property = at.substring(0, at.length() - ".rules".length()) + "." + propertyPath(e.path());
-                throw new CascadeConfigurationException(property, e.value(), e.problem(), "Fix " + property + ": "
-                        + e.fix() + ".", e);
+                throw relocated(new CascadeConfigurationException(property, e.value(), e.problem(), "For "
+                        + property + ": " + e.fix() + ".", e.getCause()), e);
             }
         }
         return rules.build();

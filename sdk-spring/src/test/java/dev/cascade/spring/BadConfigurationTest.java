@@ -70,7 +70,7 @@ class BadConfigurationTest {
                 "cascade.chains.triage.steps[1].model=gpt");
         assertThat(a.getDescription()).contains("cascade.chains.triage.steps[0].human-review")
                 .contains("must be the last step");
-        assertThat(a.getAction()).isEqualTo("Fix cascade.chains.triage.steps[0].human-review: move the human review"
+        assertThat(a.getAction()).isEqualTo("For cascade.chains.triage.steps[0].human-review: move the human review"
                 + " step to the end of the chain's steps.");
     }
 
@@ -146,7 +146,7 @@ class BadConfigurationTest {
                 "cascade.chains.t.steps[0].retry.max-attempts=0");
         assertThat(a.getDescription()).isEqualTo("Cascade is misconfigured. cascade.chains.t.steps[0].retry.max-attempts:"
                 + " chain 't', model step 'gpt': must be in [1, 100], was 0");
-        assertThat(a.getAction()).isEqualTo("Fix cascade.chains.t.steps[0].retry.max-attempts: use 1 to 100 attempts"
+        assertThat(a.getAction()).isEqualTo("For cascade.chains.t.steps[0].retry.max-attempts: use 1 to 100 attempts"
                 + " (1 = no retries).");
     }
 
@@ -156,7 +156,7 @@ class BadConfigurationTest {
         FailureAnalysis a = analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.steps[1].model=gpt");
         assertThat(a.getDescription()).isEqualTo("Cascade is misconfigured. cascade.chains.t.steps[1].name: chain 't':"
                 + " duplicate step name 'gpt'; step names must be unique");
-        assertThat(a.getAction()).isEqualTo("Fix cascade.chains.t.steps[1].name: give each step of the chain a"
+        assertThat(a.getAction()).isEqualTo("For cascade.chains.t.steps[1].name: give each step of the chain a"
                 + " distinct name.");
     }
 
