@@ -1,9 +1,20 @@
 package dev.cascade;
 
+import dev.cascade.api.CascadeConfigurationException;
+import dev.cascade.api.CascadeException;
+import dev.cascade.api.Description;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.NoAnswerException;
 import dev.cascade.budget.Budget;
-import dev.cascade.budget.Money;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
+import dev.cascade.config.CircuitBreakerSpec;
+import dev.cascade.config.LastResortSpec;
+import dev.cascade.config.ModelStepSpec;
+import dev.cascade.config.RateLimitSpec;
+import dev.cascade.config.RetrySpec;
 import dev.cascade.review.ReviewConflictException;
 import dev.cascade.review.ReviewStoreException;
 import dev.cascade.spi.BudgetLedgerException;

@@ -1,6 +1,7 @@
 package dev.cascade.budget;
 
-import dev.cascade.CascadeConfigurationException;
+import dev.cascade.api.CascadeConfigurationException;
+import dev.cascade.api.Pricing;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;

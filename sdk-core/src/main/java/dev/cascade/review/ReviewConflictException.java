@@ -1,6 +1,6 @@
 package dev.cascade.review;
 
-import dev.cascade.CascadeException;
+import dev.cascade.api.CascadeException;
 
 import java.util.Objects;
 

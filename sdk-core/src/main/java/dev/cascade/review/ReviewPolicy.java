@@ -1,6 +1,6 @@
 package dev.cascade.review;
 
-import dev.cascade.CascadeConfigurationException;
+import dev.cascade.api.CascadeConfigurationException;
 import java.time.Duration;
 import java.util.Objects;
 

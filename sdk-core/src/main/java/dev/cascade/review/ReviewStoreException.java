@@ -1,6 +1,6 @@
 package dev.cascade.review;
 
-import dev.cascade.CascadeException;
+import dev.cascade.api.CascadeException;
 
 /**
  * The review store itself failed: a database error, or a run of conflicts that outlasted the store's own retries.

@@ -1,6 +1,6 @@
 package dev.cascade.rules;
 
-import dev.cascade.CascadeConfigurationException;
+import dev.cascade.api.CascadeConfigurationException;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;

@@ -1,6 +1,6 @@
 package dev.cascade.rules;
 
-import dev.cascade.CascadeConfigurationException;
+import dev.cascade.api.CascadeConfigurationException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.cascade.spi;
 
-import dev.cascade.CascadeException;
+import dev.cascade.api.CascadeException;
 
 /**
  * The budget ledger itself failed: a database error, or a run of conflicts that outlasted the ledger's own retries.

@@ -2,11 +2,13 @@ package dev.cascade.budget;
 
 import dev.cascade.Cascade;
 import dev.cascade.CascadeBuilder;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
@@ -266,12 +268,12 @@ class LateCompletionEventsTest {
     @Test
     void aNegativeGraceIsRefusedNamingTheOption() {
         assertThatThrownBy(() -> Cascade.<String, String>builder("x").lateCompletionGrace(Duration.ofSeconds(-1)))
-                .isInstanceOf(dev.cascade.CascadeConfigurationException.class)
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
                 .hasFieldOrPropertyWithValue("path", "lateCompletionGrace")
                 .hasMessage("chain 'x': lateCompletionGrace: must be >= 0, was PT-1S. Fix: use a duration of zero or"
                         + " more, e.g. Duration.ofMillis(500)");
         assertThatThrownBy(() -> Cascade.<String, String>builder("x").lateCompletionGrace(Duration.ofDays(200 * 365)
-                .multipliedBy(2))).isInstanceOf(dev.cascade.CascadeConfigurationException.class)
+                .multipliedBy(2))).isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
                 .hasMessageStartingWith("chain 'x': lateCompletionGrace: is too large")
                 .hasMessageContaining("Fix: ");
     }

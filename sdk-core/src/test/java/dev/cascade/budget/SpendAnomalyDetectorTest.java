@@ -1,13 +1,14 @@
 package dev.cascade.budget;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
@@ -368,19 +369,19 @@ class SpendAnomalyDetectorTest {
     @Test
     void badSettingsFailNamingTheFieldAndValue() {
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().alpha(0))
-                .isInstanceOf(dev.cascade.CascadeConfigurationException.class)
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
                 .hasMessage("spendAnomalyDetector.alpha: must be in (0, 1], was 0.0. Fix: use a value in (0, 1]");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().sigmas(-1))
-                .isInstanceOf(dev.cascade.CascadeConfigurationException.class)
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
                 .hasMessage("spendAnomalyDetector.sigmas: must be > 0 and finite, was -1.0. Fix: use a value > 0 and finite");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().margin(Double.NaN))
-                .isInstanceOf(dev.cascade.CascadeConfigurationException.class)
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
                 .hasMessage("spendAnomalyDetector.margin: must be >= 0 and finite, was NaN. Fix: use a value >= 0 and finite");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().minimumSpend("-1"))
-                .isInstanceOf(dev.cascade.CascadeConfigurationException.class)
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
                 .hasMessage("spendAnomalyDetector.minimumSpend: must be >= 0, was -$1.00. Fix: use a value >= 0");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().minimumSpend("lots"))
-                .isInstanceOf(dev.cascade.CascadeConfigurationException.class)
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
                 .hasMessageStartingWith("spendAnomalyDetector.minimumSpend: amount must be a decimal number");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().zone(null)).hasMessage("zone");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().watch(null, Window.DAY)).hasMessage("scope");

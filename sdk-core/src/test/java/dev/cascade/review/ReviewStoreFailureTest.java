@@ -1,6 +1,6 @@
 package dev.cascade.review;
 
-import dev.cascade.CascadeException;
+import dev.cascade.api.CascadeException;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -5,11 +5,11 @@ package dev.cascade.spring;
  * .max-attempts}). Thrown while the application context starts, so the application does not start with a chain that
  * would fail later; {@link CascadeFailureAnalyzer} turns it into Spring Boot's startup report.
  *
- * <p>The core's {@link dev.cascade.CascadeConfigurationException} with the property as its {@link #path() path}: the
+ * <p>The core's {@link dev.cascade.api.CascadeConfigurationException} with the property as its {@link #path() path}: the
  * starter builds chains through the core builder, which checks every rule, and translates the core's field path
  * ({@code steps[1].retry.maxAttempts}) to the property; catch the core type to handle both. Immutable.
  */
-public class CascadeConfigurationException extends dev.cascade.CascadeConfigurationException {
+public class CascadeConfigurationException extends dev.cascade.api.CascadeConfigurationException {
 
     private static final long serialVersionUID = 2L;
 

@@ -9,7 +9,7 @@ import org.springframework.core.Ordered;
 
 /**
  * Explains why Cascade stopped the application from starting: the property at fault, what is wrong with it, and how to
- * fix it. Handles {@link dev.cascade.CascadeConfigurationException} (the starter's, which names the property, and the
+ * fix it. Handles {@link dev.cascade.api.CascadeConfigurationException} (the starter's, which names the property, and the
  * core's, thrown by a chain built in code at startup) and Spring's own binding failures under {@code cascade.*}
  * (e.g. a duration such as {@code 10 seconds} that Spring cannot convert), ahead of Boot's generic analyzer so the
  * advice is specific. Registered in {@code META-INF/spring.factories}.
@@ -19,7 +19,7 @@ public final class CascadeFailureAnalyzer implements FailureAnalyzer, Ordered {
     @Override
     public FailureAnalysis analyze(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof dev.cascade.CascadeConfigurationException c) {
+            if (t instanceof dev.cascade.api.CascadeConfigurationException c) {
                 return new FailureAnalysis("Cascade is misconfigured. " + (c.context() == null ? "" : c.context()
                         + ": ") + c.path() + ": " + c.problem(), c.fix(), c);
             }

@@ -23,11 +23,11 @@ import org.springframework.core.ResolvableType;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeBuilder;
 import dev.cascade.CascadeRegistries;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Pricing;
 import dev.cascade.budget.Budget;
-import dev.cascade.budget.Pricing;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
 import dev.cascade.review.ReviewPolicy;
@@ -93,7 +93,7 @@ final class ChainFactory {
 
     /**
      * Builds one chain through the core builder, which checks every rule; a core
-     * {@link dev.cascade.CascadeConfigurationException} (path {@code steps[1].retry.maxAttempts}) comes out as this
+     * {@link dev.cascade.api.CascadeConfigurationException} (path {@code steps[1].retry.maxAttempts}) comes out as this
      * starter's, naming the property ({@code cascade.chains.<name>.steps[1].retry.max-attempts}). Only what the
      * core cannot know (bean names, the shape of the properties) is checked here.
      */
@@ -103,7 +103,7 @@ final class ChainFactory {
             return configure(name, at, p);
         } catch (CascadeConfigurationException e) {
             throw e;
-        } catch (dev.cascade.CascadeConfigurationException e) {
+        } catch (dev.cascade.api.CascadeConfigurationException e) {
             throw translate(at, e, p);
         }
     }
@@ -181,7 +181,7 @@ final class ChainFactory {
      * {@code steps} list, one for one and in order. The problem is the core's; the fix names the property, and for a
      * step the chain's budget cannot price, the problem and the fix in the chain's properties.
      */
-    static CascadeConfigurationException translate(String at, dev.cascade.CascadeConfigurationException e,
+    static CascadeConfigurationException translate(String at, dev.cascade.api.CascadeConfigurationException e,
                                                    CascadeProperties.Chain p) {
         String property = at + "." + propertyPath(e.path());
         String problem = (e.context() == null ? "" : e.context() + ": ") + e.problem();
@@ -212,7 +212,7 @@ final class ChainFactory {
      * property, not the core path); it keeps the core's stack trace, which shows the check that failed.
      */
     private static CascadeConfigurationException relocated(CascadeConfigurationException translated,
-                                                          dev.cascade.CascadeConfigurationException original) {
+                                                          dev.cascade.api.CascadeConfigurationException original) {
         translated.setStackTrace(original.getStackTrace());
         return translated;
     }
@@ -446,7 +446,7 @@ final class ChainFactory {
             String answer = r.getAnswer();
             try {
                 rules.rule(ruleName, when, in -> answer);
-            } catch (dev.cascade.CascadeConfigurationException e) {
+            } catch (dev.cascade.api.CascadeConfigurationException e) {
                 // The rule set's path (rules[1].name) is relative to the step that holds it.
                 String property = at.substring(0, at.length() - ".rules".length()) + "." + propertyPath(e.path());
                 throw relocated(new CascadeConfigurationException(property, e.value(), e.problem(), "For "

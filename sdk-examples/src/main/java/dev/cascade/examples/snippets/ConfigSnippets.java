@@ -1,14 +1,14 @@
 package dev.cascade.examples.snippets;
 
 import dev.cascade.Cascade;
-import dev.cascade.CascadeConfigurationException;
-import dev.cascade.CircuitBreakerSpec;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.ModelStepSpec;
-import dev.cascade.RetrySpec;
+import dev.cascade.api.CascadeConfigurationException;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
 import dev.cascade.budget.Budget;
-import dev.cascade.budget.Money;
+import dev.cascade.config.CircuitBreakerSpec;
+import dev.cascade.config.ModelStepSpec;
+import dev.cascade.config.RetrySpec;
 import dev.cascade.spi.ModelClient;
 
 import java.time.Duration;
