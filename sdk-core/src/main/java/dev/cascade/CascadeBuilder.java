@@ -1,5 +1,6 @@
 package dev.cascade;
 
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.Description;
 import dev.cascade.api.FailureKind;
 import dev.cascade.api.FailurePolicy;
@@ -55,14 +56,16 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds a {@link Cascade}. Steps run in the order they are added. Each model step's policies nest in one fixed
- * order, outermost first (see {@link ModelStepSpec}):
+ * Builds a {@link Cascade}. Steps run in the order they are added. Each attempt of a model step passes, in order:
  * <pre>
- * deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ retry ▸ attempt timeout ▸ call
+ * deadline left? ▸ circuit breaker permit? ▸ rate limiter permit? ▸ budget admission? ▸ timed call
  * </pre>
- * Setters check their own argument at once; {@code build()} checks the whole chain and fails with a message naming
- * the field and the value. The builder is not thread-safe; {@code build()} copies what it needs, so the builder can
- * be reused and a built chain never changes.
+ * and the retry loop is the outer layer: every retry goes back through all of them (see {@link ModelStepSpec}).
+ *
+ * <p>Setters check their own argument at once; {@code build()} checks the whole chain. Every check throws
+ * {@link CascadeConfigurationException} with the field's path from the chain ({@code steps[1].retry.maxAttempts},
+ * {@code deadline}, ...), the rejected value and the fix. The builder is not thread-safe; {@code build()} copies
+ * what it needs, so the builder can be reused and a built chain never changes.
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -73,7 +76,7 @@ public final class CascadeBuilder<I, O> {
         String name();
     }
 
-    private record PendingModel<I, O>(String name, ModelClient client, ModelStepSpec<I, O> spec)
+    private record PendingModel<I, O>(String name, int index, ModelClient client, ModelStepSpec<I, O> spec)
             implements Pending<I, O> {
     }
 
@@ -106,12 +109,12 @@ public final class CascadeBuilder<I, O> {
 
     /** The default {@link #lateCompletionGrace}: 60 s. */
     public static final Duration DEFAULT_LATE_COMPLETION_GRACE = Duration.ofSeconds(60);
-    private final LastResortSpec lastResort = new LastResortSpec();
+    private LastResortSpec lastResort = LastResortSpec.ofDefaults();
     /** Whether lastResort(...) was called: describe() shows the policies a chain was given, not the defaults. */
     private boolean lastResortSet;
 
     CascadeBuilder(String name) {
-        this.name = Specs.name("chain name", name);
+        this.name = Specs.name("name", name);
     }
 
     /** The chain's prompt mapper: input to model request. Model steps may override it. Required if any model step lacks its own. */
@@ -140,24 +143,53 @@ public final class CascadeBuilder<I, O> {
         return model(name, client, s -> { });
     }
 
-    /** Adds a model step; {@code configure} sets its timeout, retry, circuit breaker, rate limit and overrides. */
-    public CascadeBuilder<I, O> model(String name, ModelClient client, Consumer<ModelStepSpec<I, O>> configure) {
-        Objects.requireNonNull(client, () -> "model step '" + name + "': client must not be null");
-        ModelStepSpec<I, O> spec = new ModelStepSpec<>();
+    /**
+     * Adds a model step; {@code configure} sets its timeout, retry, circuit breaker, rate limit and overrides, e.g.
+     * {@code s -> s.timeout(Duration.ofSeconds(8)).retry(r -> r.maxAttempts(2))}: shorthand for
+     * {@link #model(String, ModelClient, ModelStepSpec)} with a spec built in place.
+     *
+     * @throws CascadeConfigurationException if an option is out of range; its path starts at {@code steps[n]}
+     */
+    public CascadeBuilder<I, O> model(String name, ModelClient client,
+                                      Consumer<ModelStepSpec.Builder<I, O>> configure) {
         Objects.requireNonNull(configure, "configure");
+        ModelStepSpec.Builder<I, O> b = ModelStepSpec.builder();
+        ModelStepSpec<I, O> spec;
         try {
-            configure.accept(spec);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("chain '" + this.name + "', model step '" + name + "': "
-                    + e.getMessage(), e);
+            configure.accept(b);
+            spec = b.build();
+        } catch (CascadeConfigurationException e) {
+            throw e.within(stepContext("model", name), "steps[" + steps.size() + "]");
         }
-        steps.add(new PendingModel<>(Specs.name("step name", name), client, spec));
+        return model(name, client, spec);
+    }
+
+    /**
+     * Adds a model step with a spec built before ({@link ModelStepSpec#builder()}); one spec can be given to many
+     * steps and chains.
+     */
+    public CascadeBuilder<I, O> model(String name, ModelClient client, ModelStepSpec<I, O> spec) {
+        Objects.requireNonNull(client, () -> "model step '" + name + "': client must not be null");
+        Objects.requireNonNull(spec, () -> "model step '" + name + "': spec must not be null");
+        steps.add(new PendingModel<>(stepName(name), steps.size(), client, spec));
         return this;
+    }
+
+    private String stepContext(String kind, String step) {
+        return "chain '" + this.name + "', " + kind + " step '" + step + "'";
+    }
+
+    private String stepName(String step) {
+        try {
+            return Specs.name("name", step);
+        } catch (CascadeConfigurationException e) {
+            throw e.within("chain '" + name + "'", "steps[" + steps.size() + "]");
+        }
     }
 
     /** Adds a rules step: the first matching rule answers; none matching passes the input on. */
     public CascadeBuilder<I, O> rules(String name, RuleSet<I, O> rules) {
-        steps.add(new PendingRules<>(Specs.name("step name", name),
+        steps.add(new PendingRules<>(stepName(name),
                 Objects.requireNonNull(rules, () -> "rules step '" + name + "': rules must not be null")));
         return this;
     }
@@ -167,14 +199,14 @@ public final class CascadeBuilder<I, O> {
      * An exception is the step's failure ({@code UNAVAILABLE}). Skipped when the deadline has passed.
      */
     public CascadeBuilder<I, O> step(String name, Function<? super I, Optional<O>> function) {
-        steps.add(new PendingCustom<>(Specs.name("step name", name),
+        steps.add(new PendingCustom<>(stepName(name),
                 Objects.requireNonNull(function, () -> "custom step '" + name + "': function must not be null")));
         return this;
     }
 
     /** Adds the human review step, which takes every input no earlier step answered. Must be the last step. */
     public CascadeBuilder<I, O> humanReview(String name, ReviewQueue<I, O> queue) {
-        steps.add(new PendingReview<>(Specs.name("step name", name),
+        steps.add(new PendingReview<>(stepName(name),
                 Objects.requireNonNull(queue, () -> "review step '" + name + "': queue must not be null")));
         return this;
     }
@@ -194,7 +226,11 @@ public final class CascadeBuilder<I, O> {
      * still run, so the input is not lost. Default: none. Must be > 0.
      */
     public CascadeBuilder<I, O> deadline(Duration deadline) {
-        this.deadline = Specs.positive("deadline", deadline);
+        try {
+            this.deadline = Specs.positive("deadline", deadline);
+        } catch (CascadeConfigurationException e) {
+            throw e.within("chain '" + name + "'", "");
+        }
         return this;
     }
 
@@ -202,17 +238,24 @@ public final class CascadeBuilder<I, O> {
      * What the chain does when every step it ran failed or was skipped while the deadline still has room: wait for
      * the earliest Retry-After that fits and try that step once more, and/or let a few executions per second probe a
      * step whose breaker is open. Default: wait for Retry-After up to 5 s (and the deadline), no probes; e.g.
-     * {@code lastResort(l -> l.probeOpenBreakers(2))}, or {@code lastResort(LastResortSpec::off)}. See
-     * {@link LastResortSpec}.
+     * {@code lastResort(l -> l.probeOpenBreakers(2))}, or {@code lastResort(l -> l.off())}. Starts from the
+     * chain's current last resort. See {@link LastResortSpec}.
      */
-    public CascadeBuilder<I, O> lastResort(Consumer<LastResortSpec> configure) {
+    public CascadeBuilder<I, O> lastResort(Consumer<LastResortSpec.Builder> configure) {
         Objects.requireNonNull(configure, "lastResort");
+        LastResortSpec.Builder b = LastResortSpec.from(lastResort);
         try {
-            configure.accept(lastResort);
-            lastResortSet = true;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("chain '" + name + "': " + e.getMessage(), e);
+            configure.accept(b);
+        } catch (CascadeConfigurationException e) {
+            throw e.within("chain '" + name + "'", "");
         }
+        return lastResort(b.build());
+    }
+
+    /** The chain's last resort as a spec built before, e.g. {@link LastResortSpec#disabled()}. */
+    public CascadeBuilder<I, O> lastResort(LastResortSpec spec) {
+        this.lastResort = Objects.requireNonNull(spec, "lastResort");
+        this.lastResortSet = true;
         return this;
     }
 
@@ -222,8 +265,10 @@ public final class CascadeBuilder<I, O> {
         FailurePolicy current = policies.getOrDefault(kind, kind.defaultPolicy());
         FailurePolicy next = Objects.requireNonNull(change.apply(current), () -> "onFailure(" + kind + ") returned null");
         if (kind.isAdmission() && !next.withAlert(current.alert()).equals(current)) {
-            throw new IllegalArgumentException("onFailure(" + kind + "): an admission refusal is never retried, always"
-                    + " falls through and never counts for the breaker; only its alert may be changed, was " + next);
+            throw new CascadeConfigurationException("onFailure." + kind, next, "an admission refusal is never"
+                    + " retried, always falls through and never counts for the breaker; only its alert may be"
+                    + " changed, was " + next, "change only the alert of " + kind + " (p -> p.withAlert(true))")
+                    .within("chain '" + name + "'", "");
         }
         policies.put(kind, next);
         return this;
@@ -262,8 +307,9 @@ public final class CascadeBuilder<I, O> {
     public CascadeBuilder<I, O> admission(StepAdmission admission) {
         Objects.requireNonNull(admission, "admission");
         if (this.admission != null && this.admission != admission) {
-            throw new IllegalStateException("chain '" + name + "' already has an admission hook (" + this.admission
-                    + "); a chain has one, and a budget is one");
+            throw new CascadeConfigurationException("admission", admission, "the chain already has an admission"
+                    + " hook (" + this.admission + "); a chain has one, and a budget is one",
+                    "call admission(...) or budget(...) once").within("chain '" + name + "'", "");
         }
         this.admission = admission;
         return this;
@@ -309,15 +355,17 @@ public final class CascadeBuilder<I, O> {
      * Must be >= 0.
      */
     public CascadeBuilder<I, O> lateCompletionGrace(Duration grace) {
-        Objects.requireNonNull(grace, "lateCompletionGrace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("lateCompletionGrace must be >= 0, was " + grace);
+        try {
+            Specs.nonNegative("lateCompletionGrace", grace);
+        } catch (CascadeConfigurationException e) {
+            throw e.within("chain '" + name + "'", "");
         }
         try {
             grace.toNanos();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("lateCompletionGrace is too large (at most about 292 years, the range"
-                    + " of a long of nanoseconds), was " + grace);
+            throw new CascadeConfigurationException("lateCompletionGrace", grace, "is too large (at most about 292"
+                    + " years, the range of a long of nanoseconds), was " + grace, "use a grace of minutes or hours,"
+                    + " e.g. Duration.ofSeconds(60)").within("chain '" + name + "'", "");
         }
         this.lateCompletionGrace = grace;
         return this;
@@ -332,33 +380,44 @@ public final class CascadeBuilder<I, O> {
     /**
      * Checks the whole chain and builds it.
      *
-     * @throws IllegalStateException    if the chain is incomplete (no steps, a model step with no prompt or parser), or
-     *                                  it has a {@link Budget} and a model step that the budget can never price (no
-     *                                  {@link ModelStepSpec#pricing price} of its own, and no model name, or one the
-     *                                  budget's catalogue does not know): every call of it would be skipped
-     * @throws IllegalArgumentException if options conflict (duplicate names, human review not last, ...)
+     * @throws CascadeConfigurationException if the chain is incomplete ({@code steps}: none; {@code steps[n].prompt}
+     *                                       or {@code steps[n].parse}: a model step with no prompt mapper or parser),
+     *                                       inconsistent ({@code steps[n].name}: a duplicate;
+     *                                       {@code steps[n].humanReview}: human review not last; {@code timeSource};
+     *                                       {@code steps[n].circuitBreaker} or {@code steps[n].rateLimit}: a shared
+     *                                       breaker or limiter configured differently), or has a {@link Budget} and a
+     *                                       model step that the budget can never price ({@code steps[n].modelName} or
+     *                                       {@code steps[n].model}: no {@link ModelStepSpec#pricing() price} of its
+     *                                       own, and no model name, or one the budget's catalogue does not know),
+     *                                       whose every call would be skipped
      */
     public Cascade<I, O> build() {
         String where = "chain '" + name + "'";
         if (steps.isEmpty()) {
-            throw new IllegalStateException(where + " has no steps; add one with model(), rules(), step() or humanReview()");
+            throw new CascadeConfigurationException("steps", null, "the chain has no steps",
+                    "add one with model(), rules(), step() or humanReview()").within(where, "");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < steps.size(); i++) {
             Pending<I, O> p = steps.get(i);
             if (!names.add(p.name())) {
-                throw new IllegalArgumentException(where + ": duplicate step name '" + p.name() + "'; step names must be unique");
+                throw new CascadeConfigurationException("name", p.name(), "duplicate step name '" + p.name()
+                        + "'; step names must be unique", "give each step of the chain a distinct name")
+                        .within(where, "steps[" + i + "]");
             }
             if (p instanceof PendingReview && i != steps.size() - 1) {
-                throw new IllegalArgumentException(where + ": human review step '" + p.name() + "' must be the last step,"
-                        + " but '" + steps.get(i + 1).name() + "' follows it");
+                throw new CascadeConfigurationException("steps[" + i + "].humanReview", p.name(), "human review"
+                        + " step '" + p.name() + "' must be the last step, but '" + steps.get(i + 1).name() + "'"
+                        + " follows it; it takes every input that reaches it, so the steps after it would never run",
+                        "move the human review step to the end of the chain's steps").within(where, "");
             }
         }
         TimeSource clock = time != null ? time : registries != null ? registries.timeSource() : TimeSource.system();
         CascadeRegistries regs = registries != null ? registries : CascadeRegistries.create(clock);
         if (regs.timeSource() != clock) {
-            throw new IllegalArgumentException(where + ": timeSource differs from the registries' timeSource;"
-                    + " create the registries with CascadeRegistries.create(timeSource)");
+            throw new CascadeConfigurationException("timeSource", clock, "timeSource differs from the registries'"
+                    + " timeSource", "create the registries with CascadeRegistries.create(timeSource)")
+                    .within(where, "");
         }
 
         // Check every model step before registering anything: a failed build leaves the registries untouched.
@@ -424,7 +483,7 @@ public final class CascadeBuilder<I, O> {
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
                 events, admission, clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(), description,
-                lateCompletionGrace.toNanos(), lastResort.copy());
+                lateCompletionGrace.toNanos(), lastResort);
         return new CascadeChain<>(new ChainImpl<>(config));
     }
 
@@ -440,18 +499,23 @@ public final class CascadeBuilder<I, O> {
     }
 
     private String where(PendingModel<I, O> m) {
-        return "chain '" + name + "', model step '" + m.name() + "'";
+        return stepContext("model", m.name());
+    }
+
+    /** The path of one of the step's fields, e.g. {@code steps[1].modelName}. */
+    private static String at(PendingModel<?, ?> m, String field) {
+        return "steps[" + m.index() + "]" + (field.isEmpty() ? "" : "." + field);
     }
 
     /** The step's model name: its own, else the client's; null when neither knows it. */
     private static String modelOf(PendingModel<?, ?> m) {
-        return m.spec().modelNameValue() != null ? m.spec().modelNameValue() : m.client().model();
+        return m.spec().modelName() != null ? m.spec().modelName() : m.client().model();
     }
 
     private String resourceOf(PendingModel<I, O> m) {
         ModelStepSpec<I, O> s = m.spec();
         String model = modelOf(m);
-        return s.resourceNameValue() != null ? s.resourceNameValue()
+        return s.resourceName() != null ? s.resourceName()
                 : model != null ? m.client().provider() + "/" + model
                 : name + "/" + m.name();
     }
@@ -461,7 +525,7 @@ public final class CascadeBuilder<I, O> {
      * the budget knows would be skipped on every call: refuse to build it, saying how to price it.
      */
     private void checkPriced(PendingModel<I, O> m, Budget budget) {
-        if (m.spec().pricingValue() != null) {
+        if (m.spec().pricing() != null) {
             return;
         }
         String model = modelOf(m);
@@ -469,18 +533,22 @@ public final class CascadeBuilder<I, O> {
                 + " or give the step its price, .model(\"" + m.name() + "\", client, s -> s.pricing("
                 + "Pricing.perMillionTokens(\"2.50\", \"10.00\")))";
         if (model == null) {
-            throw new IllegalStateException(where(m) + ": the chain has a budget, but this step cannot be priced: its"
-                    + " client reports no model name (ModelClient.model() is null) and the step sets neither"
-                    + " modelName(...) nor pricing(...). A budget fails closed, so every call of the step would be"
-                    + " skipped as OVER_BUDGET. Fix: have the client report model(), or " + fix + ".");
+            throw new CascadeConfigurationException(at(m, "modelName"), null, "the chain has a budget, but this step"
+                    + " cannot be priced: its client reports no model name (ModelClient.model() is null) and the step"
+                    + " sets neither modelName(...) nor pricing(...). A budget fails closed, so every call of the"
+                    + " step would be skipped as OVER_BUDGET", "have the client report model(), or " + fix)
+                    .within(where(m), "");
         }
         if (budget.price(model).isEmpty()) {
-            throw new IllegalStateException(where(m) + ": the chain's budget has no price for model '" + model
-                    + "' (provider " + m.client().provider() + "). A budget fails closed, so every call of the step"
-                    + " would be skipped as OVER_BUDGET. Fix: add the price to the budget, Budget.builder().price(\""
-                    + model + "\", Pricing.perMillionTokens(\"<input USD per 1M tokens>\", \"<output USD per 1M"
-                    + " tokens>\")), or give the step its price, .model(\"" + m.name() + "\", client, s -> s.pricing("
-                    + "Pricing.perMillionTokens(...))), or correct the model name if it is misspelled.");
+            boolean own = m.spec().modelName() != null;
+            throw new CascadeConfigurationException(at(m, own ? "modelName" : "model"), model, "the chain's budget"
+                    + " has no price for model '" + model + "' (" + (own ? "named by the step's modelName" : "provider "
+                    + m.client().provider()) + "). A budget fails closed, so every call"
+                    + " of the step would be skipped as OVER_BUDGET", "add the price to the budget,"
+                    + " Budget.builder().price(\"" + model + "\", Pricing.perMillionTokens(\"<input USD per 1M"
+                    + " tokens>\", \"<output USD per 1M tokens>\")), or give the step its price, .model(\""
+                    + m.name() + "\", client, s -> s.pricing(Pricing.perMillionTokens(...))), or correct the model"
+                    + " name if it is misspelled").within(where(m), "");
         }
     }
 
@@ -488,30 +556,27 @@ public final class CascadeBuilder<I, O> {
     private void checkModelStep(PendingModel<I, O> m, CascadeRegistries regs, Map<String, Object[]> seen) {
         String where = where(m);
         ModelStepSpec<I, O> s = m.spec();
-        if (s.promptMapper() == null && prompt == null) {
-            throw new IllegalStateException(where + ": no prompt mapper; set prompt(...) on the chain or the step");
+        if (s.prompt() == null && prompt == null) {
+            throw new CascadeConfigurationException(at(m, "prompt"), null, "no prompt mapper",
+                    "set prompt(...) on the chain or the step").within(where, "");
         }
-        if (s.parser() == null && parse == null) {
-            throw new IllegalStateException(where + ": no parser; set parse(...) on the chain or the step");
+        if (s.parse() == null && parse == null) {
+            throw new CascadeConfigurationException(at(m, "parse"), null, "no parser",
+                    "set parse(...) on the chain or the step").within(where, "");
         }
-        CircuitBreakerSpec cb = s.circuitBreakerSpec();
-        if (cb != null) {
-            cb.validate(where);
-        }
-        RetrySpec rs = s.retrySpec();
-        if (rs != null) {
-            rs.validate(where);
-        }
-        RateLimitSpec rl = s.rateLimitSpec();
+        CircuitBreakerSpec cb = s.circuitBreaker();
+        RateLimitSpec rl = s.rateLimit();
         String resource = resourceOf(m);
-        regs.checkCompatible(resource, cb, rl, where);
+        regs.checkCompatible(resource, cb, rl, where, at(m, ""));
         Object[] earlier = seen.putIfAbsent(resource, new Object[] {cb, rl});
         if (earlier != null) {
             if (cb != null && earlier[0] != null && !cb.equals(earlier[0])) {
-                throw CascadeRegistries.conflict(where, "circuit breaker", resource, earlier[0], cb);
+                throw CascadeRegistries.conflict(where, at(m, "circuitBreaker"), "circuit breaker", resource,
+                        earlier[0], cb);
             }
             if (rl != null && earlier[1] != null && !rl.equals(earlier[1])) {
-                throw CascadeRegistries.conflict(where, "rate limiter", resource, earlier[1], rl);
+                throw CascadeRegistries.conflict(where, at(m, "rateLimit"), "rate limiter", resource, earlier[1],
+                        rl);
             }
             earlier[0] = earlier[0] != null ? earlier[0] : cb;
             earlier[1] = earlier[1] != null ? earlier[1] : rl;
@@ -521,8 +586,8 @@ public final class CascadeBuilder<I, O> {
     private StepDef.Model<I, O> modelStep(PendingModel<I, O> m, CascadeRegistries regs) {
         String where = where(m);
         ModelStepSpec<I, O> s = m.spec();
-        Function<? super I, ModelRequest> p = s.promptMapper() != null ? s.promptMapper() : prompt;
-        Function<? super ModelResponse, ? extends O> q = s.parser() != null ? s.parser() : parse;
+        Function<? super I, ModelRequest> p = s.prompt() != null ? s.prompt() : prompt;
+        Function<? super ModelResponse, ? extends O> q = s.parse() != null ? s.parse() : parse;
         String resource = resourceOf(m);
         Map<String, String> policies = new LinkedHashMap<>();
         policies.put("provider", m.client().provider());
@@ -530,42 +595,42 @@ public final class CascadeBuilder<I, O> {
         if (model != null) {
             policies.put("model", model);
         }
-        if (s.pricingValue() != null) {
-            policies.put("pricing", "step " + s.pricingValue().inputPerMillion() + "/"
-                    + s.pricingValue().outputPerMillion() + " per 1M tokens");
+        if (s.pricing() != null) {
+            policies.put("pricing", "step " + s.pricing().inputPerMillion() + "/"
+                    + s.pricing().outputPerMillion() + " per 1M tokens");
         }
         if (s.timeout() != null) {
             policies.put("timeout", s.timeout().toString());
         }
         CircuitBreaker breaker = null;
-        CircuitBreakerSpec cb = s.circuitBreakerSpec();
+        CircuitBreakerSpec cb = s.circuitBreaker();
         if (cb != null) {
-            breaker = regs.circuitBreaker(resource, cb, where);
+            breaker = regs.circuitBreaker(resource, cb, where, at(m, "circuitBreaker"));
             policies.put("circuitBreaker", resource + " " + cb);
         }
         RateLimiter limiter = null;
-        RateLimitSpec rl = s.rateLimitSpec();
+        RateLimitSpec rl = s.rateLimit();
         if (rl != null) {
-            limiter = regs.rateLimiter(resource, rl, where);
+            limiter = regs.rateLimiter(resource, rl, where, at(m, "rateLimit"));
             policies.put("rateLimit", resource + " " + rl);
         }
         Retry retry = null;
-        RetrySpec rs = s.retrySpec();
+        RetrySpec rs = s.retry();
         if (rs != null) {
             retry = Retries.create(name + "/" + m.name(), rs, jitter);
             policies.put("retry", rs.toString());
         }
-        if (s.maxOutputTokensValue() > 0) {
-            policies.put("maxOutputTokens", String.valueOf(s.maxOutputTokensValue()));
+        if (s.maxOutputTokens() > 0) {
+            policies.put("maxOutputTokens", String.valueOf(s.maxOutputTokens()));
         }
         if (lastResortSet) {
             policies.put("lastResort", lastResort.toString()); // the chain's, which every model step is subject to
         }
-        Predicate<? super O> gate = s.acceptGate() != null ? s.acceptGate() : accept;
+        Predicate<? super O> gate = s.accept() != null ? s.accept() : accept;
         if (gate != null) {
-            policies.put("accept", s.acceptGate() != null ? "step" : "chain");
+            policies.put("accept", s.accept() != null ? "step" : "chain");
         }
-        return new StepDef.Model<>(m.name(), m.client(), s.modelNameValue(), s.pricingValue(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs, retry,
-                breaker, limiter, p, q, gate, s.maxOutputTokensValue(), java.util.Collections.unmodifiableMap(policies));
+        return new StepDef.Model<>(m.name(), m.client(), s.modelName(), s.pricing(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs, retry,
+                breaker, limiter, p, q, gate, s.maxOutputTokens(), java.util.Collections.unmodifiableMap(policies));
     }
 }

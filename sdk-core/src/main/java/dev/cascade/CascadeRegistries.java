@@ -1,5 +1,6 @@
 package dev.cascade;
 
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.config.CircuitBreakerSpec;
 import dev.cascade.config.ModelStepSpec;
 import dev.cascade.config.RateLimitSpec;
@@ -76,33 +77,35 @@ public final class CascadeRegistries {
     }
 
     /** Fails, without registering anything, if {@code name} is already registered with a different spec. */
-    void checkCompatible(String name, CircuitBreakerSpec breaker, RateLimitSpec limiter, String owner) {
+    void checkCompatible(String name, CircuitBreakerSpec breaker, RateLimitSpec limiter, String owner,
+                         String stepPath) {
         Entry<CircuitBreaker, CircuitBreakerSpec> b = breaker == null ? null : breakers.get(name);
         if (b != null && !b.spec().equals(breaker)) {
-            throw conflict(owner, "circuit breaker", name, b.spec(), breaker);
+            throw conflict(owner, stepPath + ".circuitBreaker", "circuit breaker", name, b.spec(), breaker);
         }
         Entry<RateLimiter, RateLimitSpec> l = limiter == null ? null : limiters.get(name);
         if (l != null && !l.spec().equals(limiter)) {
-            throw conflict(owner, "rate limiter", name, l.spec(), limiter);
+            throw conflict(owner, stepPath + ".rateLimit", "rate limiter", name, l.spec(), limiter);
         }
     }
 
-    static IllegalArgumentException conflict(String owner, String what, String name, Object existing, Object asked) {
-        return new IllegalArgumentException(owner + ": " + what + " '" + name + "' is already registered as "
-                + existing + " but this step asks for " + asked
-                + "; steps sharing a resource must configure it identically, or set a different resourceName");
+    static CascadeConfigurationException conflict(String owner, String path, String what, String name,
+                                                  Object existing, Object asked) {
+        return new CascadeConfigurationException(path, asked, what + " '" + name + "' is already registered as "
+                + existing + " but this step asks for " + asked, "steps sharing a resource must configure it"
+                + " identically (share one spec), or set a different resourceName").within(owner, "");
     }
 
-    CircuitBreaker circuitBreaker(String name, CircuitBreakerSpec spec, String owner) {
+    CircuitBreaker circuitBreaker(String name, CircuitBreakerSpec spec, String owner, String path) {
         Entry<CircuitBreaker, CircuitBreakerSpec> e = breakers.computeIfAbsent(name,
                 n -> new Entry<>(CircuitBreaker.of(n, toConfig(spec)), spec));
         if (!e.spec().equals(spec)) {
-            throw conflict(owner, "circuit breaker", name, e.spec(), spec);
+            throw conflict(owner, path, "circuit breaker", name, e.spec(), spec);
         }
         return e.value();
     }
 
-    RateLimiter rateLimiter(String name, RateLimitSpec spec, String owner) {
+    RateLimiter rateLimiter(String name, RateLimitSpec spec, String owner, String path) {
         Entry<RateLimiter, RateLimitSpec> e = limiters.computeIfAbsent(name, n -> new Entry<>(RateLimiter.of(n,
                 RateLimiterConfig.custom()
                         .limitForPeriod(spec.permits())
@@ -111,7 +114,7 @@ public final class CascadeRegistries {
                         .build(),
                 time::nanoTime), spec));
         if (!e.spec().equals(spec)) {
-            throw conflict(owner, "rate limiter", name, e.spec(), spec);
+            throw conflict(owner, path, "rate limiter", name, e.spec(), spec);
         }
         return e.value();
     }

@@ -135,7 +135,7 @@ class AsyncCancellationTest {
     private final RecordingAdmission admission = new RecordingAdmission();
     private final Finished finished = new Finished();
 
-    private Cascade<String, String> chain(ModelClient advanced, Consumer<ModelStepSpec<String, String>> advancedSpec) {
+    private Cascade<String, String> chain(ModelClient advanced, Consumer<ModelStepSpec.Builder<String, String>> advancedSpec) {
         return Cascade.<String, String>builder("cancellation")
                 .prompt(ModelRequest::of)
                 .parse(ModelResponse::text)
@@ -152,9 +152,9 @@ class AsyncCancellationTest {
         EXECUTION_THREAD(s -> { }),
         POOL_THREAD_WITH_TIMEOUT(s -> s.timeout(Duration.ofMinutes(5)));
 
-        final Consumer<ModelStepSpec<String, String>> spec;
+        final Consumer<ModelStepSpec.Builder<String, String>> spec;
 
-        CallThread(Consumer<ModelStepSpec<String, String>> spec) {
+        CallThread(Consumer<ModelStepSpec.Builder<String, String>> spec) {
             this.spec = spec;
         }
     }

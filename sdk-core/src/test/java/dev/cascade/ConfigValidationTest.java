@@ -1,5 +1,7 @@
 package dev.cascade;
 
+import dev.cascade.api.CascadeConfigurationException;
+import dev.cascade.api.CascadeException;
 import dev.cascade.api.Description;
 import dev.cascade.api.FailureKind;
 import dev.cascade.api.ModelRequest;
@@ -23,10 +25,11 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
  * Bad configuration fails early, with a message that names the field and the value: single values at their setter,
@@ -46,18 +49,21 @@ class ConfigValidationTest {
 
         @Test
         void aChainWithNoStepsFailsAtBuildNamingTheChain() {
-            assertThatIllegalStateException().isThrownBy(() -> base("empty").build())
-                    .withMessageContaining("chain 'empty'")
-                    .withMessageContaining("has no steps");
+            CascadeConfigurationException e = configError(() -> base("empty").build());
+            assertThat(e.path()).isEqualTo("steps");
+            assertThat(e.getMessage()).contains("chain 'empty'").contains("has no steps")
+                    .contains("Fix: add one with model(), rules(), step() or humanReview()");
         }
 
         @Test
         void duplicateStepNamesFailAtBuildNamingTheStep() {
             CascadeBuilder<String, String> b = base("dup").model("m", advanced).model("m", cheap);
 
-            assertThatIllegalArgumentException().isThrownBy(b::build)
-                    .withMessageContaining("chain 'dup'")
-                    .withMessageContaining("duplicate step name 'm'");
+            CascadeConfigurationException e = configError(b::build);
+            assertThat(e.path()).isEqualTo("steps[1].name");
+            assertThat(e.value()).isEqualTo("m");
+            assertThat(e.getMessage()).contains("chain 'dup'").contains("duplicate step name 'm'")
+                    .contains("Fix: give each step of the chain a distinct name");
         }
 
         @Test
@@ -65,7 +71,9 @@ class ConfigValidationTest {
             CascadeBuilder<String, String> b = base("dup-kinds").model("faq", advanced)
                     .rules("faq", RuleSet.<String, String>firstMatch().rule("r", t -> true, t -> "x").build());
 
-            assertThatIllegalArgumentException().isThrownBy(b::build).withMessageContaining("duplicate step name 'faq'");
+            CascadeConfigurationException e = configError(b::build);
+            assertThat(e.path()).isEqualTo("steps[1].name");
+            assertThat(e.getMessage()).contains("duplicate step name 'faq'");
         }
 
         @Test
@@ -74,31 +82,36 @@ class ConfigValidationTest {
                     .humanReview("desk", new InMemoryReviewQueue<>())
                     .model("cheap", cheap);
 
-            assertThatIllegalArgumentException().isThrownBy(b::build)
-                    .withMessageContaining("chain 'review-first'")
-                    .withMessageContaining("human review step 'desk' must be the last step")
-                    .withMessageContaining("'cheap' follows it");
+            CascadeConfigurationException e = configError(b::build);
+            assertThat(e.path()).isEqualTo("steps[0].humanReview");
+            assertThat(e.value()).isEqualTo("desk");
+            assertThat(e.getMessage()).contains("chain 'review-first'")
+                    .contains("human review step 'desk' must be the last step")
+                    .contains("'cheap' follows it")
+                    .contains("Fix: move the human review step to the end of the chain's steps");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"", "   "})
         void aBlankChainNameIsRefusedAtOnce(String name) {
-            assertThatIllegalArgumentException().isThrownBy(() -> Cascade.<String, String>builder(name))
-                    .withMessageContaining("must not be blank")
-                    .withMessageContaining("'" + name + "'");
+            CascadeConfigurationException e = configError(() -> Cascade.<String, String>builder(name));
+            assertThat(e.path()).isEqualTo("name");
+            assertThat(e.value()).isEqualTo(name);
+            assertThat(e.getMessage()).contains("must not be blank").contains("'" + name + "'").contains("Fix:");
         }
 
         @Test
         void aNullChainNameIsRefusedAtOnce() {
-            assertThatIllegalArgumentException().isThrownBy(() -> Cascade.<String, String>builder(null))
-                    .withMessageContaining("must not be blank, was null");
+            assertThat(configError(() -> Cascade.<String, String>builder(null)).getMessage())
+                    .contains("name: must not be blank, was null");
         }
 
         @Test
         void aBlankStepNameIsRefusedAtOnce() {
             CascadeBuilder<String, String> b = base("blank-step");
-            assertThatIllegalArgumentException().isThrownBy(() -> b.model(" ", advanced))
-                    .withMessageContaining("step name must not be blank, was ' '");
+            CascadeConfigurationException e = configError(() -> b.model(" ", advanced));
+            assertThat(e.path()).isEqualTo("steps[0].name");
+            assertThat(e.getMessage()).contains("chain 'blank-step'").contains("steps[0].name: must not be blank, was ' '");
         }
     }
 
@@ -111,9 +124,10 @@ class ConfigValidationTest {
                     .parse(ModelResponse::text)
                     .model("advanced", advanced);
 
-            assertThatIllegalStateException().isThrownBy(b::build)
-                    .withMessageContaining("chain 'no-prompt', model step 'advanced'")
-                    .withMessageContaining("no prompt mapper");
+            CascadeConfigurationException e = configError(b::build);
+            assertThat(e.path()).isEqualTo("steps[0].prompt");
+            assertThat(e.getMessage()).contains("chain 'no-prompt', model step 'advanced'").contains("no prompt mapper")
+                    .contains("Fix: set prompt(...) on the chain or the step");
         }
 
         @Test
@@ -122,9 +136,10 @@ class ConfigValidationTest {
                     .prompt(ModelRequest::of)
                     .model("advanced", advanced);
 
-            assertThatIllegalStateException().isThrownBy(b::build)
-                    .withMessageContaining("chain 'no-parser', model step 'advanced'")
-                    .withMessageContaining("no parser");
+            CascadeConfigurationException e = configError(b::build);
+            assertThat(e.path()).isEqualTo("steps[0].parse");
+            assertThat(e.getMessage()).contains("chain 'no-parser', model step 'advanced'").contains("no parser")
+                    .contains("Fix: set parse(...) on the chain or the step");
         }
 
         @Test
@@ -133,9 +148,9 @@ class ConfigValidationTest {
                     .model("advanced", advanced, s -> s.prompt(ModelRequest::of).parse(ModelResponse::text))
                     .model("cheap", cheap, s -> s.parse(ModelResponse::text));
 
-            assertThatIllegalStateException().isThrownBy(b::build)
-                    .withMessageContaining("model step 'cheap'")
-                    .withMessageContaining("no prompt mapper");
+            CascadeConfigurationException e = configError(b::build);
+            assertThat(e.path()).isEqualTo("steps[1].prompt");
+            assertThat(e.getMessage()).contains("model step 'cheap'").contains("no prompt mapper");
         }
 
         @Test
@@ -155,9 +170,12 @@ class ConfigValidationTest {
         @ParameterizedTest
         @ValueSource(ints = {0, 101, -1})
         void retryMaxAttemptsOutsideOneToHundredIsRefusedAtTheSetter(int value) {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("r").model("m", advanced,
-                            s -> s.retry(r -> r.maxAttempts(value))))
-                    .withMessage("chain 'r', model step 'm': retry.maxAttempts must be in [1, 100], was " + value);
+            CascadeConfigurationException e = configError(() -> base("r").model("m", advanced,
+                    s -> s.retry(r -> r.maxAttempts(value))));
+            assertThat(e.path()).isEqualTo("steps[0].retry.maxAttempts");
+            assertThat(e.value()).isEqualTo(value);
+            assertThat(e).hasMessage("chain 'r', model step 'm': steps[0].retry.maxAttempts: must be in [1, 100], was "
+                    + value + ". Fix: use 1 to 100 attempts (1 = no retries)");
         }
 
         @Test
@@ -169,87 +187,108 @@ class ConfigValidationTest {
 
         @Test
         void aNegativeTimeoutIsRefusedNamingTheFieldAndValue() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("t").model("m", advanced,
-                            s -> s.timeout(Duration.ofSeconds(-1))))
-                    .withMessage("chain 't', model step 'm': timeout must be > 0, was PT-1S");
+            CascadeConfigurationException e = configError(() -> base("t").model("m", advanced,
+                    s -> s.timeout(Duration.ofSeconds(-1))));
+            assertThat(e.path()).isEqualTo("steps[0].timeout");
+            assertThat(e.value()).isEqualTo(Duration.ofSeconds(-1));
+            assertThat(e).hasMessage("chain 't', model step 'm': steps[0].timeout: must be > 0, was PT-1S."
+                    + " Fix: use a duration longer than zero, e.g. Duration.ofSeconds(10)");
         }
 
         @Test
         void aZeroTimeoutIsRefusedNamingTheFieldAndValue() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("t").model("m", advanced,
-                            s -> s.timeout(Duration.ZERO)))
-                    .withMessage("chain 't', model step 'm': timeout must be > 0, was PT0S");
+            CascadeConfigurationException e = configError(() -> base("t").model("m", advanced,
+                    s -> s.timeout(Duration.ZERO)));
+            assertThat(e.path()).isEqualTo("steps[0].timeout");
+            assertThat(e.getMessage()).startsWith("chain 't', model step 'm': steps[0].timeout: must be > 0, was PT0S.");
         }
 
         @Test
         void aZeroDeadlineIsRefusedNamingTheFieldAndValue() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("d").deadline(Duration.ZERO))
-                    .withMessage("deadline must be > 0, was PT0S");
+            CascadeConfigurationException e = configError(() -> base("d").deadline(Duration.ZERO));
+            assertThat(e.path()).isEqualTo("deadline");
+            assertThat(e.value()).isEqualTo(Duration.ZERO);
+            assertThat(e.getMessage()).startsWith("chain 'd': deadline: must be > 0, was PT0S. Fix: ");
         }
 
         @ParameterizedTest
         @ValueSource(floats = {0f, 101f, -5f})
         void failureRateThresholdOutsideZeroToHundredIsRefused(float value) {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("cb").model("m", advanced,
-                            s -> s.circuitBreaker(cb -> cb.failureRateThreshold(value))))
-                    .withMessage("chain 'cb', model step 'm': circuitBreaker.failureRateThreshold must be in (0, 100], was " + value);
+            CascadeConfigurationException e = configError(() -> base("cb").model("m", advanced,
+                    s -> s.circuitBreaker(cb -> cb.failureRateThreshold(value))));
+            assertThat(e.path()).isEqualTo("steps[0].circuitBreaker.failureRateThreshold");
+            assertThat(e.value()).isEqualTo(value);
+            assertThat(e.getMessage()).startsWith("chain 'cb', model step 'm': steps[0].circuitBreaker"
+                    + ".failureRateThreshold: must be in (0, 100], was " + value + ". Fix: ");
         }
 
         @Test
         void failureRateThresholdZeroReadsAsTheStyleGuideExample() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("cb").model("m", advanced,
-                            s -> s.circuitBreaker(cb -> cb.failureRateThreshold(0))))
-                    .withMessage("chain 'cb', model step 'm': circuitBreaker.failureRateThreshold must be in (0, 100], was 0.0");
+            assertThat(configError(() -> base("cb").model("m", advanced,
+                    s -> s.circuitBreaker(cb -> cb.failureRateThreshold(0)))))
+                    .hasMessage("chain 'cb', model step 'm': steps[0].circuitBreaker.failureRateThreshold: must be in"
+                            + " (0, 100], was 0.0. Fix: use a percentage above 0 and at most 100, e.g. 50");
         }
 
         @Test
         void jitterAboveOneIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("j").model("m", advanced,
-                            s -> s.retry(r -> r.jitter(1.5))))
-                    .withMessage("chain 'j', model step 'm': retry.jitter must be in [0, 1], was 1.5");
+            CascadeConfigurationException e = configError(() -> base("j").model("m", advanced,
+                    s -> s.retry(r -> r.jitter(1.5))));
+            assertThat(e.path()).isEqualTo("steps[0].retry.jitter");
+            assertThat(e.value()).isEqualTo(1.5);
+            assertThat(e.getMessage()).startsWith("chain 'j', model step 'm': steps[0].retry.jitter: must be in [0, 1],"
+                    + " was 1.5. Fix: ");
         }
 
         @Test
         void multiplierBelowOneIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("x").model("m", advanced,
-                            s -> s.retry(r -> r.multiplier(0.5))))
-                    .withMessage("chain 'x', model step 'm': retry.multiplier must be in [1, 10], was 0.5");
+            CascadeConfigurationException e = configError(() -> base("x").model("m", advanced,
+                    s -> s.retry(r -> r.multiplier(0.5))));
+            assertThat(e.path()).isEqualTo("steps[0].retry.multiplier");
+            assertThat(e.getMessage()).startsWith("chain 'x', model step 'm': steps[0].retry.multiplier: must be in"
+                    + " [1, 10], was 0.5. Fix: ");
         }
 
         @Test
-        void minimumCallsAboveTheSlidingWindowFailsAtBuildNamingBothFieldsAndTheStep() {
-            CascadeBuilder<String, String> b = base("cb").model("advanced", advanced,
-                    s -> s.circuitBreaker(cb -> cb.slidingWindowSize(4).minimumCalls(5)));
+        void minimumCallsAboveTheSlidingWindowFailsWhenTheSpecIsBuiltNamingBothFieldsAndTheStep() {
+            CascadeConfigurationException e = configError(() -> base("cb").model("advanced", advanced,
+                    s -> s.circuitBreaker(cb -> cb.slidingWindowSize(4).minimumCalls(5))));
 
-            assertThatIllegalArgumentException().isThrownBy(b::build)
-                    .withMessageContaining("step 'advanced'")
-                    .withMessageContaining("circuitBreaker.minimumCalls (5)")
-                    .withMessageContaining("circuitBreaker.slidingWindowSize (4)");
+            assertThat(e.path()).isEqualTo("steps[0].circuitBreaker.minimumCalls");
+            assertThat(e.value()).isEqualTo(5);
+            assertThat(e.getMessage()).contains("step 'advanced'")
+                    .contains("circuitBreaker.minimumCalls: must be <= circuitBreaker.slidingWindowSize (4), was 5")
+                    .contains("Fix: lower circuitBreaker.minimumCalls to at most 4");
         }
 
         @Test
-        void maxBackoffBelowInitialBackoffFailsAtBuildNamingBothFieldsAndTheStep() {
-            CascadeBuilder<String, String> b = base("rb").model("advanced", advanced,
-                    s -> s.retry(r -> r.initialBackoff(Duration.ofSeconds(2)).maxBackoff(Duration.ofSeconds(1))));
+        void maxBackoffBelowInitialBackoffFailsWhenTheSpecIsBuiltNamingBothFieldsAndTheStep() {
+            CascadeConfigurationException e = configError(() -> base("rb").model("advanced", advanced,
+                    s -> s.retry(r -> r.initialBackoff(Duration.ofSeconds(2)).maxBackoff(Duration.ofSeconds(1)))));
 
-            assertThatIllegalArgumentException().isThrownBy(b::build)
-                    .withMessageContaining("step 'advanced'")
-                    .withMessageContaining("retry.maxBackoff (PT1S)")
-                    .withMessageContaining("retry.initialBackoff (PT2S)");
+            assertThat(e.path()).isEqualTo("steps[0].retry.maxBackoff");
+            assertThat(e.value()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(e.getMessage()).contains("step 'advanced'")
+                    .contains("retry.maxBackoff: must be >= retry.initialBackoff (PT2S), was PT1S")
+                    .contains("Fix: raise retry.maxBackoff to at least PT2S");
         }
 
         @Test
         void rateLimitPermitsZeroIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("rl").model("m", advanced,
-                            s -> s.rateLimit(r -> r.permits(0))))
-                    .withMessage("chain 'rl', model step 'm': rateLimit.permits must be >= 1, was 0");
+            CascadeConfigurationException e = configError(() -> base("rl").model("m", advanced,
+                    s -> s.rateLimit(r -> r.permits(0))));
+            assertThat(e.path()).isEqualTo("steps[0].rateLimit.permits");
+            assertThat(e).hasMessage("chain 'rl', model step 'm': steps[0].rateLimit.permits: must be >= 1, was 0."
+                    + " Fix: use 1 or more");
         }
 
         @Test
         void aRateLimitPeriodBelowOneMillisecondIsRefused() {
-            assertThatIllegalArgumentException().isThrownBy(() -> base("rl").model("m", advanced,
-                            s -> s.rateLimit(r -> r.period(Duration.ofNanos(10)))))
-                    .withMessage("chain 'rl', model step 'm': rateLimit.period must be >= 1ms, was PT0.00000001S");
+            CascadeConfigurationException e = configError(() -> base("rl").model("m", advanced,
+                    s -> s.rateLimit(r -> r.period(Duration.ofNanos(10)))));
+            assertThat(e.path()).isEqualTo("steps[0].rateLimit.period");
+            assertThat(e.getMessage()).startsWith("chain 'rl', model step 'm': steps[0].rateLimit.period: must be >= 1ms,"
+                    + " was PT0.00000001S. Fix: ");
         }
     }
 
@@ -265,11 +304,13 @@ class ConfigValidationTest {
             CascadeBuilder<String, String> second = base("second").registries(registries)
                     .model("advanced", advanced, s -> s.circuitBreaker(cb -> cb.failureRateThreshold(80)));
 
-            assertThatIllegalArgumentException().isThrownBy(second::build)
-                    .withMessageContaining("chain 'second', model step 'advanced'")
-                    .withMessageContaining("circuit breaker 'test/gpt-big'")
-                    .withMessageContaining("failureRate>=50.0%")
-                    .withMessageContaining("failureRate>=80.0%");
+            CascadeConfigurationException e = configError(second::build);
+            assertThat(e.path()).isEqualTo("steps[0].circuitBreaker");
+            assertThat(e.getMessage()).contains("chain 'second', model step 'advanced'")
+                    .contains("circuit breaker 'test/gpt-big'")
+                    .contains("failureRate>=50.0%")
+                    .contains("failureRate>=80.0%")
+                    .contains("Fix: steps sharing a resource must configure it identically");
         }
 
         @Test
@@ -281,9 +322,9 @@ class ConfigValidationTest {
             CascadeBuilder<String, String> second = base("second").registries(registries)
                     .model("advanced", advanced, s -> s.resourceName("shared").rateLimit(r -> r.permits(6)));
 
-            assertThatIllegalArgumentException().isThrownBy(second::build)
-                    .withMessageContaining("rate limiter 'shared'")
-                    .withMessageContaining("chain 'second'");
+            CascadeConfigurationException e = configError(second::build);
+            assertThat(e.path()).isEqualTo("steps[0].rateLimit");
+            assertThat(e.getMessage()).contains("rate limiter 'shared'").contains("chain 'second'");
         }
 
         @Test
@@ -312,7 +353,7 @@ class ConfigValidationTest {
                     .model("advanced", advanced, s -> s.parse(ModelResponse::text)
                             .circuitBreaker(cb -> cb.failureRateThreshold(50)))
                     .model("cheap", cheap); // no parser: build fails
-            assertThatIllegalStateException().isThrownBy(broken::build).withMessageContaining("no parser");
+            assertThat(configError(broken::build).path()).isEqualTo("steps[1].parse");
 
             // The corrected chain picks a different threshold: nothing was ever built with the first one.
             Cascade<String, String> fixed = base("fixed").registries(registries)
@@ -329,9 +370,11 @@ class ConfigValidationTest {
                     .timeSource(new VirtualTime())
                     .model("advanced", advanced);
 
-            assertThatIllegalArgumentException().isThrownBy(b::build)
-                    .withMessageContaining("chain 'clocks'")
-                    .withMessageContaining("timeSource differs from the registries' timeSource");
+            CascadeConfigurationException e = configError(b::build);
+            assertThat(e.path()).isEqualTo("timeSource");
+            assertThat(e.getMessage()).contains("chain 'clocks'")
+                    .contains("timeSource differs from the registries' timeSource")
+                    .contains("Fix: create the registries with CascadeRegistries.create(timeSource)");
         }
 
         @Test
@@ -356,9 +399,10 @@ class ConfigValidationTest {
         void anAdmissionKindCannotBeMadeRetryable(FailureKind kind) {
             CascadeBuilder<String, String> b = base("policy");
 
-            assertThatIllegalArgumentException().isThrownBy(() -> b.onFailure(kind, p -> p.withRetry(true)))
-                    .withMessageStartingWith("onFailure(" + kind + "): an admission refusal is never retried")
-                    .withMessageContaining("only its alert may be changed");
+            CascadeConfigurationException e = configError(() -> b.onFailure(kind, p -> p.withRetry(true)));
+            assertThat(e.path()).isEqualTo("onFailure." + kind);
+            assertThat(e.getMessage()).startsWith("chain 'policy': onFailure." + kind + ": an admission refusal is"
+                    + " never retried").contains("only its alert may be changed").contains("Fix: change only the alert");
         }
 
         @Test
@@ -452,6 +496,13 @@ class ConfigValidationTest {
                     .containsExactly("advanced", "cheap");
             assertThat(second.describe().deadline()).isEqualTo(Duration.ofSeconds(5));
         }
+    }
+
+    /** The {@link CascadeConfigurationException} {@code call} throws; fails the test if it throws anything else. */
+    static CascadeConfigurationException configError(ThrowingCallable call) {
+        Throwable t = catchThrowable(call);
+        assertThat(t).isInstanceOf(CascadeConfigurationException.class).isInstanceOf(CascadeException.class);
+        return (CascadeConfigurationException) t;
     }
 
     /** A listener recording the name of every event method called on it, whatever the event. */

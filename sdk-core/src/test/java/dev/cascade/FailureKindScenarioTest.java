@@ -57,7 +57,7 @@ class FailureKindScenarioTest {
             return chain(s -> { });
         }
 
-        CascadeBuilder<String, String> chain(java.util.function.Consumer<ModelStepSpec<String, String>> advancedExtra) {
+        CascadeBuilder<String, String> chain(java.util.function.Consumer<ModelStepSpec.Builder<String, String>> advancedExtra) {
             return Cascade.<String, String>builder("failure-kinds")
                     .prompt(ModelRequest::of)
                     .parse(FailureKindScenarioTest::parse)

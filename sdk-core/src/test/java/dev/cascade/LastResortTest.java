@@ -1,5 +1,6 @@
 package dev.cascade;
 
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.FailureKind;
 import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
@@ -139,7 +140,7 @@ class LastResortTest {
         ScriptedModel cheap = new ScriptedModel("gpt-small").thenThrow(tooMany(Duration.ofSeconds(1)))
                 .thenAnswer("small");
         Cascade<String, String> chain = storm(ScriptedModel.answering("gpt-big", "big"), cheap,
-                Duration.ofSeconds(3)).lastResort(LastResortSpec::off).build();
+                Duration.ofSeconds(3)).lastResort(LastResortSpec.disabled()).build();
         open(chain);
 
         assertThat(chain.execute("where is my parcel").status()).isEqualTo(Outcome.Status.UNANSWERED);
@@ -324,13 +325,16 @@ class LastResortTest {
 
     @Test
     void badSettingsNameTheFieldAndTheValue() {
-        Consumer<LastResortSpec> negative = l -> l.maxWait(Duration.ofSeconds(-1));
+        Consumer<LastResortSpec.Builder> negative = l -> l.maxWait(Duration.ofSeconds(-1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cascade.<String, String>builder("bad")
                         .lastResort(negative))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("chain 'bad'").hasMessageContaining("lastResort.maxWait must be >= 0");
+                .isInstanceOf(CascadeConfigurationException.class)
+                .hasMessageContaining("chain 'bad'").hasMessageContaining("lastResort.maxWait: must be >= 0")
+                .hasMessageContaining("Fix: ");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cascade.<String, String>builder("bad")
                         .lastResort(l -> l.probeOpenBreakers(-2)))
-                .hasMessageContaining("lastResort.probeOpenBreakers must be in [0, 1000] per second, was -2.0");
+                .isInstanceOf(CascadeConfigurationException.class)
+                .hasMessageContaining("lastResort.probeOpenBreakers: must be in [0, 1000] per second, was -2.0")
+                .hasMessageContaining("Fix: use a small rate such as 1, or 0 for no probes");
     }
 }

@@ -29,7 +29,7 @@ class RetryAndDeadlineTest {
     private final VirtualTime time = new VirtualTime();
     private final InMemoryReviewQueue<String, String> queue = new InMemoryReviewQueue<>();
 
-    private Cascade<String, String> chain(ScriptedModel advanced, Consumer<ModelStepSpec<String, String>> spec,
+    private Cascade<String, String> chain(ScriptedModel advanced, Consumer<ModelStepSpec.Builder<String, String>> spec,
                                           ScriptedModel cheap, Duration deadline) {
         CascadeBuilder<String, String> b = Cascade.<String, String>builder("retry-test")
                 .prompt(ModelRequest::of)

@@ -1,36 +1,29 @@
 package dev.cascade.api;
 
 /**
- * The one exception family for "the chain could not answer". Thrown only at the edge, and only when the caller
- * asks for it ({@link Outcome#orElseThrow()}); inside the chain, failures are values ({@link Attempt}).
- * Carries the chain, the last step tried and the reason.
+ * The root of Cascade's exceptions: catch it to handle anything Cascade throws on purpose. Unchecked, like every
+ * exception of the library. Its families:
+ * <ul>
+ *   <li>{@link NoAnswerException}: the chain could not answer (thrown only when the caller asks for it, with
+ *       {@link Outcome#orElseThrow()}; inside a chain, failures are values, {@link Attempt});</li>
+ *   <li>{@link CascadeConfigurationException}: a configuration that cannot work, refused while building, naming
+ *       the field path, the value and the fix;</li>
+ *   <li>{@link dev.cascade.review.ReviewConflictException}: a review operation the item's state refuses;</li>
+ *   <li>{@link dev.cascade.review.ReviewStoreException} and {@link dev.cascade.spi.BudgetLedgerException}: the
+ *       store or ledger itself failed (a database error); each interface says whether the operation may have
+ *       happened and whether it is safe to retry.</li>
+ * </ul>
+ * Argument checks on plain values ({@code null} where an object is required) still throw the JDK's
+ * {@link NullPointerException}. Instances are immutable, so thread-safe.
  */
 public class CascadeException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final String chain;
-    private final String step;
-    private final FailureKind kind;
-
-    public CascadeException(String chain, String step, FailureKind kind, String message) {
+    public CascadeException(String message) {
         super(message);
-        this.chain = chain;
-        this.step = step;
-        this.kind = kind;
     }
 
-    /** The chain's name. */
-    public String chain() {
-        return chain;
-    }
-
-    /** The last step the execution tried, or {@code null} if none. */
-    public String step() {
-        return step;
-    }
-
-    /** The last failure kind, or {@code null} if none was recorded. */
-    public FailureKind kind() {
-        return kind;
+    public CascadeException(String message, Throwable cause) {
+        super(message, cause);
     }
 }

@@ -10,7 +10,6 @@ import java.math.RoundingMode;
  * @param micros the amount in micro-dollars
  */
 public record Money(long micros) implements Comparable<Money> {
-    private static final long PER_DOLLAR = 1_000_000L;
 
     public static final Money ZERO = new Money(0);
 

@@ -165,8 +165,10 @@ public final class Outcome<O> {
     }
 
     /**
-     * The answer, or a {@link CascadeException} naming the chain, the last step tried and its failure kind.
+     * The answer, or a {@link NoAnswerException} naming the chain, the last step tried and its failure kind.
      * A pending review is not an answer: this throws for it too (use {@link #pendingReview()}).
+     *
+     * @throws NoAnswerException when the chain did not answer
      */
     public O orElseThrow() {
         if (status == Status.ANSWERED) {
@@ -176,7 +178,7 @@ public final class Outcome<O> {
         String msg = "chain '" + chain + "' did not answer (" + status + ")"
                 + (last == null ? "" : "; last step '" + last.step() + "': " + last.status()
                 + (last.reason() == null ? "" : " - " + last.reason()));
-        throw new CascadeException(chain, last == null ? null : last.step(), last == null ? null : last.failure(), msg);
+        throw new NoAnswerException(chain, last == null ? null : last.step(), last == null ? null : last.failure(), msg);
     }
 
     @Override

@@ -24,8 +24,11 @@ public record Pricing(Money inputPerMillion, Money outputPerMillion, Money cache
         Objects.requireNonNull(cachedInputPerMillion, "cachedInputPerMillion");
         Objects.requireNonNull(effectiveFrom, "effectiveFrom");
         if (inputPerMillion.isNegative() || outputPerMillion.isNegative() || cachedInputPerMillion.isNegative()) {
-            throw new IllegalArgumentException("prices must be >= 0, were input=" + inputPerMillion + " output="
-                    + outputPerMillion + " cachedInput=" + cachedInputPerMillion);
+            throw new CascadeConfigurationException("pricing", inputPerMillion.isNegative() ? inputPerMillion
+                    : outputPerMillion.isNegative() ? outputPerMillion : cachedInputPerMillion, "prices must be >= 0,"
+                    + " were input=" + inputPerMillion + " output=" + outputPerMillion + " cachedInput="
+                    + cachedInputPerMillion, "use US dollars per million tokens of zero or more, e.g."
+                    + " Pricing.perMillionTokens(\"2.50\", \"10.00\")");
         }
     }
 

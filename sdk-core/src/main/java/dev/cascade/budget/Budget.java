@@ -1,5 +1,6 @@
 package dev.cascade.budget;
 
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.FailureKind;
 import dev.cascade.api.Money;
 import dev.cascade.api.Pricing;
@@ -452,54 +453,88 @@ public final class Budget implements StepAdmission {
         public Builder history(Duration history) {
             Objects.requireNonNull(history, "history");
             if (history.isNegative() || history.isZero()) {
-                throw new IllegalArgumentException("history must be > 0, was " + history
-                        + "; it is how long ended budget windows stay queryable (default " + DEFAULT_HISTORY + ")");
+                throw new CascadeConfigurationException("budget.history", history, "must be > 0, was " + history
+                        + "; it is how long ended budget windows stay queryable", "use a positive duration, e.g. the"
+                        + " default " + DEFAULT_HISTORY);
             }
             this.history = history;
             return this;
         }
 
         /**
-         * Makes model step {@code step} leave {@code usd} of every hard limit to the steps after it: it is skipped
+         * Makes model step {@code step} leave {@code amount} of every hard limit to the steps after it: it is skipped
          * ({@code OVER_BUDGET}) once its worst case would take spending closer than that to the limit. So when money
          * runs low, the expensive first step stops before it has spent the day, and the cheaper steps still have
          * budget to answer. Enforced by the ledger, atomically, like the limit. Default: none. Must be > 0.
          */
-        public Builder headroom(String step, String usd) {
+        public Builder headroom(String step, Money amount) {
             if (step == null || step.isBlank()) {
-                throw new IllegalArgumentException("headroom step must not be blank");
+                throw new CascadeConfigurationException("budget.headroom", step, "the step name must not be blank,"
+                        + " was " + (step == null ? "null" : "'" + step + "'"), "name the model step that leaves"
+                        + " the headroom");
             }
-            headroom.put(step, positive("headroom(" + step + ")", Money.usd(usd)));
+            headroom.put(step, positive("budget.headroom." + step, amount));
             return this;
         }
 
-        /** The most one execution may commit, in USD (e.g. {@code "0.05"}). Default: no ceiling. Must be > 0. */
+        /** {@link #headroom(String, Money)} in US dollars, e.g. {@code "0.50"}. */
+        public Builder headroom(String step, String usd) {
+            return headroom(step, parse("budget.headroom." + step, usd));
+        }
+
+        /** The most one execution may commit. Default: no ceiling. Must be > 0. */
+        public Builder perRequest(Money amount) {
+            this.perRequest = positive("budget.perRequest", amount);
+            return this;
+        }
+
+        /** {@link #perRequest(Money)} in US dollars, e.g. {@code "0.05"}. */
         public Builder perRequest(String usd) {
-            this.perRequest = positive("perRequest", Money.usd(usd));
-            return this;
+            return perRequest(parse("budget.perRequest", usd));
         }
 
-        /** A hard limit in USD: reservations never take {@code scope}'s spending in a {@code window} past it. */
-        public Builder limit(Scope scope, Window window, String usd) {
-            Limit l = new Limit(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(window, "window"),
-                    positive("limit(" + scope + ", " + window + ")", Money.usd(usd)));
+        /**
+         * A hard limit: reservations never take {@code scope}'s spending in a {@code window} past it. At most one per
+         * scope and window. Must be > 0.
+         */
+        public Builder limit(Scope scope, Window window, Money amount) {
+            String path = "budget.limit." + Objects.requireNonNull(scope, "scope") + "."
+                    + Objects.requireNonNull(window, "window");
+            Limit l = new Limit(scope, window, positive(path, amount));
             if (hard.stream().anyMatch(h -> h.scope() == scope && h.window() == window)) {
-                throw new IllegalArgumentException("limit(" + scope + ", " + window + ") is set twice");
+                throw new CascadeConfigurationException(path, amount, "limit(" + scope + ", " + window + ") is set"
+                        + " twice", "set one hard limit per scope and window");
             }
             hard.add(l);
             return this;
         }
 
-        /** A hard daily limit on each chain: {@code limit(Scope.CHAIN, Window.DAY, usd)}. */
-        public Builder perDay(String usd) {
-            return limit(Scope.CHAIN, Window.DAY, usd);
+        /** {@link #limit(Scope, Window, Money)} in US dollars, e.g. {@code "200.00"}. */
+        public Builder limit(Scope scope, Window window, String usd) {
+            return limit(scope, window, parse("budget.limit." + scope + "." + window, usd));
         }
 
-        /** A soft limit in USD: crossing it raises {@link BudgetAlert.Type#SOFT_LIMIT_CROSSED}; nothing is refused. */
-        public Builder softLimit(Scope scope, Window window, String usd) {
-            soft.add(new Limit(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(window, "window"),
-                    positive("softLimit(" + scope + ", " + window + ")", Money.usd(usd))));
+        /** A hard daily limit on each chain: {@code limit(Scope.CHAIN, Window.DAY, amount)}. */
+        public Builder perDay(Money amount) {
+            return limit(Scope.CHAIN, Window.DAY, amount);
+        }
+
+        /** {@link #perDay(Money)} in US dollars, e.g. {@code "200.00"}. */
+        public Builder perDay(String usd) {
+            return perDay(parse("budget.limit.CHAIN.DAY", usd));
+        }
+
+        /** A soft limit: crossing it raises {@link BudgetAlert.Type#SOFT_LIMIT_CROSSED}; nothing is refused. */
+        public Builder softLimit(Scope scope, Window window, Money amount) {
+            String path = "budget.softLimit." + Objects.requireNonNull(scope, "scope") + "."
+                    + Objects.requireNonNull(window, "window");
+            soft.add(new Limit(scope, window, positive(path, amount)));
             return this;
+        }
+
+        /** {@link #softLimit(Scope, Window, Money)} in US dollars. */
+        public Builder softLimit(Scope scope, Window window, String usd) {
+            return softLimit(scope, window, parse("budget.softLimit." + scope + "." + window, usd));
         }
 
         /** The time zone windows align to. Default: UTC. */
@@ -529,7 +564,8 @@ public final class Budget implements StepAdmission {
         /** Output tokens reserved for a request that sets no cap. Default: 4096. Must be > 0. */
         public Builder defaultMaxOutputTokens(int tokens) {
             if (tokens <= 0) {
-                throw new IllegalArgumentException("defaultMaxOutputTokens must be > 0, was " + tokens);
+                throw new CascadeConfigurationException("budget.defaultMaxOutputTokens", tokens, "must be > 0, was "
+                        + tokens, "use a positive token count, e.g. the default 4096");
             }
             this.defaultMaxOutputTokens = tokens;
             return this;
@@ -553,20 +589,31 @@ public final class Budget implements StepAdmission {
             return this;
         }
 
-        /** @throws IllegalStateException if no limit at all is set */
+        /** @throws CascadeConfigurationException (path {@code budget}) if no limit at all is set */
         public Budget build() {
             if (perRequest == null && hard.isEmpty() && soft.isEmpty()) {
-                throw new IllegalStateException("a budget needs at least one limit: perRequest(...), limit(...) or"
-                        + " softLimit(...)");
+                throw new CascadeConfigurationException("budget", null, "a budget needs at least one limit",
+                        "set perRequest(...), limit(...), perDay(...) or softLimit(...)");
             }
             return new Budget(this);
         }
 
         private static Money positive(String field, Money m) {
-            if (!m.isPositive()) {
-                throw new IllegalArgumentException(field + " must be > 0, was " + m);
+            if (m == null || !m.isPositive()) {
+                throw new CascadeConfigurationException(field, m, "must be > 0, was " + m,
+                        "use a positive amount, e.g. Money.usd(\"0.05\"), or leave it unset for no limit");
             }
             return m;
+        }
+
+        /** US dollars as Money; a text that is not an amount fails naming the field. */
+        private static Money parse(String field, String usd) {
+            try {
+                return Money.usd(usd);
+            } catch (IllegalArgumentException e) {
+                throw new CascadeConfigurationException(field, usd, e.getMessage(), "write US dollars as a decimal"
+                        + " number with at most 6 decimals, e.g. \"0.05\" or \"200\"", e);
+            }
         }
     }
 

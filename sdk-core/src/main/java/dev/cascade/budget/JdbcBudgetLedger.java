@@ -3,6 +3,7 @@ package dev.cascade.budget;
 import dev.cascade.jdbc.JdbcDatabase;
 import dev.cascade.jdbc.JdbcTransactions;
 import dev.cascade.spi.BudgetLedger;
+import dev.cascade.spi.BudgetLedgerException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -76,7 +77,7 @@ import javax.sql.DataSource;
  * <p><b>Retries.</b> A transaction that fails only because of a concurrent one (PostgreSQL SQLSTATE 40001, 40P01,
  * 55P03; H2 deadlock, lock timeout, concurrent update) rolls back and runs again, up to {@value #MAX_ATTEMPTS}
  * times with a short random pause. Any other {@link SQLException}, or the last retry's, is thrown as a
- * {@link LedgerException} naming the operation and the id.
+ * {@link BudgetLedgerException} naming the operation and the id.
  *
  * <p><b>Housekeeping.</b> Settled reservations stay in the tables (so a late double settle is still recognised) until
  * {@link #deleteSettledOlderThan} removes them; reservations left open by a process that died can be released with
@@ -102,15 +103,6 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     static final int MAX_ID_LENGTH = 255;
     static final int MAX_ACCOUNT_LENGTH = 512;
     static final int MAX_ATTEMPTS = 10;
-
-    /** A database error (or a run of retryable conflicts) that kept a ledger operation from completing. */
-    public static final class LedgerException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        LedgerException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
 
     private static final String INSERT_RESERVATION =
             "INSERT INTO cascade_budget_reservation (reservation_id, state, created_at)"
@@ -197,7 +189,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      */
     public JdbcBudgetLedger(DataSource dataSource, Clock clock) {
         this.tx = new JdbcTransactions<>(Objects.requireNonNull(dataSource, "dataSource"), SqlDialect::of,
-                "budget ledger", MAX_ATTEMPTS, LedgerException::new);
+                "budget ledger", MAX_ATTEMPTS, BudgetLedgerException::new);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -205,7 +197,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
      * Creates the tables and index if missing, running the shipped {@link #SCHEMA_RESOURCE}. Idempotent, and safe when
      * several instances call it at start at once.
      *
-     * @throws LedgerException if the database refused
+     * @throws BudgetLedgerException if the database refused
      */
     public void createSchema() {
         tx.createSchema(schemaStatements());

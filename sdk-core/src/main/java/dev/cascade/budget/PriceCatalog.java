@@ -1,5 +1,6 @@
 package dev.cascade.budget;
 
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.Pricing;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ public final class PriceCatalog {
     /** A catalogue that also knows {@code model} at {@code pricing} from its effective date on. */
     public PriceCatalog with(String model, Pricing pricing) {
         if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("model must not be blank, was " + (model == null ? "null" : "'" + model + "'"));
+            throw new CascadeConfigurationException("prices.model", model, "model must not be blank, was "
+                    + (model == null ? "null" : "'" + model + "'"), "name the model the price is for, e.g. \"gpt-4o\"");
         }
         Objects.requireNonNull(pricing, "pricing");
         Map<String, List<Pricing>> copy = new HashMap<>(byModel);

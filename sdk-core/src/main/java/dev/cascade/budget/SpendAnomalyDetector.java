@@ -1,5 +1,6 @@
 package dev.cascade.budget;
 
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.Money;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
@@ -259,14 +260,15 @@ public final class SpendAnomalyDetector implements CascadeListener {
 
         /** The weight of the newest period in the baseline. Default: 0.3. Must be in (0, 1]. */
         public Builder alpha(double alpha) {
-            this.alpha = Ewma.requireAlpha(alpha);
+            this.alpha = Ewma.requireAlpha("spendAnomalyDetector", alpha);
             return this;
         }
 
         /** How many standard deviations above its baseline a total must be. Default: 3. Must be > 0. */
         public Builder sigmas(double sigmas) {
             if (!(sigmas > 0) || Double.isInfinite(sigmas)) {
-                throw new IllegalArgumentException("sigmas must be > 0 and finite, was " + sigmas);
+                throw new CascadeConfigurationException("spendAnomalyDetector.sigmas", sigmas, "must be > 0 and finite, was " + sigmas,
+                        "use a value > 0 and finite");
             }
             this.sigmas = sigmas;
             return this;
@@ -275,7 +277,8 @@ public final class SpendAnomalyDetector implements CascadeListener {
         /** By how much, relatively, a total must also exceed its baseline (0.5 = 50%). Default: 0.5. Must be >= 0. */
         public Builder margin(double margin) {
             if (!(margin >= 0) || Double.isInfinite(margin)) {
-                throw new IllegalArgumentException("margin must be >= 0 and finite, was " + margin);
+                throw new CascadeConfigurationException("spendAnomalyDetector.margin", margin, "must be >= 0 and finite, was " + margin,
+                        "use a value >= 0 and finite");
             }
             this.margin = margin;
             return this;
@@ -287,10 +290,12 @@ public final class SpendAnomalyDetector implements CascadeListener {
             try {
                 m = Money.usd(usd);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("minimumSpend: " + e.getMessage(), e);
+                throw new CascadeConfigurationException("spendAnomalyDetector.minimumSpend", usd, e.getMessage(),
+                        "write US dollars as a decimal number with at most 6 decimals, e.g. \"1.00\"", e);
             }
             if (m.isNegative()) {
-                throw new IllegalArgumentException("minimumSpend must be >= 0, was " + m);
+                throw new CascadeConfigurationException("spendAnomalyDetector.minimumSpend", m, "must be >= 0, was " + m,
+                        "use a value >= 0");
             }
             this.minimumSpend = m;
             return this;

@@ -3,6 +3,8 @@ package dev.cascade.budget;
 import dev.cascade.jdbc.JdbcDatabase;
 import dev.cascade.jdbc.JdbcTransactions;
 
+import java.sql.SQLException;
+
 /**
  * The few statements in which the databases {@link JdbcBudgetLedger} supports differ. Everything else is plain SQL
  * both accept; which database it is, and its error codes, are {@link JdbcDatabase}'s.

@@ -1,5 +1,6 @@
 package dev.cascade.internal;
 
+import dev.cascade.Cascade;
 import dev.cascade.api.Attempt;
 import dev.cascade.api.Attempt.Status;
 import dev.cascade.api.CallContext;

@@ -78,16 +78,6 @@ public final class JdbcReviewStore implements ReviewStore {
     private static final int CANDIDATES = 16;
     private static final int MAX_DETAIL = 1000;
 
-    /** A database error (or a run of retryable conflicts) that kept a review store operation from completing. */
-    public static final class ReviewStoreException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        /** {@code message} names the operation and the database's error, never a stored value. */
-        ReviewStoreException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     private static final String COLUMNS = "id, idempotency_key, chain, step, tenant, execution_id, input,"
             + " attempts_text, cost_micros, trace_context, trace_id, priority, created_at, due_at, on_breach,"
             + " default_answer, payload_hash, version, state, escalated, claimed_by, lease_until, verdict, answer,"

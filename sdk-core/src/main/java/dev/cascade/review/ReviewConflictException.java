@@ -1,13 +1,16 @@
 package dev.cascade.review;
 
+import dev.cascade.api.CascadeException;
+
 import java.util.Objects;
 
 /**
  * A review operation that the item's current state refuses: it was claimed by someone else, the lease ran out, the
  * reviewer saw an older version, it was already decided... {@link #reason()} says which, for programs (a REST API maps
- * it to a status code); the message says what to do next, for people. Nothing was changed.
+ * it to a status code); the message says what to do next, for people. Nothing was changed. Part of the
+ * {@link ReviewStore} contract; not a store failure ({@link ReviewStoreException}). Immutable.
  */
-public class ReviewConflictException extends IllegalStateException {
+public class ReviewConflictException extends CascadeException {
     private static final long serialVersionUID = 1L;
 
     /** Why the store refused. */

@@ -3,6 +3,8 @@ package dev.cascade.review;
 import dev.cascade.jdbc.JdbcDatabase;
 import dev.cascade.jdbc.JdbcTransactions;
 
+import java.sql.SQLException;
+
 /**
  * Where PostgreSQL and H2 differ for {@link JdbcReviewStore}: which database it is, and its error codes, are
  * {@link JdbcDatabase}'s; the budget ledger's {@code SqlDialect} holds its own tables' statements. The review store

@@ -1,5 +1,6 @@
 package dev.cascade.review;
 
+import dev.cascade.api.CascadeConfigurationException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -33,7 +34,8 @@ public record ReviewPolicy(int priority, Duration sla, Breach onBreach, String d
 
     public ReviewPolicy {
         if (sla != null && (sla.isNegative() || sla.isZero())) {
-            throw new IllegalArgumentException("sla must be > 0, was " + sla);
+            throw new CascadeConfigurationException("review.sla", sla, "must be > 0, was " + sla,
+                    "use a positive duration such as Duration.ofHours(4), or no SLA");
         }
         Objects.requireNonNull(onBreach, "onBreach");
     }
@@ -62,7 +64,8 @@ public record ReviewPolicy(int priority, Duration sla, Breach onBreach, String d
         /** How long an item may wait; must be > 0. Default: no SLA. */
         public Builder sla(Duration sla) {
             if (sla == null || sla.isNegative() || sla.isZero()) {
-                throw new IllegalArgumentException("sla must be > 0, was " + sla);
+                throw new CascadeConfigurationException("review.sla", sla, "must be > 0, was " + sla,
+                    "use a positive duration such as Duration.ofHours(4), or no SLA");
             }
             this.sla = sla;
             return this;

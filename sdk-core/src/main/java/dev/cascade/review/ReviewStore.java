@@ -23,6 +23,10 @@ import java.util.function.Consumer;
  * may be taken by anyone. Operations the item's state refuses throw {@link ReviewConflictException} and change
  * nothing; an unknown id in a command throws it with {@link ReviewConflictException.Reason#NOT_FOUND}.
  *
+ * <p><b>Failures.</b> When the store itself fails (a database error, conflicts that outlast its retries) every method
+ * throws {@link ReviewStoreException}: whether a command happened is then unknown, and retrying it is safe (submit is
+ * idempotent on its key, a repeated stored decision returns the stored item, a repeated claim renews the lease).
+ *
  * <p>Times: the store stamps transitions with its own clock; {@link #expireLeases} and {@link #applySla} take the
  * time explicitly so a sweeper (or a test) decides what "now" is.
  */

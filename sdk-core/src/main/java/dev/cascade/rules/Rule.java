@@ -1,5 +1,6 @@
 package dev.cascade.rules;
 
+import dev.cascade.api.CascadeConfigurationException;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -13,7 +14,8 @@ import java.util.function.Predicate;
 public record Rule<I, O>(String name, Predicate<? super I> when, Function<? super I, ? extends O> then) {
     public Rule {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("rule name must not be blank");
+            throw new CascadeConfigurationException("rule.name", name, "rule name must not be blank",
+                    "give the rule a name; it is recorded as the answering rule");
         }
         Objects.requireNonNull(when, () -> "rule '" + name + "': when must not be null");
         Objects.requireNonNull(then, () -> "rule '" + name + "': then must not be null");

@@ -1,5 +1,6 @@
 package dev.cascade.rules;
 
+import dev.cascade.api.CascadeConfigurationException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,7 +69,8 @@ public final class RuleSet<I, O> {
         public Builder<I, O> rule(String name, Predicate<? super I> when, Function<? super I, ? extends O> then) {
             Rule<I, O> rule = new Rule<>(name, when, then);
             if (!names.add(name)) {
-                throw new IllegalArgumentException("duplicate rule name '" + name + "'");
+                throw new CascadeConfigurationException("rules[" + rules.size() + "].name", name,
+                        "duplicate rule name '" + name + "'", "give each rule of the set a distinct name");
             }
             rules.add(rule);
             return this;
@@ -77,7 +79,8 @@ public final class RuleSet<I, O> {
         /** The rule set. At least one rule is required. */
         public RuleSet<I, O> build() {
             if (rules.isEmpty()) {
-                throw new IllegalStateException("a rule set needs at least one rule");
+                throw new CascadeConfigurationException("rules", null, "a rule set needs at least one rule",
+                        "add a rule with rule(name, when, then)");
             }
             return new RuleSet<>(rules);
         }

@@ -13,6 +13,10 @@ import java.util.Objects;
  * <p>Amounts are integer micro-dollars. Every reservation is settled exactly once ({@link #settle} or
  * {@link #release}); a second settle, or a settle of an id never reserved, fails with {@link IllegalStateException}
  * and changes nothing.
+ *
+ * <p><b>Failures.</b> When the ledger itself fails (its database is down, conflicts outlast its retries) an
+ * implementation throws {@link BudgetLedgerException}: whether the operation happened is then unknown, and retrying
+ * it is safe (see that class). A refusal by a limit is not a failure: {@link #reserve} returns the refusing account.
  */
 public interface BudgetLedger {
 

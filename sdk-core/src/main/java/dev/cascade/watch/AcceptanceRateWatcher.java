@@ -1,6 +1,7 @@
 package dev.cascade.watch;
 
 import dev.cascade.api.Attempt;
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.StepKind;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFinished;
@@ -115,7 +116,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** Answers per window and step. Default: 100. Must be >= 1. */
         public Builder windowSize(int answers) {
             if (answers < 1) {
-                throw new IllegalArgumentException("windowSize must be >= 1, was " + answers);
+                throw new CascadeConfigurationException("acceptanceRateWatcher.windowSize", answers, "must be >= 1, was " + answers,
+                        "use a value >= 1");
             }
             this.windowSize = answers;
             return this;
@@ -124,7 +126,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** How many times its baseline a window's rejection share must exceed to drift. Default: 2. Must be > 1. */
         public Builder multiple(double multiple) {
             if (!(multiple > 1) || Double.isInfinite(multiple)) {
-                throw new IllegalArgumentException("multiple must be > 1 and finite, was " + multiple);
+                throw new CascadeConfigurationException("acceptanceRateWatcher.multiple", multiple, "must be > 1 and finite, was " + multiple,
+                        "use a value > 1 and finite");
             }
             this.multiple = multiple;
             return this;
@@ -133,7 +136,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** By how much (a share, 0.05 = 5 points) it must also exceed its baseline. Default: 0.05. In [0, 1). */
         public Builder margin(double margin) {
             if (!(margin >= 0 && margin < 1)) {
-                throw new IllegalArgumentException("margin must be in [0, 1), was " + margin);
+                throw new CascadeConfigurationException("acceptanceRateWatcher.margin", margin, "must be in [0, 1), was " + margin,
+                        "use a value in [0, 1)");
             }
             this.margin = margin;
             return this;
@@ -142,7 +146,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** The rejection share above which any window is an anomaly. Default: 0.30. Must be in (0, 1]. */
         public Builder ceiling(double share) {
             if (!(share > 0 && share <= 1)) {
-                throw new IllegalArgumentException("ceiling must be in (0, 1], was " + share);
+                throw new CascadeConfigurationException("acceptanceRateWatcher.ceiling", share, "must be in (0, 1], was " + share,
+                        "use a value in (0, 1]");
             }
             this.ceiling = share;
             return this;
@@ -150,7 +155,7 @@ public final class AcceptanceRateWatcher implements CascadeListener {
 
         /** The weight of the newest window in the baseline. Default: 0.3. Must be in (0, 1]. */
         public Builder alpha(double alpha) {
-            this.alpha = Ewma.requireAlpha(alpha);
+            this.alpha = Ewma.requireAlpha("acceptanceRateWatcher", alpha);
             return this;
         }
 

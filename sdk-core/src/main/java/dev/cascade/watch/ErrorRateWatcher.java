@@ -1,6 +1,7 @@
 package dev.cascade.watch;
 
 import dev.cascade.api.Attempt;
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.FailureKind;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
@@ -129,7 +130,8 @@ public final class ErrorRateWatcher implements CascadeListener {
         /** Calls per window and step. Default: 100. Must be >= 1. */
         public Builder windowSize(int calls) {
             if (calls < 1) {
-                throw new IllegalArgumentException("windowSize must be >= 1, was " + calls);
+                throw new CascadeConfigurationException("errorRateWatcher.windowSize", calls, "must be >= 1, was " + calls,
+                        "use a value >= 1");
             }
             this.windowSize = calls;
             return this;
@@ -138,7 +140,8 @@ public final class ErrorRateWatcher implements CascadeListener {
         /** The failure rate above which any window is an anomaly. Default: 0.05 (5%). Must be in (0, 1]. */
         public Builder threshold(double rate) {
             if (!(rate > 0 && rate <= 1)) {
-                throw new IllegalArgumentException("threshold must be in (0, 1], was " + rate);
+                throw new CascadeConfigurationException("errorRateWatcher.threshold", rate, "must be in (0, 1], was " + rate,
+                        "use a value in (0, 1]");
             }
             this.threshold = rate;
             return this;
@@ -147,7 +150,8 @@ public final class ErrorRateWatcher implements CascadeListener {
         /** How many times its baseline a window's rate must exceed. Default: 3. Must be > 1. */
         public Builder multiple(double multiple) {
             if (!(multiple > 1) || Double.isInfinite(multiple)) {
-                throw new IllegalArgumentException("multiple must be > 1 and finite, was " + multiple);
+                throw new CascadeConfigurationException("errorRateWatcher.multiple", multiple, "must be > 1 and finite, was " + multiple,
+                        "use a value > 1 and finite");
             }
             this.multiple = multiple;
             return this;
@@ -159,7 +163,8 @@ public final class ErrorRateWatcher implements CascadeListener {
          */
         public Builder minimumBaseline(double rate) {
             if (!(rate >= 0 && rate < 1)) {
-                throw new IllegalArgumentException("minimumBaseline must be in [0, 1), was " + rate);
+                throw new CascadeConfigurationException("errorRateWatcher.minimumBaseline", rate, "must be in [0, 1), was " + rate,
+                        "use a value in [0, 1)");
             }
             this.minimumBaseline = rate;
             return this;
@@ -167,7 +172,7 @@ public final class ErrorRateWatcher implements CascadeListener {
 
         /** The weight of the newest window in the baseline. Default: 0.3. Must be in (0, 1]. */
         public Builder alpha(double alpha) {
-            this.alpha = Ewma.requireAlpha(alpha);
+            this.alpha = Ewma.requireAlpha("errorRateWatcher", alpha);
             return this;
         }
 

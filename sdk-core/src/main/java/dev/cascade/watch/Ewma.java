@@ -5,8 +5,7 @@ package dev.cascade.watch;
  * "Incremental calculation of weighted mean and variance", 2009): a new point moves the mean by {@code alpha} of its
  * distance from it, and older points fade by {@code 1 - alpha} per point. The first point is the mean, with variance 0.
  *
- * <p>Not thread-safe: the watcher that owns one guards it with its own lock. Shared by the watchers here and the
- * budget's {@code SpendAnomalyDetector}; not meant for users.
+ * <p>Not thread-safe: the watcher that owns one guards it with its own lock.
  */
 public final class Ewma {
     private final double alpha;
@@ -16,7 +15,7 @@ public final class Ewma {
 
     /** An average that gives each new point the weight {@code alpha}, in (0, 1]. */
     public Ewma(double alpha) {
-        this.alpha = requireAlpha(alpha);
+        this.alpha = requireAlpha("ewma", alpha);
     }
 
     /** Adds one point. */
@@ -48,9 +47,10 @@ public final class Ewma {
     }
 
     /** The check every watcher's {@code alpha(...)} setter makes. */
-    public static double requireAlpha(double alpha) {
+    public static double requireAlpha(String owner, double alpha) {
         if (!(alpha > 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("alpha must be in (0, 1], was " + alpha);
+            throw new dev.cascade.api.CascadeConfigurationException(owner + ".alpha", alpha, "must be in (0, 1], was "
+                    + alpha, "use a value in (0, 1]");
         }
         return alpha;
     }

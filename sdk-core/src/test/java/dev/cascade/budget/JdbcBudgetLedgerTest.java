@@ -372,7 +372,7 @@ class JdbcBudgetLedgerTest {
         JdbcBudgetLedger ledger = new JdbcBudgetLedger(freshPool(db, ""));
 
         assertThatThrownBy(() -> ledger.reserve("r1", List.of(hold("a", 1_000, 100))))
-                .isInstanceOf(JdbcBudgetLedger.LedgerException.class)
+                .isInstanceOf(dev.cascade.spi.BudgetLedgerException.class)
                 .hasMessageContaining("budget ledger reserve('r1') failed")
                 .hasCauseInstanceOf(SQLException.class);
     }

@@ -268,10 +268,13 @@ class LateCompletionEventsTest {
     @Test
     void aNegativeGraceIsRefusedNamingTheOption() {
         assertThatThrownBy(() -> Cascade.<String, String>builder("x").lateCompletionGrace(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("lateCompletionGrace must be >= 0, was PT-1S");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasFieldOrPropertyWithValue("path", "lateCompletionGrace")
+                .hasMessage("chain 'x': lateCompletionGrace: must be >= 0, was PT-1S. Fix: use a duration of zero or"
+                        + " more, e.g. Duration.ofMillis(500)");
         assertThatThrownBy(() -> Cascade.<String, String>builder("x").lateCompletionGrace(Duration.ofDays(200 * 365)
-                .multipliedBy(2))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("lateCompletionGrace is too large");
+                .multipliedBy(2))).isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessageStartingWith("chain 'x': lateCompletionGrace: is too large")
+                .hasMessageContaining("Fix: ");
     }
 }

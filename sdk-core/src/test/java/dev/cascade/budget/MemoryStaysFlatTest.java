@@ -183,7 +183,10 @@ class MemoryStaysFlatTest {
     @Test
     void historyMustBePositive() {
         assertThatThrownBy(() -> Budget.builder().history(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("history must be > 0, was PT0S");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasFieldOrPropertyWithValue("path", "budget.history")
+                .hasFieldOrPropertyWithValue("value", Duration.ZERO)
+                .hasMessageContaining("budget.history: must be > 0, was PT0S")
+                .hasMessageContaining("Fix: use a positive duration");
     }
 }

@@ -369,15 +369,20 @@ class SpendAnomalyDetectorTest {
     @Test
     void badSettingsFailNamingTheFieldAndValue() {
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().alpha(0))
-                .hasMessage("alpha must be in (0, 1], was 0.0");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("spendAnomalyDetector.alpha: must be in (0, 1], was 0.0. Fix: use a value in (0, 1]");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().sigmas(-1))
-                .hasMessage("sigmas must be > 0 and finite, was -1.0");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("spendAnomalyDetector.sigmas: must be > 0 and finite, was -1.0. Fix: use a value > 0 and finite");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().margin(Double.NaN))
-                .hasMessage("margin must be >= 0 and finite, was NaN");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("spendAnomalyDetector.margin: must be >= 0 and finite, was NaN. Fix: use a value >= 0 and finite");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().minimumSpend("-1"))
-                .hasMessage("minimumSpend must be >= 0, was -$1.00");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("spendAnomalyDetector.minimumSpend: must be >= 0, was -$1.00. Fix: use a value >= 0");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().minimumSpend("lots"))
-                .hasMessageStartingWith("minimumSpend: amount must be a decimal number");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessageStartingWith("spendAnomalyDetector.minimumSpend: amount must be a decimal number");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().zone(null)).hasMessage("zone");
         assertThatThrownBy(() -> SpendAnomalyDetector.builder().watch(null, Window.DAY)).hasMessage("scope");
     }

@@ -4,6 +4,7 @@ import dev.cascade.Cascade;
 import dev.cascade.CascadeBuilder;
 import dev.cascade.api.Attempt;
 import dev.cascade.api.CallContext;
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.FailureKind;
 import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
@@ -41,7 +42,7 @@ class UnpricedStepTest {
     private final ModelClient lambda = request -> ModelResponse.of("category: billing", Usage.of(1_000, 100));
 
     private CascadeBuilder<String, String> chain(ModelClient client, java.util.function.Consumer<
-            dev.cascade.config.ModelStepSpec<String, String>> step) {
+            dev.cascade.config.ModelStepSpec.Builder<String, String>> step) {
         return Cascade.<String, String>builder("triage")
                 .prompt(ModelRequest::of).parse(ModelResponse::text)
                 .model("advanced", client, step)
@@ -51,7 +52,8 @@ class UnpricedStepTest {
     @Test
     void aBudgetedStepWhoseClientReportsNoModelFailsAtBuildNamingTheStepAndTheFix() {
         assertThatThrownBy(() -> chain(lambda, s -> { }).build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(CascadeConfigurationException.class)
+                .hasFieldOrPropertyWithValue("path", "steps[0].modelName")
                 .hasMessageContaining("chain 'triage', model step 'advanced'")
                 .hasMessageContaining("the chain has a budget, but this step cannot be priced")
                 .hasMessageContaining("ModelClient.model() is null")
@@ -80,13 +82,16 @@ class UnpricedStepTest {
             }
         };
         assertThatThrownBy(() -> chain(unknown, s -> { }).build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(CascadeConfigurationException.class)
+                .hasFieldOrPropertyWithValue("path", "steps[0].model")
+                .hasFieldOrPropertyWithValue("value", "mystery-model-9")
                 .hasMessageContaining("chain 'triage', model step 'advanced'")
                 .hasMessageContaining("no price for model 'mystery-model-9' (provider acme)")
                 .hasMessageContaining("Budget.builder().price(\"mystery-model-9\", Pricing.perMillionTokens(")
                 .hasMessageContaining("s.pricing(");
         // The same name on the step (a lambda client) is checked the same way.
         assertThatThrownBy(() -> chain(lambda, s -> s.modelName("mystery-model-9")).build())
+                .hasFieldOrPropertyWithValue("path", "steps[0].modelName")
                 .hasMessageContaining("no price for model 'mystery-model-9'");
         // Priced in the budget, it builds.
         Cascade<String, String> priced = Cascade.<String, String>builder("triage")

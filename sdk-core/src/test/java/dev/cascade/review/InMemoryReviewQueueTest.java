@@ -27,8 +27,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** The in-memory review queue: idempotent submits, leased claims, final decisions, and its place in a chain. */
@@ -153,7 +153,7 @@ class InMemoryReviewQueueTest {
             clock.advance(LEASE);
             queue.claimNext("bob", LEASE);
 
-            assertThatIllegalStateException().isThrownBy(() -> queue.approve(id, "alice", "late answer"))
+            assertThatExceptionOfType(ReviewConflictException.class).isThrownBy(() -> queue.approve(id, "alice", "late answer"))
                     .withMessageContaining("reviewer 'alice'")
                     .withMessageContaining("does not hold a live claim on '" + id + "'");
             assertThat(queue.approve(id, "bob", "bob's answer").reviewer()).isEqualTo("bob");
@@ -165,7 +165,7 @@ class InMemoryReviewQueueTest {
             queue.claimNext("alice", LEASE);
             clock.advance(LEASE);
 
-            assertThatIllegalStateException().isThrownBy(() -> queue.approve(id, "alice", "late"))
+            assertThatExceptionOfType(ReviewConflictException.class).isThrownBy(() -> queue.approve(id, "alice", "late"))
                     .withMessageContaining("reviewer 'alice'");
             assertThat(queue.depth()).isEqualTo(1);
         }
@@ -241,7 +241,7 @@ class InMemoryReviewQueueTest {
             String id = submit("a");
             queue.claimNext("alice", LEASE);
 
-            assertThatIllegalStateException().isThrownBy(() -> queue.approve(id, "bob", "bob's answer"))
+            assertThatExceptionOfType(ReviewConflictException.class).isThrownBy(() -> queue.approve(id, "bob", "bob's answer"))
                     .withMessage("reviewer 'bob' does not hold a live claim on '" + id + "'; claim it first (claimNext)");
             Item<String> item = queue.get(id).orElseThrow();
             assertThat(item.state()).isEqualTo(State.CLAIMED);
@@ -252,7 +252,7 @@ class InMemoryReviewQueueTest {
         void anUnclaimedItemCannotBeDecided() {
             String id = submit("a");
 
-            assertThatIllegalStateException().isThrownBy(() -> queue.reject(id, "alice", "no"))
+            assertThatExceptionOfType(ReviewConflictException.class).isThrownBy(() -> queue.reject(id, "alice", "no"))
                     .withMessageContaining("reviewer 'alice' does not hold a live claim")
                     .withMessageContaining("claim it first");
             assertThat(queue.get(id).orElseThrow().state()).isEqualTo(State.PENDING);
@@ -264,7 +264,7 @@ class InMemoryReviewQueueTest {
             queue.claimNext("alice", LEASE);
             ReviewDecision<String> first = queue.approve(handle.id(), "alice", "yes");
 
-            assertThatIllegalStateException().isThrownBy(() -> queue.reject(handle.id(), "alice", "changed my mind"))
+            assertThatExceptionOfType(ReviewConflictException.class).isThrownBy(() -> queue.reject(handle.id(), "alice", "changed my mind"))
                     .withMessage("review item '" + handle.id() + "' is already APPROVED; decisions are final");
             assertThat(queue.get(handle.id()).orElseThrow().state()).isEqualTo(State.APPROVED);
             assertThat(handle.decision()).isCompletedWithValue(first);

@@ -3,6 +3,7 @@ package dev.cascade.rules;
 import dev.cascade.Cascade;
 import dev.cascade.api.Attempt;
 import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.CascadeConfigurationException;
 import dev.cascade.api.FailureKind;
 import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.tuple;
@@ -95,22 +96,25 @@ class RuleSetTest {
         void duplicateRuleNamesAreRefusedNamingTheRule() {
             RuleSet.Builder<String, String> b = RuleSet.<String, String>firstMatch().rule("faq", t -> true, t -> "a");
 
-            assertThatIllegalArgumentException().isThrownBy(() -> b.rule("faq", t -> false, t -> "b"))
-                    .withMessage("duplicate rule name 'faq'");
+            assertThatExceptionOfType(CascadeConfigurationException.class)
+                    .isThrownBy(() -> b.rule("faq", t -> false, t -> "b"))
+                    .withMessage("rules[1].name: duplicate rule name 'faq'. Fix: give each rule of the set a distinct name")
+                    .satisfies(e -> assertThat(e.value()).isEqualTo("faq"));
             assertThat(b.build().rules()).hasSize(1);
         }
 
         @Test
         void anEmptyRuleSetIsRefused() {
-            assertThatIllegalStateException().isThrownBy(() -> RuleSet.<String, String>firstMatch().build())
-                    .withMessage("a rule set needs at least one rule");
+            assertThatExceptionOfType(CascadeConfigurationException.class)
+                    .isThrownBy(() -> RuleSet.<String, String>firstMatch().build())
+                    .withMessage("rules: a rule set needs at least one rule. Fix: add a rule with rule(name, when, then)");
         }
 
         @Test
         void aBlankRuleNameIsRefused() {
-            assertThatIllegalArgumentException()
+            assertThatExceptionOfType(CascadeConfigurationException.class)
                     .isThrownBy(() -> RuleSet.<String, String>firstMatch().rule(" ", t -> true, t -> "a"))
-                    .withMessage("rule name must not be blank");
+                    .withMessageStartingWith("rule.name: rule name must not be blank. Fix: ");
         }
 
         @Test

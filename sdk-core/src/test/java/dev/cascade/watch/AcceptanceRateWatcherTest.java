@@ -152,14 +152,19 @@ class AcceptanceRateWatcherTest {
     @Test
     void badSettingsFailNamingTheFieldAndValue() {
         assertThatThrownBy(() -> AcceptanceRateWatcher.builder().windowSize(-5))
-                .hasMessage("windowSize must be >= 1, was -5");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("acceptanceRateWatcher.windowSize: must be >= 1, was -5. Fix: use a value >= 1");
         assertThatThrownBy(() -> AcceptanceRateWatcher.builder().multiple(0.5))
-                .hasMessage("multiple must be > 1 and finite, was 0.5");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("acceptanceRateWatcher.multiple: must be > 1 and finite, was 0.5. Fix: use a value > 1 and finite");
         assertThatThrownBy(() -> AcceptanceRateWatcher.builder().margin(1))
-                .hasMessage("margin must be in [0, 1), was 1.0");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("acceptanceRateWatcher.margin: must be in [0, 1), was 1.0. Fix: use a value in [0, 1)");
         assertThatThrownBy(() -> AcceptanceRateWatcher.builder().ceiling(0))
-                .hasMessage("ceiling must be in (0, 1], was 0.0");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("acceptanceRateWatcher.ceiling: must be in (0, 1], was 0.0. Fix: use a value in (0, 1]");
         assertThatThrownBy(() -> AcceptanceRateWatcher.builder().alpha(Double.NaN))
-                .hasMessage("alpha must be in (0, 1], was NaN");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("acceptanceRateWatcher.alpha: must be in (0, 1], was NaN. Fix: use a value in (0, 1]");
     }
 }

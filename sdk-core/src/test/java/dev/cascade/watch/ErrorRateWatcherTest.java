@@ -206,14 +206,19 @@ class ErrorRateWatcherTest {
 
     @Test
     void badSettingsFailNamingTheFieldAndValue() {
-        assertThatThrownBy(() -> ErrorRateWatcher.builder().windowSize(0)).hasMessage("windowSize must be >= 1, was 0");
+        assertThatThrownBy(() -> ErrorRateWatcher.builder().windowSize(0)).isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("errorRateWatcher.windowSize: must be >= 1, was 0. Fix: use a value >= 1");
         assertThatThrownBy(() -> ErrorRateWatcher.builder().threshold(1.5))
-                .hasMessage("threshold must be in (0, 1], was 1.5");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("errorRateWatcher.threshold: must be in (0, 1], was 1.5. Fix: use a value in (0, 1]");
         assertThatThrownBy(() -> ErrorRateWatcher.builder().multiple(1))
-                .hasMessage("multiple must be > 1 and finite, was 1.0");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("errorRateWatcher.multiple: must be > 1 and finite, was 1.0. Fix: use a value > 1 and finite");
         assertThatThrownBy(() -> ErrorRateWatcher.builder().minimumBaseline(-0.1))
-                .hasMessage("minimumBaseline must be in [0, 1), was -0.1");
-        assertThatThrownBy(() -> ErrorRateWatcher.builder().alpha(2)).hasMessage("alpha must be in (0, 1], was 2.0");
+                .isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("errorRateWatcher.minimumBaseline: must be in [0, 1), was -0.1. Fix: use a value in [0, 1)");
+        assertThatThrownBy(() -> ErrorRateWatcher.builder().alpha(2)).isInstanceOf(dev.cascade.api.CascadeConfigurationException.class)
+                .hasMessage("errorRateWatcher.alpha: must be in (0, 1], was 2.0. Fix: use a value in (0, 1]");
         assertThatThrownBy(() -> ErrorRateWatcher.builder().listener(null)).hasMessage("listener");
     }
 }

@@ -60,11 +60,11 @@ public class CascadeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public BudgetLedger cascadeBudgetLedger(CascadeProperties properties, ObjectProvider<DataSource> dataSource) {
-        String type = properties.getLedger().getType();
-        if ("memory".equalsIgnoreCase(type)) {
+        CascadeProperties.StoreType type = properties.getLedger().getType();
+        if (type == CascadeProperties.StoreType.MEMORY) {
             return new InMemoryBudgetLedger();
         }
-        if ("jdbc".equalsIgnoreCase(type)) {
+        if (type == CascadeProperties.StoreType.JDBC) {
             DataSource ds = dataSource.getIfUnique();
             if (ds == null) {
                 throw new CascadeConfigurationException("cascade.ledger.type", "is 'jdbc' but the application has"
@@ -77,8 +77,8 @@ public class CascadeAutoConfiguration {
             }
             return ledger;
         }
-        throw new CascadeConfigurationException("cascade.ledger.type", "'" + type + "' is not a ledger type",
-                "Set cascade.ledger.type to memory or jdbc.");
+        throw new CascadeConfigurationException("cascade.ledger.type", "is not set", "Set cascade.ledger.type to"
+                + " memory or jdbc.");
     }
 
     /**
@@ -111,11 +111,11 @@ public class CascadeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ReviewStore cascadeReviewStore(CascadeProperties properties, ObjectProvider<DataSource> dataSource) {
-        String type = properties.getReview().getStore();
-        if ("memory".equalsIgnoreCase(type)) {
+        CascadeProperties.StoreType type = properties.getReview().getStore();
+        if (type == CascadeProperties.StoreType.MEMORY) {
             return new InMemoryReviewStore();
         }
-        if ("jdbc".equalsIgnoreCase(type)) {
+        if (type == CascadeProperties.StoreType.JDBC) {
             DataSource ds = dataSource.getIfUnique();
             if (ds == null) {
                 throw new CascadeConfigurationException("cascade.review.store", "is 'jdbc' but the application has"
@@ -128,8 +128,8 @@ public class CascadeAutoConfiguration {
             }
             return store;
         }
-        throw new CascadeConfigurationException("cascade.review.store", "'" + type + "' is not a review store",
-                "Set cascade.review.store to memory or jdbc.");
+        throw new CascadeConfigurationException("cascade.review.store", "is not set", "Set cascade.review.store to"
+                + " memory or jdbc.");
     }
 
     /**

@@ -9,7 +9,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Explains why Cascade stopped the application from starting: the property at fault, what is wrong with it, and how to
- * fix it. Handles {@link CascadeConfigurationException} and Spring's own binding failures under {@code cascade.*}
+ * fix it. Handles {@link dev.cascade.api.CascadeConfigurationException} (the starter's, which names the property, and the
+ * core's, thrown by a chain built in code at startup) and Spring's own binding failures under {@code cascade.*}
  * (e.g. a duration such as {@code 10 seconds} that Spring cannot convert), ahead of Boot's generic analyzer so the
  * advice is specific. Registered in {@code META-INF/spring.factories}.
  */
@@ -18,8 +19,9 @@ public final class CascadeFailureAnalyzer implements FailureAnalyzer, Ordered {
     @Override
     public FailureAnalysis analyze(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CascadeConfigurationException c) {
-                return new FailureAnalysis("Cascade is misconfigured. " + c.getMessage(), c.action(), c);
+            if (t instanceof dev.cascade.api.CascadeConfigurationException c) {
+                return new FailureAnalysis("Cascade is misconfigured. " + (c.context() == null ? "" : c.context()
+                        + ": ") + c.path() + ": " + c.problem(), c.fix(), c);
             }
             if (t instanceof BindException b && b.getName() != null && b.getName().toString().startsWith("cascade")) {
                 return bindFailure(b);
@@ -42,6 +44,10 @@ public final class CascadeFailureAnalyzer implements FailureAnalyzer, Ordered {
                     + " d), or an ISO-8601 duration such as PT10S.";
         } else if (target == java.math.BigDecimal.class) {
             action = "Set " + property + " to an amount in US dollars, such as 0.05 or 20.";
+        } else if (target.isEnum()) {
+            action = "Set " + property + " to one of " + java.util.Arrays.stream(target.getEnumConstants())
+                    .map(c -> ((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList()
+                    + ".";
         } else if (Number.class.isAssignableFrom(target) || target.isPrimitive()) {
             action = "Set " + property + " to a number.";
         } else {

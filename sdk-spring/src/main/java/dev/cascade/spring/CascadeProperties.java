@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.cascade.review.ReviewPolicy;
+
 /**
  * Cascade's settings under the prefix {@code cascade}: chains, their steps and policies, budgets, telemetry and the
  * review queue. Every value left out keeps the engine's default (see {@link dev.cascade.CascadeBuilder}). Values are
@@ -181,20 +183,28 @@ public class CascadeProperties {
         }
     }
 
+    /** Where the budget ledger or the review store keeps its data ({@code cascade.ledger.type}, {@code cascade.review.store}). */
+    public enum StoreType {
+        /** In the application's memory: one process, lost on restart. */
+        MEMORY,
+        /** On the application's DataSource (PostgreSQL, or H2): durable, shared by processes. */
+        JDBC
+    }
+
     /** Budget ledger settings. */
     public static class Ledger {
 
-        /** The ledger: "memory" (one process) or "jdbc" (the application's DataSource; shared by processes). */
-        private String type = "memory";
+        /** The ledger: memory (one process) or jdbc (the application's DataSource; shared by processes). */
+        private StoreType type = StoreType.MEMORY;
 
         /** Whether the JDBC ledger creates its tables on startup when they are missing. */
         private boolean createSchema = true;
 
-        public String getType() {
+        public StoreType getType() {
             return type;
         }
 
-        public void setType(String type) {
+        public void setType(StoreType type) {
             this.type = type;
         }
 
@@ -210,8 +220,8 @@ public class CascadeProperties {
     /** Review queue settings. */
     public static class Review {
 
-        /** The review store: "memory" (one process, lost on restart) or "jdbc" (the application's DataSource). */
-        private String store = "memory";
+        /** The review store: memory (one process, lost on restart) or jdbc (the application's DataSource). */
+        private StoreType store = StoreType.MEMORY;
 
         /** Whether the JDBC review store creates its tables on startup when they are missing. */
         private boolean createSchema = true;
@@ -230,11 +240,11 @@ public class CascadeProperties {
             this.pollInterval = pollInterval;
         }
 
-        public String getStore() {
+        public StoreType getStore() {
             return store;
         }
 
-        public void setStore(String store) {
+        public void setStore(StoreType store) {
             this.store = store;
         }
 
@@ -562,10 +572,10 @@ public class CascadeProperties {
         private Duration sla;
 
         /**
-         * What a missed SLA does: "escalate" (the item stays open, flagged, ahead of others) or "expire" (it is closed
+         * What a missed SLA does: escalate (the item stays open, flagged, ahead of others) or expire (it is closed
          * with default-answer, or rejected when there is none).
          */
-        private String onBreach = "escalate";
+        private ReviewPolicy.Breach onBreach = ReviewPolicy.Breach.ESCALATE;
 
         /** The answer an expired item gives the caller; unset: expiry is a rejection. */
         private String defaultAnswer;
@@ -586,11 +596,11 @@ public class CascadeProperties {
             this.sla = sla;
         }
 
-        public String getOnBreach() {
+        public ReviewPolicy.Breach getOnBreach() {
             return onBreach;
         }
 
-        public void setOnBreach(String onBreach) {
+        public void setOnBreach(ReviewPolicy.Breach onBreach) {
             this.onBreach = onBreach;
         }
 

@@ -91,26 +91,32 @@ final class ChainFactory {
         return all;
     }
 
+    /**
+     * Builds one chain through the core builder, which checks every rule; a core
+     * {@link dev.cascade.api.CascadeConfigurationException} (path {@code steps[1].retry.maxAttempts}) comes out as this
+     * starter's, naming the property ({@code cascade.chains.<name>.steps[1].retry.max-attempts}). Only what the
+     * core cannot know (bean names, the shape of the properties) is checked here.
+     */
     CascadeChains.Entry build(String name, CascadeProperties.Chain p) {
         String at = "cascade.chains." + name;
-        CascadeBuilder<String, String> b;
         try {
-            b = Cascade.builder(name);
-        } catch (IllegalArgumentException e) {
-            throw new CascadeConfigurationException(at, "'" + name + "' is not a usable chain name: " + e.getMessage(),
-                    "Rename the chain under cascade.chains to letters, digits, '-', '_' or '.'.", e);
+            return configure(name, at, p);
+        } catch (CascadeConfigurationException e) {
+            throw e;
+        } catch (dev.cascade.api.CascadeConfigurationException e) {
+            throw translate(at, e, p);
         }
+    }
+
+    private CascadeChains.Entry configure(String name, String at, CascadeProperties.Chain p) {
+        CascadeBuilder<String, String> b = Cascade.builder(name);
         String system = p.getSystemPrompt();
         Integer chainMaxTokens = positiveOrNull(at + ".max-output-tokens", p.getMaxOutputTokens());
         b.prompt(prompt(system, chainMaxTokens)).parse(ModelResponse::text);
         if (p.getDeadline() != null) {
-            b.deadline(positive(at + ".deadline", p.getDeadline()));
+            b.deadline(p.getDeadline());
         }
         if (p.getLateCompletionGrace() != null) {
-            if (p.getLateCompletionGrace().isNegative()) {
-                throw new CascadeConfigurationException(at + ".late-completion-grace", "must be zero or longer, was "
-                        + p.getLateCompletionGrace(), "Set " + at + ".late-completion-grace to a duration such as 60s.");
-            }
             b.lateCompletionGrace(p.getLateCompletionGrace());
         }
         if (p.getAccept() != null) {
@@ -124,13 +130,8 @@ final class ChainFactory {
             lastResort(b, at + ".last-resort", p.getLastResort());
         }
 
-        List<CascadeProperties.Step> steps = p.getSteps();
-        if (steps == null || steps.isEmpty()) {
-            throw new CascadeConfigurationException(at + ".steps", "chain '" + name + "' has no steps",
-                    "Add at least one step under " + at + ".steps, e.g. '- model: <ChatModel bean name>'.");
-        }
+        List<CascadeProperties.Step> steps = p.getSteps() == null ? List.of() : p.getSteps();
         Set<String> names = new HashSet<>();
-        List<ModelStepAt> modelSteps = new ArrayList<>();
         ReviewQueue<String, String> review = null;
         for (int i = 0; i < steps.size(); i++) {
             String sat = at + ".steps[" + i + "]";
@@ -143,10 +144,7 @@ final class ChainFactory {
                         case "rules" -> "rules";
                         default -> "human-review";
                     };
-            if (!names.add(stepName)) {
-                throw new CascadeConfigurationException(sat + ".name", "step name '" + stepName + "' is used twice"
-                        + " in chain '" + name + "'", "Give each step of " + at + " a distinct name.");
-            }
+            names.add(stepName);
             if (!"model".equals(kind)) {
                 rejectModelOptions(sat, s);
             }
@@ -155,18 +153,11 @@ final class ChainFactory {
                         + " human-review step only", "Move " + sat + ".review to the step with human-review: true.");
             }
             switch (kind) {
-                case "model" -> modelSteps.add(new ModelStepAt(sat, stepName, s,
-                        modelStep(b, sat, stepName, s, system, chainMaxTokens)));
+                case "model" -> modelStep(b, sat, stepName, s, system, chainMaxTokens);
                 case "rules" -> b.rules(stepName, rules(sat + ".rules", s.getRules()));
                 case "bean" -> b.step(stepName, bean(sat + ".bean", s.getBean(), CUSTOM,
                         "Function<String, Optional<String>>"));
                 default -> {
-                    if (i != steps.size() - 1) {
-                        throw new CascadeConfigurationException(sat + ".human-review", "the human-review step '"
-                                + stepName + "' is step " + (i + 1) + " of " + steps.size() + ", but it must be the"
-                                + " last step: it takes every input that reaches it, so the steps after it would never"
-                                + " run", "Move the human-review step to the end of " + at + ".steps.");
-                    }
                     review = reviews.forChain(name, stepName, reviewPolicy(sat + ".review", s.getReview()));
                     b.humanReview(stepName, review);
                 }
@@ -174,63 +165,92 @@ final class ChainFactory {
         }
         Budget budget = p.getBudget() == null ? null : budget(at + ".budget", p.getBudget(), names);
         if (budget != null) {
-            modelSteps.forEach(m -> checkPriced(at, m, budget));
             b.budget(budget);
         }
         b.registries(registries);
         listeners.forEach(b::listener);
         classifiers.forEach(b::classifier);
         customizers.forEach(c -> c.customize(name, b));
-        Cascade<String, String> chain;
-        try {
-            chain = b.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CascadeConfigurationException(at, e.getMessage(), "Fix the settings of " + at
-                    + " named in the message.", e);
-        }
+        Cascade<String, String> chain = b.build();
         return new CascadeChains.Entry(name, chain, Optional.ofNullable(budget), Optional.ofNullable(review));
     }
 
-    /** A model step as configured, with the client its bean resolved to. */
-    private record ModelStepAt(String at, String name, CascadeProperties.Step props, ModelClient client) {
+    /**
+     * The core's error, at the property it came from: {@code steps[1].retry.maxAttempts} of chain {@code triage}
+     * becomes {@code cascade.chains.triage.steps[1].retry.max-attempts}. The core's steps are this chain's
+     * {@code steps} list, one for one and in order. The problem is the core's; the fix names the property, and for a
+     * step the chain's budget cannot price, the problem and the fix in the chain's properties.
+     */
+    static CascadeConfigurationException translate(String at, dev.cascade.api.CascadeConfigurationException e,
+                                                   CascadeProperties.Chain p) {
+        String property = at + "." + propertyPath(e.path());
+        String problem = (e.context() == null ? "" : e.context() + ": ") + e.problem();
+        String fix = "For " + property + ": " + e.fix() + ".";
+        java.util.regex.Matcher step = UNPRICED.matcher(e.path());
+        if (step.matches() && e.problem().contains("budget") && p.getBudget() != null && p.getSteps() != null
+                && Integer.parseInt(step.group(1)) < p.getSteps().size()) {
+            String stepAt = at + ".steps[" + step.group(1) + "]";
+            CascadeProperties.Step s = p.getSteps().get(Integer.parseInt(step.group(1)));
+            String model = e.value() instanceof String m ? m : null;
+            String stepName = s.getName() != null && !s.getName().isBlank() ? s.getName() : s.getModel();
+            String closed = " A budget fails closed: every call of this step would be skipped as OVER_BUDGET and the"
+                    + " input sent on to the next step.";
+            problem = model == null
+                    ? "the chain has a budget (" + at + ".budget), but model bean '" + s.getModel() + "' of step '"
+                            + stepName + "' does not report which model it calls, so its calls cannot be priced."
+                            + closed
+                    : "the chain has a budget (" + at + ".budget), but it has no price for model '" + model + "' ("
+                            + (s.getModelName() != null ? "named by " + stepAt + ".model-name" : "reported by model"
+                            + " bean '" + s.getModel() + "'") + "), and neither has step '" + stepName + "'." + closed;
+            fix = pricingFix(at, stepAt, model, s.getModelName() != null);
+        }
+        return relocated(new CascadeConfigurationException(property, e.value(), problem, fix, e.getCause()), e);
     }
 
     /**
-     * A budget fails closed on a call it cannot price; a step it can never price would send every input on to the
-     * next step (often human review) while the application looks healthy. Refused here with the properties to set;
-     * the core builder refuses the same, in its own terms, for chains built in code.
+     * The translation stands in for the core's error rather than wrapping it (a report's root cause then names the
+     * property, not the core path); it keeps the core's stack trace, which shows the check that failed.
      */
-    private static void checkPriced(String chainAt, ModelStepAt m, Budget budget) {
-        CascadeProperties.Step s = m.props();
-        if (s.getPricing() != null) {
-            return;
+    private static CascadeConfigurationException relocated(CascadeConfigurationException translated,
+                                                          dev.cascade.api.CascadeConfigurationException original) {
+        translated.setStackTrace(original.getStackTrace());
+        return translated;
+    }
+
+    private static final Pattern UNPRICED = Pattern.compile("steps\\[(\\d+)]\\.(modelName|model)");
+    private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+
+    /** A core path as a property path: camelCase segments in kebab-case; budget limits by their property names. */
+    static String propertyPath(String path) {
+        if (path.startsWith("budget.headroom.")) {
+            return path; // the rest is a step name
         }
-        // Trimmed as the step's spec gets it (model-name: " gpt-4o" is gpt-4o).
-        String modelName = s.getModelName() == null ? null : s.getModelName().trim();
+        switch (path) {
+            case "budget.limit.CHAIN.HOUR": return "budget.per-hour";
+            case "budget.limit.CHAIN.DAY": return "budget.per-day";
+            case "budget.limit.CHAIN.MONTH": return "budget.per-month";
+            case "budget.limit.TENANT.DAY": return "budget.per-tenant-per-day";
+            case "budget.softLimit.CHAIN.DAY": return "budget.soft-per-day";
+            default: break;
+        }
+        if (path.startsWith("onFailure.")) {
+            return "on-failure." + path.substring("onFailure.".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+        return CAMEL.matcher(path).replaceAll("$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** How to price a budgeted step, in properties. */
+    private static String pricingFix(String chainAt, String stepAt, String model, boolean named) {
         String budgetAt = chainAt + ".budget";
-        String model = modelName != null ? modelName : m.client().model();
-        String priceIt = m.at() + ".pricing.input and " + m.at() + ".pricing.output (US dollars per million tokens)";
+        String priceIt = stepAt + ".pricing.input and " + stepAt + ".pricing.output (US dollars per million tokens)";
         if (model == null) {
-            throw new CascadeConfigurationException(m.at() + ".model-name", "the chain has a budget (" + budgetAt
-                    + "), but model bean '" + s.getModel() + "' of step '" + m.name() + "' does not report which model"
-                    + " it calls, so its calls cannot be priced. A budget fails closed: every call of this step would"
-                    + " be skipped as OVER_BUDGET and the input sent on to the next step.",
-                    "Set " + m.at() + ".model-name to the model the bean calls (e.g. gpt-4o-mini; priced by Cascade's"
-                            + " built-in catalogue or " + budgetAt + ".prices.<model-name>), or set " + priceIt
-                            + ", or remove " + budgetAt + ".");
+            return "Set " + stepAt + ".model-name to the model the bean calls (e.g. gpt-4o-mini; priced by Cascade's"
+                    + " built-in catalogue or " + budgetAt + ".prices.<model-name>), or set " + priceIt
+                    + ", or remove " + budgetAt + ".";
         }
-        if (budget.price(model).isEmpty()) {
-            String pricesAt = budgetAt + ".prices" + (model.matches("[A-Za-z0-9-]+") ? "." + model
-                    : "[" + model + "]");
-            throw new CascadeConfigurationException(modelName != null ? m.at() + ".model-name" : m.at()
-                    + ".model", "the chain has a budget (" + budgetAt + "), but it has no price for model '" + model
-                    + "' (" + (modelName != null ? "named by " + m.at() + ".model-name" : "reported by model"
-                    + " bean '" + s.getModel() + "'") + "), and neither has step '" + m.name() + "'. A budget fails"
-                    + " closed: every call of this step would be skipped as OVER_BUDGET and the input sent on to the"
-                    + " next step.", "Set " + pricesAt + ".input and " + pricesAt + ".output (US dollars per million"
-                    + " tokens), or set " + priceIt + (modelName != null ? ", or correct " + m.at()
-                    + ".model-name" : "") + ".");
-        }
+        String pricesAt = budgetAt + ".prices" + (model.matches("[A-Za-z0-9-]+") ? "." + model : "[" + model + "]");
+        return "Set " + pricesAt + ".input and " + pricesAt + ".output (US dollars per million tokens), or set "
+                + priceIt + (named ? ", or correct " + stepAt + ".model-name" : "") + ".";
     }
 
     private static ReviewPolicy reviewPolicy(String at, CascadeProperties.ReviewStep p) {
@@ -241,17 +261,12 @@ final class ChainFactory {
         if (p.getSla() != null) {
             b.sla(positive(at + ".sla", p.getSla()));
         }
-        String breach = p.getOnBreach() == null ? "escalate" : p.getOnBreach().trim().toLowerCase(Locale.ROOT);
-        switch (breach) {
-            case "escalate" -> b.onBreach(ReviewPolicy.Breach.ESCALATE);
-            case "expire" -> b.onBreach(ReviewPolicy.Breach.EXPIRE);
-            default -> throw new CascadeConfigurationException(at + ".on-breach", "'" + p.getOnBreach()
-                    + "' is not a breach action", "Set " + at + ".on-breach to escalate or expire.");
-        }
+        ReviewPolicy.Breach breach = p.getOnBreach() == null ? ReviewPolicy.Breach.ESCALATE : p.getOnBreach();
+        b.onBreach(breach);
         if (p.getDefaultAnswer() != null) {
             b.defaultAnswer(p.getDefaultAnswer());
         }
-        if ("expire".equals(breach) && p.getSla() == null) {
+        if (breach == ReviewPolicy.Breach.EXPIRE && p.getSla() == null) {
             throw new CascadeConfigurationException(at + ".sla", "on-breach is expire but no SLA is set",
                     "Set " + at + ".sla (e.g. 4h), or remove on-breach.");
         }
@@ -312,7 +327,7 @@ final class ChainFactory {
                 "Set " + at + ".model to one of the model beans in the context " + models.candidates()
                         + ", or define a ChatModel or ModelClient bean named '" + s.getModel() + "'."));
         Integer maxTokens = positiveOrNull(at + ".max-output-tokens", s.getMaxOutputTokens());
-        Duration timeout = s.getTimeout() == null ? null : positive(at + ".timeout", s.getTimeout());
+        Duration timeout = s.getTimeout();
         @SuppressWarnings("unchecked")
         Predicate<? super String> accept = s.getAccept() == null ? null
                 : bean(at + ".accept", s.getAccept(), GATE, "Predicate<String>");
@@ -333,8 +348,7 @@ final class ChainFactory {
             throw new CascadeConfigurationException(at + ".rate-limit", "a rate limit needs permits and period",
                     "Set " + at + ".rate-limit.permits (e.g. 50) and " + at + ".rate-limit.period (e.g. 1s).");
         }
-        try {
-            b.model(stepName, client, spec -> {
+        b.model(stepName, client, spec -> {
                 if (timeout != null) {
                     spec.timeout(timeout);
                 }
@@ -380,11 +394,6 @@ final class ChainFactory {
                     spec.rateLimit(x -> x.permits(rl.getPermits()).period(rl.getPeriod()));
                 }
             });
-        } catch (IllegalArgumentException e) {
-            // The specs check each value as it is set; their message names the option and the value.
-            throw new CascadeConfigurationException(at, e.getMessage(), "Fix the value under " + at
-                    + " that the message names.", e);
-        }
         return client;
     }
 
@@ -435,7 +444,14 @@ final class ChainFactory {
                 when = in -> pattern.matcher(in).find();
             }
             String answer = r.getAnswer();
-            rules.rule(ruleName, when, in -> answer);
+            try {
+                rules.rule(ruleName, when, in -> answer);
+            } catch (dev.cascade.api.CascadeConfigurationException e) {
+                // The rule set's path (rules[1].name) is relative to the step that holds it.
+                String property = at.substring(0, at.length() - ".rules".length()) + "." + propertyPath(e.path());
+                throw relocated(new CascadeConfigurationException(property, e.value(), e.problem(), "For "
+                        + property + ": " + e.fix() + ".", e.getCause()), e);
+            }
         }
         return rules.build();
     }
@@ -469,11 +485,6 @@ final class ChainFactory {
         p.getPrices().forEach((model, price) -> b.price(model, pricing(at + ".prices." + model, price)));
         if (p.getDefaultMaxOutputTokens() != null) {
             b.defaultMaxOutputTokens(positiveOrNull(at + ".default-max-output-tokens", p.getDefaultMaxOutputTokens()));
-        }
-        if (p.getPerRequest() == null && p.getPerHour() == null && p.getPerDay() == null && p.getPerMonth() == null
-                && p.getPerTenantPerDay() == null && p.getSoftPerDay() == null) {
-            throw new CascadeConfigurationException(at, "a budget needs at least one limit",
-                    "Set " + at + ".per-request, per-hour, per-day, per-month, per-tenant-per-day or soft-per-day.");
         }
         return b.build();
     }
@@ -522,16 +533,7 @@ final class ChainFactory {
     }
 
     private static void lastResort(CascadeBuilder<String, String> b, String at, CascadeProperties.LastResort p) {
-        if (p.getMaxWait() != null && p.getMaxWait().isNegative()) {
-            throw new CascadeConfigurationException(at + ".max-wait", "must be >= 0, was " + p.getMaxWait(),
-                    "Set " + at + ".max-wait to a duration such as 3s, or 0s to never wait.");
-        }
         Double probes = p.getProbeOpenBreakers();
-        if (probes != null && !(probes >= 0 && probes <= 1000)) {
-            throw new CascadeConfigurationException(at + ".probe-open-breakers", "must be in [0, 1000] executions"
-                    + " per second, was " + probes, "Set " + at + ".probe-open-breakers to a small rate such as 1,"
-                    + " or 0 for no probes.");
-        }
         b.lastResort(l -> {
             if (p.getWaitForRetryAfter() != null) {
                 l.waitForRetryAfter(p.getWaitForRetryAfter());

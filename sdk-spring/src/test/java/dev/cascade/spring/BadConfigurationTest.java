@@ -70,7 +70,8 @@ class BadConfigurationTest {
                 "cascade.chains.triage.steps[1].model=gpt");
         assertThat(a.getDescription()).contains("cascade.chains.triage.steps[0].human-review")
                 .contains("must be the last step");
-        assertThat(a.getAction()).contains("Move the human-review step to the end of cascade.chains.triage.steps");
+        assertThat(a.getAction()).isEqualTo("For cascade.chains.triage.steps[0].human-review: move the human review"
+                + " step to the end of the chain's steps.");
     }
 
     @Test
@@ -143,7 +144,40 @@ class BadConfigurationTest {
     void invalidEngineValueIsReportedAtTheStep() {
         FailureAnalysis a = analysisOf("cascade.chains.t.steps[0].model=gpt",
                 "cascade.chains.t.steps[0].retry.max-attempts=0");
-        assertThat(a.getDescription()).contains("cascade.chains.t.steps[0]").contains("maxAttempts");
+        assertThat(a.getDescription()).isEqualTo("Cascade is misconfigured. cascade.chains.t.steps[0].retry.max-attempts:"
+                + " chain 't', model step 'gpt': must be in [1, 100], was 0");
+        assertThat(a.getAction()).isEqualTo("For cascade.chains.t.steps[0].retry.max-attempts: use 1 to 100 attempts"
+                + " (1 = no retries).");
+    }
+
+    /** The core checks the rule; the starter only names the property: duplicate names are one of them. */
+    @Test
+    void duplicateStepNamesNameTheProperty() {
+        FailureAnalysis a = analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.steps[1].model=gpt");
+        assertThat(a.getDescription()).isEqualTo("Cascade is misconfigured. cascade.chains.t.steps[1].name: chain 't':"
+                + " duplicate step name 'gpt'; step names must be unique");
+        assertThat(a.getAction()).isEqualTo("For cascade.chains.t.steps[1].name: give each step of the chain a"
+                + " distinct name.");
+    }
+
+    @Test
+    void coreRulesComeOutAtTheirProperty() {
+        FailureAnalysis cb = analysisOf("cascade.chains.t.steps[0].model=gpt",
+                "cascade.chains.t.steps[0].circuit-breaker.sliding-window-size=4",
+                "cascade.chains.t.steps[0].circuit-breaker.minimum-calls=5");
+        assertThat(cb.getDescription()).startsWith("Cascade is misconfigured."
+                + " cascade.chains.t.steps[0].circuit-breaker.minimum-calls: ").contains("was 5");
+        assertThat(cb.getAction()).contains("at most 4");
+        assertThat(analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.deadline=0s").getDescription())
+                .startsWith("Cascade is misconfigured. cascade.chains.t.deadline: ").contains("was PT0S");
+        assertThat(analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.late-completion-grace=-1s")
+                .getDescription()).startsWith("Cascade is misconfigured. cascade.chains.t.late-completion-grace: ");
+        assertThat(analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.steps[0].timeout=0s")
+                .getDescription()).startsWith("Cascade is misconfigured. cascade.chains.t.steps[0].timeout: ");
+        assertThat(analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.steps[0].retry.jitter=2")
+                .getDescription()).startsWith("Cascade is misconfigured. cascade.chains.t.steps[0].retry.jitter: ");
+        assertThat(analysisOf("cascade.chains.t.steps[0].model=gpt", "cascade.chains.t.on-failure.no-time.retry=true")
+                .getDescription()).startsWith("Cascade is misconfigured. cascade.chains.t.on-failure.no-time: ");
     }
 
     @Test
@@ -168,7 +202,7 @@ class BadConfigurationTest {
     void unknownLedgerType() {
         FailureAnalysis a = analysisOf("cascade.ledger.type=redis");
         assertThat(a.getDescription()).contains("cascade.ledger.type").contains("'redis'");
-        assertThat(a.getAction()).contains("memory or jdbc");
+        assertThat(a.getAction()).isEqualTo("Set cascade.ledger.type to one of [memory, jdbc].");
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -131,6 +131,7 @@ class EngineSafetyPropertiesTest {
     void zeroIsRefusedNamingTheOption() {
         runner.withPropertyValues("cascade.chains.triage.steps[0].circuit-breaker.half-open-max-wait=0s")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                        .hasMessageContaining("circuitBreaker.halfOpenMaxWait"));
+                        .hasMessageContaining("cascade.chains.triage.steps[0].circuit-breaker.half-open-max-wait")
+                        .hasMessageContaining("was PT0S"));
     }
 }

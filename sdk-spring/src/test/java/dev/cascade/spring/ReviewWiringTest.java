@@ -101,9 +101,12 @@ class ReviewWiringTest {
         assertThat(analysisOf(runner.withPropertyValues("cascade.review.store=jdbc")).getDescription())
                 .contains("cascade.review.store").contains("no single DataSource");
         assertThat(analysisOf(runner.withPropertyValues("cascade.review.store=s3")).getAction())
-                .contains("memory or jdbc");
+                .isEqualTo("Set cascade.review.store to one of [memory, jdbc].");
         assertThat(analysisOf(runner.withPropertyValues("cascade.chains.desk.steps[1].review.on-breach=panic"))
                 .getDescription()).contains("cascade.chains.desk.steps[1].review.on-breach").contains("'panic'");
+        assertThat(analysisOf(runner.withPropertyValues("cascade.chains.desk.steps[1].review.on-breach=panic"))
+                .getAction()).isEqualTo("Set cascade.chains.desk.steps[1].review.on-breach to one of [escalate,"
+                        + " expire].");
         assertThat(analysisOf(runner.withPropertyValues("cascade.chains.desk.steps[0].review.priority=1"))
                 .getDescription()).contains("cascade.chains.desk.steps[0].review")
                 .contains("human-review step only");

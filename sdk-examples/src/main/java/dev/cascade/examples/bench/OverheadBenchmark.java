@@ -100,13 +100,13 @@ public class OverheadBenchmark {
     static final Duration CB_OPEN_FOR = Duration.ofSeconds(30);
     static final int CB_HALF_OPEN_CALLS = 3;
 
-    static final Consumer<RetrySpec> RETRY = r -> r.maxAttempts(RETRY_MAX_ATTEMPTS)
+    static final Consumer<RetrySpec.Builder> RETRY = r -> r.maxAttempts(RETRY_MAX_ATTEMPTS)
             .initialBackoff(RETRY_INITIAL_BACKOFF).multiplier(RETRY_MULTIPLIER).jitter(RETRY_JITTER)
             .maxBackoff(RETRY_MAX_BACKOFF);
-    static final Consumer<CircuitBreakerSpec> BREAKER = cb -> cb.failureRateThreshold(CB_FAILURE_RATE)
+    static final Consumer<CircuitBreakerSpec.Builder> BREAKER = cb -> cb.failureRateThreshold(CB_FAILURE_RATE)
             .slidingWindowSize(CB_WINDOW).minimumCalls(CB_MINIMUM_CALLS).openFor(CB_OPEN_FOR)
             .halfOpenCalls(CB_HALF_OPEN_CALLS);
-    static final Consumer<RateLimitSpec> LIMIT = rl -> rl.permits(PERMITS).period(PERIOD);
+    static final Consumer<RateLimitSpec.Builder> LIMIT = rl -> rl.permits(PERMITS).period(PERIOD);
 
     static final String ONE_STEP_CHAIN = "bench-one";
     static final String TWO_STEP_CHAIN = "bench-two";
@@ -274,7 +274,7 @@ public class OverheadBenchmark {
         check(threeAttemptsOff.execute(input).attempts().size() == 3, "three-attempt chain (off) did not retry twice");
     }
 
-    static void policies(ModelStepSpec<String, String> s) {
+    static void policies(ModelStepSpec.Builder<String, String> s) {
         s.retry(RETRY).circuitBreaker(BREAKER).rateLimit(LIMIT);
     }
 

@@ -46,7 +46,7 @@ public final class StormVariant implements Strategy {
                 .registries(CascadeRegistries.create())
                 .listener(new Counter());
         if (!lastResort) {
-            builder.lastResort(LastResortSpec::off);
+            builder.lastResort(LastResortSpec.disabled());
         }
         this.chain = builder.build();
         this.description = "advanced -> cheap (the cascade chain's model steps, no rules, no human review), deadline "

@@ -41,7 +41,7 @@ final class LastResortSnippets {
                 .prompt(ModelRequest::of)
                 .parse(ModelResponse::text)
                 .model("cheap", cheap)
-                .lastResort(LastResortSpec::off) // give up as soon as every step has
+                .lastResort(LastResortSpec.disabled()) // give up as soon as every step has
                 .build();
         // end::last-resort-off[]
         return chain;

@@ -200,8 +200,8 @@ class DocsSnippetsTest {
                     """);
             assertThat(problems).singleElement().asString()
                     .contains("Cascade does not start on this ```yaml block")
-                    .contains("cascade.chains.triage.steps[0]")
-                    .contains("retry.maxAttempts must be in [1, 100], was 0");
+                    .contains("cascade.chains.triage.steps[0].retry.max-attempts: ")
+                    .contains("must be in [1, 100], was 0");
         }
 
         @Test
