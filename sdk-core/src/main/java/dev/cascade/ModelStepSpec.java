@@ -15,10 +15,11 @@ import java.util.function.Predicate;
  *
  * <p>The policies nest in one fixed order, outermost first:
  * <pre>
- * deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ retry ▸ attempt timeout ▸ call
+ * retry ▸ deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ interceptors ▸ attempt timeout ▸ call
  * </pre>
- * Admission is re-checked before every retry, so a retry never knocks on an open breaker, never waits for a rate
- * limiter, and never starts past the deadline; each attempt is recorded by the breaker on its own.
+ * The retry loop is the outer layer: every attempt, the first and each retry, passes the deadline, the breaker, the
+ * limiter and admission again, so a retry never knocks on an open breaker, never waits for a rate limiter, and never
+ * starts past the deadline; each attempt is recorded by the breaker on its own.
  *
  * @param <I> the chain's input type
  * @param <O> the chain's output type

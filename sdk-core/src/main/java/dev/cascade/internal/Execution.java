@@ -42,16 +42,28 @@ final class Execution<I, O> {
     O answer;
     String answeredBy;
     boolean cancelled;
+    /** The review step's handle, once it queued the input. */
+    dev.cascade.review.ReviewHandle<O> review;
     /** Set when a failure's policy forbids further model steps. */
     FailureKind barredBy;
     String barredAt;
 
     /**
-     * What the running model attempt holds and must give back on every path: a breaker permission not yet released
-     * or recorded, an admission ticket not yet settled. Null when none (see {@code ModelStepRunner.run}).
+     * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages
+     * took ({@code -1} when none), the time left, the breaker permission it holds and must give back on every path
+     * (null when none), and why a stage refused it. Fields, not an object per attempt: most executions make one.
      */
+    int attemptNumber;
+    long now;
+    long remaining;
     io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
-    dev.cascade.spi.StepAdmission.Ticket heldTicket;
+    FailureKind refusal;
+    String refusalReason;
+    /** The timed call's start, end and time bound, and its failure (null when it answered); see TimedCallStage. */
+    long callStart;
+    long callEnd;
+    long callTimeout;
+    dev.cascade.spi.AttemptResult failedCall;
     /** Last resort candidates (see LastResortSpec): the step whose unretried Retry-After ends first, and when. */
     ModelStepRunner<I, O> retryAfterStep;
     long retryAfterReadyAt;
@@ -164,15 +176,9 @@ final class Execution<I, O> {
         return Money.ofMicros(spentMicros + heldMicros);
     }
 
-    /** Counts an abandoned call's reservation in {@link #spent()} for the rest of this execution. */
-    void holdUntilSettled(dev.cascade.spi.StepAdmission.Ticket ticket) {
-        try {
-            Money reserved = ticket.reserved();
-            heldMicros += reserved == null ? 0 : reserved.micros();
-        } catch (Throwable e) {
-            ModelStepRunner.rethrowFatal(e);
-            // An admission that cannot say what it holds holds nothing we can count.
-        }
+    /** Counts what an abandoned call holds in {@link #spent()} for the rest of this execution. */
+    void holdUntilSettled(Money holding) {
+        heldMicros += holding == null ? 0 : holding.micros();
     }
 
     /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */
