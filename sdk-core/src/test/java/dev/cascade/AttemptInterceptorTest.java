@@ -62,7 +62,7 @@ class AttemptInterceptorTest {
         ScriptedModel primary = ScriptedModel.failing("gpt-big", unavailable());
         ScriptedModel backup = ScriptedModel.answering("gpt-small", "refund approved");
         Cascade<String, String> chain = chain("support")
-                .model("primary", primary, s -> s.retry(r -> r.maxAttempts(2)).circuitBreaker(cb -> cb.minimumCalls(50)))
+                .model("primary", primary, s -> s.retry(r -> r.maxAttempts(2)).circuitBreaker(cb -> cb.minimumCalls(20)))
                 .model("backup", backup)
                 .intercept(recording)
                 .build();
@@ -89,7 +89,7 @@ class AttemptInterceptorTest {
                 ? AttemptResult.answered(new ModelResponse("from the cache", Usage.of(3, 2), "stop", "cache"))
                 : inv.proceed(inv.request());
         Cascade<String, String> chain = chain("cached")
-                .model("primary", primary, s -> s.circuitBreaker(cb -> cb.minimumCalls(50)))
+                .model("primary", primary, s -> s.circuitBreaker(cb -> cb.minimumCalls(20)))
                 .intercept(cache)
                 .build();
 
@@ -223,7 +223,7 @@ class AttemptInterceptorTest {
                 .model("primary", model, s -> s.retry(r -> r.maxAttempts(2)))
                 .intercept(inv -> {
                     if (calls[0]++ == 0) {
-                        throw new ModelCallException(FailureKind.RATE_LIMITED, "injected 429");
+                        throw new IllegalStateException("injected fault");
                     }
                     return inv.proceed(inv.request());
                 })
@@ -234,7 +234,7 @@ class AttemptInterceptorTest {
         assertThat(outcome.answer()).contains("ok");
         assertThat(outcome.attempts()).extracting(Attempt::number, Attempt::status, Attempt::failure,
                         Attempt::reason)
-                .containsExactly(tuple(1, Status.FAILED, FailureKind.RATE_LIMITED, "injected 429"),
+                .containsExactly(tuple(1, Status.FAILED, FailureKind.UNAVAILABLE, "IllegalStateException: injected fault"),
                         tuple(2, Status.ANSWERED, null, null));
         assertThat(model.calls()).isEqualTo(1);
     }
@@ -265,7 +265,8 @@ class AttemptInterceptorTest {
     @Test
     void aBudgetSettlesTheShortCircuitAnswerOfAnInnerInterceptor() {
         dev.cascade.budget.Budget budget = dev.cascade.budget.Budget.builder()
-                .price("gpt-big", dev.cascade.budget.Pricing.perMillionTokens("1000000", "1000000"))
+                .limit(dev.cascade.budget.Scope.GLOBAL, dev.cascade.budget.Window.DAY, "100.00")
+                .price("gpt-big", dev.cascade.budget.Pricing.perMillionTokens("1.00", "1.00"))
                 .build();
         Cascade<String, String> chain = chain("budgeted")
                 .model("primary", ScriptedModel.answering("gpt-big", "unused"))
@@ -277,6 +278,6 @@ class AttemptInterceptorTest {
         Outcome<String> outcome = chain.execute("hello", CallContext.empty());
 
         assertThat(outcome.answer()).contains("cached");
-        assertThat(outcome.cost()).isEqualTo(Money.ofMicros(2_000_000));
+        assertThat(outcome.cost()).isEqualTo(Money.ofMicros(2)); // 1 input + 1 output token at $1 per 1M
     }
 }
