@@ -58,7 +58,7 @@ final class AttemptChain<I, O> implements AttemptInterceptor.Invocation {
     private AttemptResult run(int i) {
         if (i == interceptors.length) {
             ModelResponse response = call.call(x, request);
-            callResult = response != null ? AttemptResult.ofCall(response) : x.failedCall;
+            callResult = response != null ? AttemptResult.ofCall(response) : x.result;
             return callResult;
         }
         AttemptInterceptor interceptor = interceptors[i];

@@ -37,7 +37,7 @@ final class BreakerStage implements Stage {
 
     @Override
     public boolean enter(Execution<?, ?> x) {
-        if (x.lastResortMode == LastResortSpec.Mode.PROBE && open()) {
+        if (x.lastResortMode() == LastResortSpec.Mode.PROBE && open()) {
             return true;
         }
         // While a breaker refuses, ask it again at most once a millisecond: each refusal builds a resilience4j event
@@ -77,7 +77,7 @@ final class BreakerStage implements Stage {
             return;
         }
         x.heldPermit = null;
-        long took = x.callEnd - x.callStart;
+        long took = x.callEnd - x.now;
         if (success) {
             breaker.onSuccess(took, TimeUnit.NANOSECONDS);
         } else if (counts) {

@@ -25,9 +25,9 @@ import java.util.function.DoubleSupplier;
 /** The engine: runs an execution through the steps, in order, from the routed first step. Immutable and thread-safe. */
 public final class ChainImpl<I, O> implements Cascade<I, O> {
     private final ChainConfig<I, O> config;
-    private final List<StepDef<I, O>> steps;
-    /** The runner of each step, by position, chosen once per step kind. */
-    private final List<StepRunner<I, O>> runners;
+    private final List<StepDef<I, O>> defs;
+    /** The steps' runners, chosen once per step kind, in the loop that falls back from one to the next. */
+    private final FallbackLoop<I, O> steps;
     private final LastResortRunner<I, O> lastResort;
     private final Map<String, Integer> index;
     private final Route defaultRoute;
@@ -38,16 +38,16 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
 
     public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter) {
         this.config = config;
-        this.steps = config.steps();
+        this.defs = config.steps();
         this.lastResort = new LastResortRunner<>(config);
         List<StepRunner<I, O>> list = new java.util.ArrayList<>();
-        for (StepDef<I, O> step : steps) {
+        for (StepDef<I, O> step : defs) {
             list.add(runner(step, jitter));
         }
-        this.runners = List.copyOf(list);
+        this.steps = new FallbackLoop<>(list, lastResort);
         this.index = config.index();
-        this.hasReview = steps.stream().anyMatch(s -> s instanceof StepDef.Review);
-        this.defaultRoute = new Route(steps.get(0).name(), false, "no router");
+        this.hasReview = defs.stream().anyMatch(s -> s instanceof StepDef.Review);
+        this.defaultRoute = new Route(defs.get(0).name(), false, "no router");
         // Ids unique across chains and restarts without UUID's SecureRandom cost on every call.
         this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL) + "-";
     }
@@ -83,7 +83,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     public CompletableFuture<List<String>> warmUp() {
         // One warm-up per client object: steps sharing a client warm it once.
         Map<dev.cascade.spi.ModelClient, String> clients = new java.util.IdentityHashMap<>();
-        for (StepDef<I, O> step : steps) {
+        for (StepDef<I, O> step : defs) {
             if (step instanceof StepDef.Model<I, O> m) {
                 clients.putIfAbsent(m.client(), m.name());
             }
@@ -163,8 +163,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     }
 
     /**
-     * Runs one execution: the steps in order from the routed first one. This loop is where a fallback happens: a
-     * step that does not answer (failed, skipped, passed or refused its answer) hands the input to the next one.
+     * Runs one execution: routes it, runs the steps ({@link FallbackLoop}), reports it and builds its outcome.
      *
      * @param parent the caller's OpenTelemetry context, or {@code null} to read it here (only when someone listens)
      */
@@ -182,26 +181,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         if (info != null) {
             events.fire(CascadeListener::onExecutionStarted, new ExecutionStarted(info, route.firstStep()));
         }
-        Outcome.Status status = Outcome.Status.UNANSWERED;
-        for (int i = route == defaultRoute ? 0 : index.get(route.firstStep()); i < runners.size(); i++) {
-            if (Thread.currentThread().isInterrupted() || x.cancelRequested()) {
-                x.cancelled = true;
-            }
-            if (x.cancelled) {
-                status = Outcome.Status.CANCELLED;
-                break;
-            }
-            Outcome.Status ended = runners.get(i).run(x);
-            if (ended != null) {
-                status = ended;
-                break;
-            }
-        }
-        if (status == Outcome.Status.UNANSWERED && x.review == null && lastResort.run(x)) {
-            status = Outcome.Status.ANSWERED;
-        } else if (status == Outcome.Status.UNANSWERED && x.cancelled) {
-            status = Outcome.Status.CANCELLED;
-        }
+        Outcome.Status status = steps.run(x, route == defaultRoute ? 0 : index.get(route.firstStep()));
         if (status == Outcome.Status.CANCELLED) {
             // Leave the interrupt for the caller to see; the outcome says what happened before it.
             Thread.currentThread().interrupt();

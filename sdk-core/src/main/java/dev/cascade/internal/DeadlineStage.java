@@ -18,8 +18,7 @@ final class DeadlineStage implements Stage {
     public boolean enter(Execution<?, ?> x) {
         long now = time.nanoTime();
         x.now = now;
-        x.remaining = x.deadlineNanos - now;
-        if (x.remaining <= 0) {
+        if (x.deadlineNanos - now <= 0) {
             x.refusal = FailureKind.NO_TIME;
             x.refusalReason = "deadline reached before attempt " + x.attemptNumber;
             return false;

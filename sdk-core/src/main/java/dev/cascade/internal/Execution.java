@@ -38,40 +38,79 @@ final class Execution<I, O> {
     long lastNanos;
 
     private long spentMicros;
-    private long heldMicros;
     O answer;
     String answeredBy;
     boolean cancelled;
     /** The review step's handle, once it queued the input. */
     dev.cascade.review.ReviewHandle<O> review;
-    /** Set when a failure's policy forbids further model steps. */
-    FailureKind barredBy;
-    String barredAt;
 
     /**
      * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages
-     * took ({@code -1} when none), the time left, the breaker permission it holds and must give back on every path
+     * took ({@code -1} when none; the call's start once it started), the breaker permission it holds and must give back on every path
      * (null when none), and why a stage refused it. Fields, not an object per attempt: most executions make one.
      */
     int attemptNumber;
     long now;
-    long remaining;
     io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
     FailureKind refusal;
     String refusalReason;
-    /** The timed call's start, end and time bound, and its failure (null when it answered); see TimedCallStage. */
-    long callStart;
+    /** The timed call's end (its start is {@code now}); see TimedCallStage. */
     long callEnd;
-    long callTimeout;
-    dev.cascade.spi.AttemptResult failedCall;
-    /** Last resort candidates (see LastResortSpec): the step whose unretried Retry-After ends first, and when. */
-    ModelStepRunner<I, O> retryAfterStep;
-    long retryAfterReadyAt;
-    /** The first model step skipped because its breaker was open. */
-    ModelStepRunner<I, O> probeStep;
-    boolean lastResortTried;
+    /** Whether the timed call was given up before it started (the provider never saw it). */
+    boolean neverStarted;
+    /** The attempt's result past the interceptors, or a failure of the call alone; null for a plain answer. */
+    dev.cascade.spi.AttemptResult result;
+
+    /** What only failing or skipping executions need; null until then, so a plain answer does not pay for it. */
+    private Rare<I, O> rare;
+
+    /** The state of failures, bars and the last resort. */
+    static final class Rare<I, O> {
+        /** Set when a failure's policy forbids further model steps. */
+        FailureKind barredBy;
+        String barredAt;
+        /** Last resort candidates (see LastResortSpec): the step whose unretried Retry-After ends first, and when. */
+        ModelStepRunner<I, O> retryAfterStep;
+        long retryAfterReadyAt;
+        /** The first model step skipped because its breaker was open. */
+        ModelStepRunner<I, O> probeStep;
+        boolean lastResortTried;
+        /** Non-null while a last resort attempt runs. */
+        dev.cascade.LastResortSpec.Mode lastResortMode;
+        /** The reserved worst case of abandoned calls still running (see {@link #spent()}). */
+        long heldMicros;
+    }
+
+    Rare<I, O> rare() {
+        if (rare == null) {
+            rare = new Rare<>();
+        }
+        return rare;
+    }
+
+    /** The rare state, or null when nothing needed it yet. */
+    Rare<I, O> rareOrNull() {
+        return rare;
+    }
+
+    /** The failure kind whose policy forbids further model steps, or null. */
+    FailureKind barredBy() {
+        return rare == null ? null : rare.barredBy;
+    }
+
+    String barredAt() {
+        return rare == null ? null : rare.barredAt;
+    }
+
+    void bar(FailureKind kind, String step) {
+        rare().barredBy = kind;
+        rare.barredAt = step;
+    }
+
     /** Non-null while a last resort attempt runs. */
-    dev.cascade.LastResortSpec.Mode lastResortMode;
+    dev.cascade.LastResortSpec.Mode lastResortMode() {
+        return rare == null ? null : rare.lastResortMode;
+    }
 
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;
@@ -173,12 +212,14 @@ final class Execution<I, O> {
      * abandoned calls still running (they may yet be billed; see {@code LateSettlement}). For per-request ceilings.
      */
     Money spent() {
-        return Money.ofMicros(spentMicros + heldMicros);
+        return Money.ofMicros(spentMicros + (rare == null ? 0 : rare.heldMicros));
     }
 
     /** Counts what an abandoned call holds in {@link #spent()} for the rest of this execution. */
     void holdUntilSettled(Money holding) {
-        heldMicros += holding == null ? 0 : holding.micros();
+        if (holding != null && holding.micros() != 0) {
+            rare().heldMicros += holding.micros();
+        }
     }
 
     /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */

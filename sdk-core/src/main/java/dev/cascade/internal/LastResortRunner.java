@@ -21,37 +21,38 @@ final class LastResortRunner<I, O> {
     /** Returns true when it answered; sets {@code x.cancelled} when the wait was interrupted. */
     boolean run(Execution<I, O> x) {
         LastResortSpec policy = config.lastResort();
-        if (x.lastResortTried || x.cancelled || x.barredBy != null || !policy.enabled()
-                || (x.probeStep == null && x.retryAfterStep == null)) {
+        Execution.Rare<I, O> r = x.rareOrNull();
+        if (r == null || r.lastResortTried || x.cancelled || r.barredBy != null || !policy.enabled()
+                || (r.probeStep == null && r.retryAfterStep == null)) {
             return false;
         }
-        x.lastResortTried = true;
+        r.lastResortTried = true;
         if (Thread.currentThread().isInterrupted() || x.cancelRequested()) {
             x.cancelled = true;
             return false;
         }
-        ModelStepRunner<I, O> probe = x.probeStep;
+        ModelStepRunner<I, O> probe = r.probeStep;
         if (probe != null && policy.probesPerSecond() > 0) {
             long now = config.time().nanoTime();
             // A step's own Retry-After holds for its probe too: no call before the wait the provider asked for.
-            boolean waitingRetryAfter = probe == x.retryAfterStep && x.retryAfterReadyAt - now > 0;
+            boolean waitingRetryAfter = probe == r.retryAfterStep && r.retryAfterReadyAt - now > 0;
             if (x.remainingNanos(now) > 0 && !waitingRetryAfter && probe.breakerOpen()
                     && probe.probePermit(now, (long) (1e9 / policy.probesPerSecond()))) {
                 announce(x, probe, LastResortSpec.Mode.PROBE, 0);
                 if (probe.runLastResort(x, LastResortSpec.Mode.PROBE)) {
                     return true;
                 }
-                if (x.cancelled || x.barredBy != null) {
+                if (x.cancelled || r.barredBy != null) {
                     return false; // a failure whose policy bars other models ends the last resort too
                 }
             }
         }
-        ModelStepRunner<I, O> retry = x.retryAfterStep;
+        ModelStepRunner<I, O> retry = r.retryAfterStep;
         if (retry == null || !policy.waitForRetryAfter()) {
             return false;
         }
         long now = config.time().nanoTime();
-        long wait = Math.max(0, x.retryAfterReadyAt - now);
+        long wait = Math.max(0, r.retryAfterReadyAt - now);
         if (wait > policy.maxWait().toNanos() || wait >= x.remainingNanos(now) || retry.breakerRefuses()) {
             return false; // nothing waits when the wait cannot fit, or an open breaker would refuse the try
         }

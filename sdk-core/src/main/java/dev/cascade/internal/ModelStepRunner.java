@@ -92,8 +92,8 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
      */
     @Override
     public Outcome.Status run(Execution<I, O> x) {
-        if (x.barredBy != null) {
-            chain.skipped(x, step.name(), StepKind.MODEL, FailureKind.BARRED, x.barredBy + " at '" + x.barredAt
+        if (x.barredBy() != null) {
+            chain.skipped(x, step.name(), StepKind.MODEL, FailureKind.BARRED, x.barredBy() + " at '" + x.barredAt()
                     + "': policy forbids other models for this failure", chain.time().nanoTime());
             return null;
         }
@@ -108,11 +108,11 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
      * asking it (and does not report to it). Returns true when it answered.
      */
     boolean runLastResort(Execution<I, O> x, LastResortSpec.Mode mode) {
-        x.lastResortMode = mode;
+        x.rare().lastResortMode = mode;
         try {
             return run(x, x.nextNumber(step.name()));
         } finally {
-            x.lastResortMode = null;
+            x.rare().lastResortMode = null;
         }
     }
 
@@ -153,102 +153,47 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     /** The retry loop: attempts until one answers, a stage refuses, or the {@link RetryDecision} says stop. */
     private boolean retryLoop(Execution<I, O> x, int firstNumber) {
         ModelRequest request = null;
-        LastResortSpec.Mode lastResort = x.lastResortMode;
         int failures = 0;
         for (int number = firstNumber; ; number++) {
             x.attemptNumber = number;
             x.now = -1;
-            x.remaining = Long.MAX_VALUE;
             if (!enterStages(x)) {
                 skip(x, number, x.refusal, x.refusalReason, x.now);
                 return false;
             }
-            if (request == null) {
+            if (request == null && (request = prompt(x)) == null) {
                 // Built after the stages said yes: a skipped step does not pay for its prompt.
-                request = prompt(x);
-                if (request == null) {
-                    releaseStages(x, stages.length);
-                    return false;
-                }
+                releaseStages(x, stages.length);
+                return false;
             }
-            // ---- the attempt: interceptors around the timed call, or the call alone when there are none
-            AttemptResult result = null;
-            ModelResponse response;
-            boolean neverStarted;
-            if (interceptors.length == 0) {
-                response = call.call(x, request);
-                if (response == null) {
-                    result = x.failedCall;
-                    x.failedCall = null;
-                    if (result.stillRunning() instanceof LateSettlement late) {
-                        late.arm(chain.lateGraceNanos());
-                    }
-                }
-                neverStarted = result != null && !result.called();
-            } else {
-                AttemptChain<I, O> attempt = new AttemptChain<>(chain, step, interceptors, call, x, request);
-                result = attempt.run();
-                x.failedCall = null;
-                AttemptResult made = attempt.callResult();
-                if (made != null && made.stillRunning() instanceof LateSettlement late) {
-                    late.arm(chain.lateGraceNanos());
-                }
-                if (result.kind() == AttemptResult.Kind.REFUSED) {
-                    releaseStages(x, stages.length);
-                    skip(x, number, result.failure(), result.reason(), x.now);
-                    return false;
-                }
-                if (made == null) {
-                    x.callStart = x.callEnd = chain.time().nanoTime(); // answered or failed without a call
-                }
-                neverStarted = made != null && !made.called();
-                response = result.kind() == AttemptResult.Kind.ANSWERED ? result.response() : null;
-            }
+            ModelResponse response = attempt(x, request);
+            AttemptResult result = x.result; // null when the call answered and no interceptor ran
+            x.result = null;
             if (response != null) {
                 if (breaker != null) {
                     breaker.record(x, result == null || result.called(), false, null);
                 }
-                return gate.pass(x, number, response, x.callStart, x.callEnd,
-                        result == null ? Money.ZERO : result.cost());
+                return gate.pass(x, number, response, x.now, x.callEnd, result == null ? Money.ZERO : result.cost());
             }
-            // ---- failure: tell the breaker, decide on a retry, then record and report
-            failures++;
-            FailureKind kind = result.failure();
-            boolean cancelled = kind == FailureKind.CANCELLED && TimedCallStage.isCancellation(x, result.error());
-            FailurePolicy policy = chain.policy(kind);
-            if (breaker != null) {
-                breaker.record(x, false, policy.countsForBreaker() && result.called() && result.requestSent(),
-                        result.error());
-            }
-            String reason = result.reason() != null ? result.reason() : Failures.describe(result.error());
-            RetryDecision decision = RetryDecision.decide(result, reason, policy, retry, lastResort, cancelled, breaker,
-                    failures, number, x, chain.time());
-            if (lastResort == null && !decision.retry() && !cancelled && policy.retry()
-                    && result.retryAfter() != null) {
-                lastResortCandidate(x, x.callEnd, result.retryAfter().toNanos());
-            }
-            recordFailure(x, neverStarted ? 0 : number, result, decision, policy);
-            if (cancelled) {
-                x.cancelled = true;
+            if (result.kind() == AttemptResult.Kind.REFUSED) {
+                releaseStages(x, stages.length);
+                skip(x, number, result.failure(), result.reason(), x.now);
                 return false;
             }
-            if (!policy.fallToModels()) {
-                x.barredBy = kind;
-                x.barredAt = step.name();
-            }
-            if (!decision.retry()) {
+            RetryDecision decision = failed(x, result, number, ++failures);
+            if (!decision.retry() || x.cancelled) {
                 return false;
             }
             if (x.cancelRequested()) {
                 x.cancelled = true;
                 return false;
             }
-            if (neverStarted) {
+            if (x.neverStarted) {
                 number--; // the next real call keeps this attempt's number
             }
             if (chain.events().enabled()) {
                 chain.events().fire(CascadeListener::onRetryScheduled, new RetryScheduled(x.info, step.name(),
-                        number + 1, kind, Duration.ofNanos(decision.delayNanos())));
+                        number + 1, result.failure(), Duration.ofNanos(decision.delayNanos())));
             }
             try {
                 chain.time().sleep(decision.delayNanos());
@@ -258,6 +203,68 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
                 return false;
             }
         }
+    }
+
+    /**
+     * One attempt past the stages: the interceptors around the timed call, or the call alone when there are none (no
+     * seam object is made then). Returns the answer, or {@code null} with the failure or refusal in {@code x.result};
+     * an answer through the interceptors leaves its result there too (for its cost).
+     */
+    private ModelResponse attempt(Execution<I, O> x, ModelRequest request) {
+        x.neverStarted = false;
+        x.result = null;
+        if (interceptors.length == 0) {
+            ModelResponse response = call.call(x, request);
+            if (response == null) {
+                armLate(x.result);
+            }
+            return response;
+        }
+        AttemptChain<I, O> attempt = new AttemptChain<>(chain, step, interceptors, call, x, request);
+        AttemptResult result = attempt.run();
+        AttemptResult made = attempt.callResult();
+        if (made == null) {
+            x.now = x.callEnd = chain.time().nanoTime(); // answered, failed or refused without a call
+        } else {
+            armLate(made);
+        }
+        x.result = result;
+        return result.kind() == AttemptResult.Kind.ANSWERED ? result.response() : null;
+    }
+
+    /** Starts the late settlement of a call left running, now that every interceptor has registered its settler. */
+    private void armLate(AttemptResult made) {
+        if (made.stillRunning() instanceof LateSettlement late) {
+            late.arm(chain.lateGraceNanos());
+        }
+    }
+
+    /**
+     * A failed attempt: the breaker records it, the {@link RetryDecision} is taken, the attempt is recorded and
+     * reported, and a policy that bars other models or a cancel takes effect.
+     */
+    private RetryDecision failed(Execution<I, O> x, AttemptResult result, int number, int failures) {
+        FailureKind kind = result.failure();
+        LastResortSpec.Mode lastResort = x.lastResortMode();
+        boolean cancelled = kind == FailureKind.CANCELLED && TimedCallStage.isCancellation(x, result.error());
+        FailurePolicy policy = chain.policy(kind);
+        if (breaker != null) {
+            breaker.record(x, false, policy.countsForBreaker() && result.called() && result.requestSent(),
+                    result.error());
+        }
+        String reason = result.reason() != null ? result.reason() : Failures.describe(result.error());
+        RetryDecision decision = RetryDecision.decide(result, reason, policy, retry, lastResort, cancelled, breaker,
+                failures, number, x, chain.time());
+        if (lastResort == null && !decision.retry() && !cancelled && policy.retry() && result.retryAfter() != null) {
+            lastResortCandidate(x, x.callEnd, result.retryAfter().toNanos());
+        }
+        recordFailure(x, x.neverStarted ? 0 : number, result, decision, policy);
+        if (cancelled) {
+            x.cancelled = true;
+        } else if (!policy.fallToModels()) {
+            x.bar(kind, step.name());
+        }
+        return decision;
     }
 
     private boolean enterStages(Execution<I, O> x) {
@@ -280,7 +287,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     private void recordFailure(Execution<I, O> x, int number, AttemptResult result, RetryDecision decision,
                                FailurePolicy policy) {
         Attempt a = x.record(step.name(), StepKind.MODEL, number, Status.FAILED, result.failure(), decision.reason(),
-                x.callStart, x.callEnd, result.billed(), null, null, result.cost());
+                x.now, x.callEnd, result.billed(), null, null, result.cost());
         if (chain.events().enabled()) {
             chain.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, result.error(),
                     decision.retry() ? Duration.ofNanos(decision.delayNanos()) : null));
@@ -317,20 +324,22 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
             return; // the step's own limit on Retry-After waits holds for the last resort too
         }
         long readyAt = failedAt + retryAfterNanos;
-        if (x.retryAfterStep == null || readyAt - x.retryAfterReadyAt < 0) {
-            x.retryAfterStep = this;
-            x.retryAfterReadyAt = readyAt;
+        Execution.Rare<I, O> r = x.rare();
+        if (r.retryAfterStep == null || readyAt - r.retryAfterReadyAt < 0) {
+            r.retryAfterStep = this;
+            r.retryAfterReadyAt = readyAt;
         }
     }
 
     private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long at) {
         long now = at >= 0 ? at : x.nothingRecorded() ? x.startNanos : chain.time().nanoTime();
-        if (kind == FailureKind.CIRCUIT_OPEN && x.probeStep == null && x.lastResortMode == null) {
-            x.probeStep = this;
+        LastResortSpec.Mode lastResort = x.lastResortMode();
+        if (kind == FailureKind.CIRCUIT_OPEN && lastResort == null && x.rare().probeStep == null) {
+            x.rare().probeStep = this;
         }
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
-        chain.skipped(x, step.name(), StepKind.MODEL, kind, x.lastResortMode != null
-                ? reason + "; last resort (" + x.lastResortMode.label() + ")"
+        chain.skipped(x, step.name(), StepKind.MODEL, kind, lastResort != null
+                ? reason + "; last resort (" + lastResort.label() + ")"
                 : number == 1 ? reason : reason + " (before retry " + number + ")", now);
     }
 
@@ -338,8 +347,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
         Attempt a = x.record(step.name(), StepKind.MODEL, 0, Status.FAILED, kind, reason, at, chain.time().nanoTime(),
                 Usage.NONE, null, null);
         if (!chain.policy(kind).fallToModels()) {
-            x.barredBy = kind;
-            x.barredAt = step.name();
+            x.bar(kind, step.name());
         }
         if (chain.events().enabled()) {
             chain.events().fire(CascadeListener::onAttemptFailed, new AttemptFailed(x.info, a, error, false));

@@ -36,8 +36,8 @@ final class TimedCallStage<I, O> {
     }
 
     /**
-     * Makes the call. Returns the response, or {@code null} when it failed: then {@code x.failedCall} holds the
-     * classified failure. Sets {@code x.callStart} and {@code x.callEnd}.
+     * Makes the call. Returns the response, or {@code null} when it failed: then {@code x.result} holds the
+     * classified failure. Sets {@code x.now} to the call's start and {@code x.callEnd}.
      */
     ModelResponse call(Execution<I, O> x, ModelRequest request) {
         Events events = chain.events();
@@ -47,14 +47,14 @@ final class TimedCallStage<I, O> {
                     number, step.client().provider(), step.model(), request.maxOutputTokens().orElse(0), request,
                     x.heldPermit == null ? null : x.heldPermit.getState().name()));
         }
-        long timeout = step.timeoutNanos() > 0 ? Math.min(step.timeoutNanos(), x.remaining) : x.remaining;
+        long remaining = x.now >= 0 ? x.remainingNanos(x.now) : Long.MAX_VALUE; // the deadline stage read x.now
+        long timeout = step.timeoutNanos() > 0 ? Math.min(step.timeoutNanos(), remaining) : remaining;
         // Reuse a reading when one is fresh: the stages', or the execution's own start when nothing before this took
         // measured time (no attempt yet, or only skips recorded at the start) (what lies between is a few map lookups, not worth ~40 ns of clock).
         long start = events.enabled() ? chain.time().nanoTime() : x.now >= 0 ? x.now
-                : number == 1 && x.lastResortMode == null && (x.lastNanos == 0 || x.lastNanos == x.startNanos)
+                : number == 1 && x.lastResortMode() == null && (x.lastNanos == 0 || x.lastNanos == x.startNanos)
                 ? x.startNanos : chain.time().nanoTime();
-        x.callStart = start;
-        x.callTimeout = timeout;
+        x.now = start;
         ModelResponse response = null;
         Throwable error = null;
         InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request);
@@ -74,7 +74,7 @@ final class TimedCallStage<I, O> {
         if (error == null) {
             return response;
         }
-        x.failedCall = failed(x, error, flight, timeout);
+        x.result = failed(x, error, flight, timeout);
         return null;
     }
 
@@ -97,6 +97,7 @@ final class TimedCallStage<I, O> {
                 x.callEnd);
         InFlightCall.Fate fate = flight == null ? InFlightCall.Fate.ENDED : flight.leave(late);
         boolean neverStarted = fate == InFlightCall.Fate.NEVER_STARTED;
+        x.neverStarted = neverStarted;
         // The client says its request never left the process: not the provider's failure either.
         boolean notSent = !neverStarted && notSent(error);
         // A failed call may still have been billed (a content-filtered completion); a call that ended on its own as
