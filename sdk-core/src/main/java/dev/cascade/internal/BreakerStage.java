@@ -5,8 +5,6 @@ import dev.cascade.LastResortSpec;
 import dev.cascade.spi.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +20,8 @@ final class BreakerStage implements Stage {
 
     private final CircuitBreaker breaker;
     private final TimeSource time;
-    private final Map<CircuitBreaker.State, String> reasons = new ConcurrentHashMap<>();
+    /** The skip reason per state ordinal, built on first use. Racy by design: any thread builds the same text. */
+    private final String[] reasons = new String[CircuitBreaker.State.values().length];
     /** Ticker value before which the breaker is known to refuse; 0 when not refusing. Racy by design: a hint. */
     private volatile long refusedUntil;
 
@@ -101,8 +100,13 @@ final class BreakerStage implements Stage {
     private boolean refuse(Execution<?, ?> x) {
         x.refusal = FailureKind.CIRCUIT_OPEN;
         // Built once per state: skips are the hot path of an outage.
-        x.refusalReason = reasons.computeIfAbsent(breaker.getState(),
-                st -> "circuit breaker '" + breaker.getName() + "' is " + st);
+        CircuitBreaker.State state = breaker.getState();
+        String reason = reasons[state.ordinal()];
+        if (reason == null) {
+            reason = "circuit breaker '" + breaker.getName() + "' is " + state;
+            reasons[state.ordinal()] = reason;
+        }
+        x.refusalReason = reason;
         return false;
     }
 

@@ -45,6 +45,8 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     private final TimedCallStage<I, O> call;
     private final GateStage<I, O> gate;
     private final RetryPolicy retry;
+    /** Whether the chain's last resort probes open breakers (only then is a skipped step remembered for it). */
+    private final boolean probes;
     /** Ticker value before which no last resort probe of this step may start; Long.MIN_VALUE before the first. */
     private final AtomicLong nextProbe = new AtomicLong(Long.MIN_VALUE);
 
@@ -68,6 +70,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
         this.call = new TimedCallStage<>(chain, step, interceptors.length > 0);
         this.gate = new GateStage<>(chain, step);
         this.retry = step.retrySpec() == null ? null : new RetryPolicy(step.retrySpec(), jitter);
+        this.probes = chain.lastResort().enabled() && chain.lastResort().probesPerSecond() > 0;
         if (step.breaker() != null && chain.events().wantsCircuitEvents()) {
             // Subscribed only when a listener wants transitions: with a consumer, resilience4j builds an event for
             // every call. A breaker shared by several chains reports to each chain's listeners.
@@ -334,7 +337,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     private void skip(Execution<I, O> x, int number, FailureKind kind, String reason, long at) {
         long now = at >= 0 ? at : x.nothingRecorded() ? x.startNanos : chain.time().nanoTime();
         LastResortSpec.Mode lastResort = x.lastResortMode();
-        if (kind == FailureKind.CIRCUIT_OPEN && lastResort == null && x.rare().probeStep == null) {
+        if (kind == FailureKind.CIRCUIT_OPEN && lastResort == null && probes && x.rare().probeStep == null) {
             x.rare().probeStep = this;
         }
         // A skip after failed attempts is the end of the retry loop, not a skip of the step.
