@@ -235,9 +235,7 @@ public final class CascadeBuilder<I, O> {
      */
     public CascadeBuilder<I, O> listener(CascadeListener listener) {
         Objects.requireNonNull(listener, "listener");
-        if (!listeners.contains(listener)) {
-            listeners.add(listener);
-        }
+        listeners.add(listener);
         if (listener instanceof AttemptInterceptor interceptor && !interceptors.contains(interceptor)) {
             interceptors.add(interceptor);
         }
@@ -249,12 +247,13 @@ public final class CascadeBuilder<I, O> {
      * result after, and may answer, refuse or wrap the call (see {@link AttemptInterceptor}). Interceptors run in the
      * order they are added, the first outermost, inside the chain's {@link #budget budget} (which is always
      * outermost) and after the deadline, breaker and rate limiter. An interceptor that is also a
-     * {@link CascadeListener} is added as a listener too. Default: none; at most 62 besides a budget.
+     * {@link CascadeListener} is added as a listener too. Adding the same interceptor again changes nothing. Default:
+     * none; at most 62 besides a budget.
      */
     public CascadeBuilder<I, O> intercept(AttemptInterceptor interceptor) {
         Objects.requireNonNull(interceptor, "interceptor");
-        if (interceptor instanceof CascadeListener listener) {
-            return listener(listener);
+        if (interceptor instanceof CascadeListener listener && !listeners.contains(listener)) {
+            listeners.add(listener);
         }
         if (!interceptors.contains(interceptor)) {
             interceptors.add(interceptor);
