@@ -43,14 +43,18 @@ final class BreakerStage implements Stage {
         // with a wall-clock timestamp, and an outage skips thousands of calls a second. A half-open trial starts at
         // most 1 ms late for it.
         long until = refusedUntil;
-        if (until != 0 && (breaker.getState() == CircuitBreaker.State.FORCED_OPEN || now(x) - until < 0)) {
-            return refuse(x); // forced open refuses until an operator changes it: no clock needed
+        if (until != 0) {
+            CircuitBreaker.State state = breaker.getState();
+            if (state == CircuitBreaker.State.FORCED_OPEN || now(x) - until < 0) {
+                return refuse(x, state); // forced open refuses until an operator changes it: no clock needed
+            }
         }
         if (!breaker.tryAcquirePermission()) {
-            if (refuses()) {
+            CircuitBreaker.State state = breaker.getState();
+            if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
                 refusedUntil = now(x) + REFUSAL_CACHE_NANOS;
             }
-            return refuse(x);
+            return refuse(x, state);
         }
         if (until != 0) {
             refusedUntil = 0;
@@ -97,10 +101,9 @@ final class BreakerStage implements Stage {
         return breaker.getState() == CircuitBreaker.State.OPEN;
     }
 
-    private boolean refuse(Execution<?, ?> x) {
+    private boolean refuse(Execution<?, ?> x, CircuitBreaker.State state) {
         x.refusal = FailureKind.CIRCUIT_OPEN;
         // Built once per state: skips are the hot path of an outage.
-        CircuitBreaker.State state = breaker.getState();
         String reason = reasons[state.ordinal()];
         if (reason == null) {
             reason = "circuit breaker '" + breaker.getName() + "' is " + state;
