@@ -1,7 +1,14 @@
 package dev.cascade;
 
-import dev.cascade.Attempt.Status;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.AttemptResult;
 import dev.cascade.spi.ModelCallException;
@@ -266,7 +273,7 @@ class AttemptInterceptorTest {
     void aBudgetSettlesTheShortCircuitAnswerOfAnInnerInterceptor() {
         dev.cascade.budget.Budget budget = dev.cascade.budget.Budget.builder()
                 .limit(dev.cascade.budget.Scope.GLOBAL, dev.cascade.budget.Window.DAY, "100.00")
-                .price("gpt-big", dev.cascade.budget.Pricing.perMillionTokens("1.00", "1.00"))
+                .price("gpt-big", dev.cascade.api.Pricing.perMillionTokens("1.00", "1.00"))
                 .build();
         Cascade<String, String> chain = chain("budgeted")
                 .model("primary", ScriptedModel.answering("gpt-big", "unused"))

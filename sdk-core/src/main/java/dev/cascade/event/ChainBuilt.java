@@ -1,6 +1,6 @@
 package dev.cascade.event;
 
-import dev.cascade.Description;
+import dev.cascade.api.Description;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.util.Map;

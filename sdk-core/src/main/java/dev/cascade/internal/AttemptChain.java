@@ -1,11 +1,11 @@
 package dev.cascade.internal;
 
-import dev.cascade.CallContext;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.budget.Money;
-import dev.cascade.budget.Pricing;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Pricing;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.AttemptResult;

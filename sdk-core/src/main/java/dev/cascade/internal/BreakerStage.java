@@ -1,7 +1,7 @@
 package dev.cascade.internal;
 
-import dev.cascade.FailureKind;
-import dev.cascade.LastResortSpec;
+import dev.cascade.api.FailureKind;
+import dev.cascade.config.LastResortSpec;
 import dev.cascade.spi.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 

@@ -1,14 +1,15 @@
 package dev.cascade.internal;
 
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.Description;
-import dev.cascade.Outcome;
-import dev.cascade.Route;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.Description;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Route;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.Events;
 import io.opentelemetry.context.Context;
 
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.event.ExecutionInfo;
 
 import java.time.Duration;
@@ -42,7 +42,7 @@ final class Execution<I, O> {
     String answeredBy;
     boolean cancelled;
     /** The review step's handle, once it queued the input. */
-    dev.cascade.review.ReviewHandle<O> review;
+    dev.cascade.api.ReviewHandle<O> review;
 
     /**
      * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages
@@ -76,7 +76,7 @@ final class Execution<I, O> {
         ModelStepRunner<I, O> probeStep;
         boolean lastResortTried;
         /** Non-null while a last resort attempt runs. */
-        dev.cascade.LastResortSpec.Mode lastResortMode;
+        dev.cascade.config.LastResortSpec.Mode lastResortMode;
         /** The reserved worst case of abandoned calls still running (see {@link #spent()}). */
         long heldMicros;
     }
@@ -108,7 +108,7 @@ final class Execution<I, O> {
     }
 
     /** Non-null while a last resort attempt runs. */
-    dev.cascade.LastResortSpec.Mode lastResortMode() {
+    dev.cascade.config.LastResortSpec.Mode lastResortMode() {
         return rare == null ? null : rare.lastResortMode;
     }
 

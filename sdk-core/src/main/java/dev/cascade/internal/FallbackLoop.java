@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.Outcome;
+import dev.cascade.api.Outcome;
 
 import java.util.List;
 

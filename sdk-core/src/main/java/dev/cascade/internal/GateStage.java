@@ -1,11 +1,11 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt;
-import dev.cascade.Attempt.Status;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelResponse;
-import dev.cascade.StepKind;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.StepKind;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.spi.CascadeListener;
 

@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.LastResortSpec;
+import dev.cascade.config.LastResortSpec;
 import dev.cascade.event.LastResort;
 import dev.cascade.spi.CascadeListener;
 

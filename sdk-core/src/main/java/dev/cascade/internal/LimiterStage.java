@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 
 /** The step's rate limiter: no permit, no call ({@code NO_PERMIT}); never waits. A spent permit is not given back. */

@@ -1,16 +1,16 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt;
-import dev.cascade.Attempt.Status;
-import dev.cascade.FailureKind;
-import dev.cascade.FailurePolicy;
-import dev.cascade.LastResortSpec;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.FailurePolicy;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
+import dev.cascade.config.LastResortSpec;
 import dev.cascade.event.Alert;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.CircuitStateChanged;

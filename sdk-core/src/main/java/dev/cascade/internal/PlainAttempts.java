@@ -1,10 +1,10 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt;
-import dev.cascade.Attempt.Status;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;

@@ -1,7 +1,7 @@
 package dev.cascade.internal;
 
-import dev.cascade.FailurePolicy;
-import dev.cascade.LastResortSpec;
+import dev.cascade.api.FailurePolicy;
+import dev.cascade.config.LastResortSpec;
 import dev.cascade.spi.AttemptResult;
 
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.RetrySpec;
+import dev.cascade.config.RetrySpec;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;

@@ -1,13 +1,13 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt.Status;
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
-import dev.cascade.StepKind;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.ReviewDecision;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.ReviewRequest;
+import dev.cascade.api.StepKind;
 import dev.cascade.event.ReviewSubmitted;
-import dev.cascade.review.ReviewDecision;
-import dev.cascade.review.ReviewHandle;
-import dev.cascade.review.ReviewRequest;
 import dev.cascade.spi.CascadeListener;
 import io.opentelemetry.context.Context;
 

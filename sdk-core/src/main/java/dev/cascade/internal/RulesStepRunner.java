@@ -1,9 +1,9 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt.Status;
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
-import dev.cascade.StepKind;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.StepKind;
 import dev.cascade.rules.RuleSet;
 
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.Outcome;
+import dev.cascade.api.Outcome;
 
 /**
  * Runs one step of a chain, chosen once per step kind when the chain is built: {@link ModelStepRunner},

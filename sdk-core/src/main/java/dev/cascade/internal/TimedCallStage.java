@@ -1,13 +1,14 @@
 package dev.cascade.internal;
 
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.event.AttemptStarted;
 import dev.cascade.spi.AttemptResult;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.Events;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.FailureClassifier.Classification;
 import dev.cascade.spi.ModelCallException;

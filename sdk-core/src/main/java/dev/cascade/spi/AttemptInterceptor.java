@@ -1,9 +1,9 @@
 package dev.cascade.spi;
 
-import dev.cascade.CallContext;
-import dev.cascade.ModelRequest;
-import dev.cascade.budget.Money;
-import dev.cascade.budget.Pricing;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.Money;
+import dev.cascade.api.Pricing;
 import dev.cascade.event.ExecutionInfo;
 
 /**
@@ -26,7 +26,7 @@ import dev.cascade.event.ExecutionInfo;
  *   <li>answer without calling: {@link AttemptResult#answered} (a cache hit; it is settled by outer interceptors,
  *       parsed, gated and recorded like a model's answer, and the circuit breaker does not count it);</li>
  *   <li>fail without calling: {@link AttemptResult#failed} (classified like a client's exception);</li>
- *   <li>refuse: {@link AttemptResult#refused} with an admission {@link dev.cascade.FailureKind} (no exception is
+ *   <li>refuse: {@link AttemptResult#refused} with an admission {@link dev.cascade.api.FailureKind} (no exception is
  *       built; the step is skipped, and the retry loop ends);</li>
  *   <li>wrap the call in a context: make an OpenTelemetry {@code Context} current around {@code proceed}. A timed
  *       call runs on a pool thread, in the context that was current when {@code proceed} was called.</li>
@@ -62,7 +62,7 @@ public interface AttemptInterceptor {
         /** The model step's name. */
         String step();
 
-        /** The execution's id, as in {@link dev.cascade.Outcome#executionId()}. */
+        /** The execution's id, as in {@link dev.cascade.api.Outcome#executionId()}. */
         String executionId();
 
         /** The attempt's number within the step: 1 for the first call, 2 for the first retry, and so on. */

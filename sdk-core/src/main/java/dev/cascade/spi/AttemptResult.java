@@ -1,9 +1,9 @@
 package dev.cascade.spi;
 
-import dev.cascade.FailureKind;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Usage;
 
 import java.time.Duration;
 import java.util.Objects;

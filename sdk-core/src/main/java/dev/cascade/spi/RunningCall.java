@@ -1,7 +1,7 @@
 package dev.cascade.spi;
 
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
+import dev.cascade.api.Usage;
 
 /**
  * A model call the chain stopped waiting for (its attempt timed out, or the caller cancelled) while it was still

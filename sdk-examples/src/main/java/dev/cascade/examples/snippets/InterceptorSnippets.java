@@ -1,9 +1,9 @@
 package dev.cascade.examples.snippets;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.AttemptResult;
 import dev.cascade.spi.ModelClient;
