@@ -15,14 +15,16 @@ import dev.cascade.config.RateLimitSpec;
 import dev.cascade.config.RetrySpec;
 import dev.cascade.config.Specs;
 import dev.cascade.event.Anomaly;
+import dev.cascade.event.ChainBuilt;
 import dev.cascade.internal.CascadeThreads;
 import dev.cascade.internal.ChainConfig;
 import dev.cascade.internal.ChainImpl;
-import dev.cascade.internal.Retries;
 import dev.cascade.internal.StepDef;
 import dev.cascade.review.DurableReviewQueue;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
+import dev.cascade.spi.AdmissionInterceptor;
+import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.Events;
 import dev.cascade.spi.FailureClassifier;
@@ -33,7 +35,6 @@ import dev.cascade.spi.TimeSource;
 import dev.cascade.telemetry.CascadeTelemetry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.retry.Retry;
 import io.opentelemetry.api.OpenTelemetry;
 
 import java.time.Duration;
@@ -58,9 +59,10 @@ import java.util.function.UnaryOperator;
 /**
  * Builds a {@link Cascade}. Steps run in the order they are added. Each attempt of a model step passes, in order:
  * <pre>
- * deadline left? ▸ circuit breaker permit? ▸ rate limiter permit? ▸ budget admission? ▸ timed call
+ * retry ▸ deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ interceptors ▸ attempt timeout ▸ call
  * </pre>
- * and the retry loop is the outer layer: every retry goes back through all of them (see {@link ModelStepSpec}).
+ * The retry loop is the outer layer: every attempt, each retry included, passes every other stage again (see
+ * {@link ModelStepSpec}).
  *
  * <p>Setters check their own argument at once; {@code build()} checks the whole chain. Every check throws
  * {@link CascadeConfigurationException} with the field's path from the chain ({@code steps[1].retry.maxAttempts},
@@ -100,6 +102,9 @@ public final class CascadeBuilder<I, O> {
     private final Map<FailureKind, FailurePolicy> policies = new EnumMap<>(FailureKind.class);
     private final List<FailureClassifier> classifiers = new ArrayList<>();
     private final List<CascadeListener> listeners = new ArrayList<>();
+    private final List<AttemptInterceptor> interceptors = new ArrayList<>();
+    /** At most this many interceptors per chain (the budget's included): the seam tracks them in a long's bits. */
+    private static final int MAX_INTERCEPTORS = 63;
     private StepAdmission admission;
     private TimeSource time;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
@@ -280,9 +285,36 @@ public final class CascadeBuilder<I, O> {
         return this;
     }
 
-    /** Adds a listener. A listener that throws is ignored; with no listener, no event is built. */
+    /**
+     * Adds a listener. A listener that throws is ignored; with no listener, no event is built. A listener that is also
+     * an {@link AttemptInterceptor} (as {@link CascadeTelemetry} is) is added as an interceptor too, at this point in
+     * the interceptors' order.
+     */
     public CascadeBuilder<I, O> listener(CascadeListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        if (listener instanceof AttemptInterceptor interceptor && !interceptors.contains(interceptor)) {
+            interceptors.add(interceptor);
+        }
+        return this;
+    }
+
+    /**
+     * Adds an interceptor around every model attempt of every model step: it sees the request before the call and the
+     * result after, and may answer, refuse or wrap the call (see {@link AttemptInterceptor}). Interceptors run in the
+     * order they are added, the first outermost, inside the chain's {@link #budget budget} (which is always
+     * outermost) and after the deadline, breaker and rate limiter. An interceptor that is also a
+     * {@link CascadeListener} is added as a listener too. Adding the same interceptor again changes nothing. Default:
+     * none; at most 62 besides a budget.
+     */
+    public CascadeBuilder<I, O> intercept(AttemptInterceptor interceptor) {
+        Objects.requireNonNull(interceptor, "interceptor");
+        if (interceptor instanceof CascadeListener listener && !listeners.contains(listener)) {
+            listeners.add(listener);
+        }
+        if (!interceptors.contains(interceptor)) {
+            interceptors.add(interceptor);
+        }
         return this;
     }
 
@@ -295,7 +327,7 @@ public final class CascadeBuilder<I, O> {
     public CascadeBuilder<I, O> openTelemetry(OpenTelemetry openTelemetry) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
         if (!CascadeTelemetry.isNoop(openTelemetry)) {
-            listeners.add(CascadeTelemetry.create(openTelemetry));
+            listener(CascadeTelemetry.create(openTelemetry));
         }
         return this;
     }
@@ -454,22 +486,18 @@ public final class CascadeBuilder<I, O> {
         }
         Description description = new Description(name, deadline, router != null, described,
                 Description.POLICY_ORDER);
-        for (CascadeListener l : listeners) {
-            if (l instanceof CascadeTelemetry telemetry) {
-                for (StepDef<I, O> d : defs) {
-                    if (d instanceof StepDef.Model<I, O> m && m.breaker() != null) {
-                        telemetry.observeCircuitBreaker(name, m.name(), m.breaker());
-                    } else if (d instanceof StepDef.Review<I, O> r) {
-                        LongSupplier depth = reviewDepth(r.queue());
-                        if (depth != null) {
-                            telemetry.observeReviewQueue(r.name(), depth);
-                        }
-                    }
-                }
-            }
+        List<AttemptInterceptor> seam = new ArrayList<>();
+        if (admission != null) {
+            seam.add(AdmissionInterceptor.of(admission)); // the budget is reserved first, outermost
+        }
+        seam.addAll(interceptors);
+        if (seam.size() > MAX_INTERCEPTORS) {
+            throw new IllegalArgumentException(where + ": interceptors has " + seam.size() + " entries (a budget"
+                    + " counts as one), at most " + MAX_INTERCEPTORS + " are allowed; combine some into one");
         }
         Events events = new Events(listeners);
         if (events.enabled()) {
+            events.fire(CascadeListener::onChainBuilt, chainBuilt(description, defs));
             for (Pending<I, O> p : steps) {
                 if (p instanceof PendingModel<I, O> m) {
                     for (String warning : m.client().warnings()) {
@@ -481,10 +509,27 @@ public final class CascadeBuilder<I, O> {
         }
         ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
-                events, admission, clock,
+                events, List.copyOf(seam), clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(), description,
                 lateCompletionGrace.toNanos(), lastResort);
-        return new CascadeChain<>(new ChainImpl<>(config));
+        return new CascadeChain<>(new ChainImpl<>(config, jitter));
+    }
+
+    /** What the chain's listeners may observe of its parts: its breakers, its review queue's depth. */
+    private ChainBuilt chainBuilt(Description description, List<StepDef<I, O>> defs) {
+        Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
+        Map<String, LongSupplier> depths = new LinkedHashMap<>();
+        for (StepDef<I, O> d : defs) {
+            if (d instanceof StepDef.Model<I, O> m && m.breaker() != null) {
+                breakers.put(m.name(), m.breaker());
+            } else if (d instanceof StepDef.Review<I, O> r) {
+                LongSupplier depth = reviewDepth(r.queue());
+                if (depth != null) {
+                    depths.put(r.name(), depth);
+                }
+            }
+        }
+        return new ChainBuilt(name, description, breakers, depths);
     }
 
     /** How to read the depth of the queues Cascade ships; {@code null} for a queue of the user's own. */
@@ -614,10 +659,8 @@ public final class CascadeBuilder<I, O> {
             limiter = regs.rateLimiter(resource, rl, where, at(m, "rateLimit"));
             policies.put("rateLimit", resource + " " + rl);
         }
-        Retry retry = null;
         RetrySpec rs = s.retry();
         if (rs != null) {
-            retry = Retries.create(name + "/" + m.name(), rs, jitter);
             policies.put("retry", rs.toString());
         }
         if (s.maxOutputTokens() > 0) {
@@ -630,7 +673,7 @@ public final class CascadeBuilder<I, O> {
         if (gate != null) {
             policies.put("accept", s.accept() != null ? "step" : "chain");
         }
-        return new StepDef.Model<>(m.name(), m.client(), s.modelName(), s.pricing(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs, retry,
+        return new StepDef.Model<>(m.name(), m.client(), s.modelName(), s.pricing(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs,
                 breaker, limiter, p, q, gate, s.maxOutputTokens(), java.util.Collections.unmodifiableMap(policies));
     }
 }

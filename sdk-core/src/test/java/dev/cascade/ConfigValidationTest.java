@@ -419,11 +419,14 @@ class ConfigValidationTest {
         private final InMemoryReviewQueue<String, String> queue = new InMemoryReviewQueue<>();
 
         private Cascade<String, String> chain() {
-            return base("nulls")
+            Cascade<String, String> chain = base("nulls")
                     .listener(recordingEveryEvent(events))
                     .model("advanced", advanced)
                     .humanReview("desk", queue)
                     .build();
+            assertThat(events).containsExactly("onChainBuilt"); // the build's own event; executions add nothing
+            events.clear();
+            return chain;
         }
 
         @Test

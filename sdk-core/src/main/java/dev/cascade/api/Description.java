@@ -13,13 +13,17 @@ import java.util.Map;
  * @param deadline the end-to-end deadline, or {@code null}
  * @param routed   whether a router picks the first step
  * @param steps    the steps, in order
- * @param order    how each model step's policies nest, outermost first
+ * @param order    how each model step's policies nest, outermost first ({@link #POLICY_ORDER})
  */
 public record Description(String chain, Duration deadline, boolean routed, List<Step> steps, String order) {
 
-    /** The policy nesting every model step uses, outermost first. */
+    /**
+     * The policy nesting every model step uses, outermost first: the retry loop is the outer layer, and every attempt
+     * (the first and each retry) passes the deadline, the circuit breaker, the rate limiter, the budget admission and
+     * the attempt interceptors again before its timed call.
+     */
     public static final String POLICY_ORDER =
-            "deadline > circuit breaker > rate limiter > admission > retry > attempt timeout > call";
+            "retry > deadline > circuit breaker > rate limiter > admission > interceptors > attempt timeout > call";
 
     public Description {
         steps = List.copyOf(steps);

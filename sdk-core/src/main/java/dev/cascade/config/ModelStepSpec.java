@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * and the budget's price.
  *
  * <p>Each attempt of a model step passes, in this order: deadline left? ▸ circuit breaker permit? ▸ rate limiter
- * permit? ▸ budget admission? ▸ timed call (attempt timeout). Any "no" skips the step at once. The retry loop is the
+ * permit? ▸ budget admission? ▸ interceptors ▸ timed call (attempt
+ * timeout). Any "no" skips the step at once. The retry loop is the
  * outer layer: a retry does not run inside the breaker, it goes back through deadline, breaker, limiter and
  * admission like the first attempt, so a retry never knocks on an open breaker, never waits for a rate limiter and
  * never starts past the deadline; the breaker records each attempt on its own.

@@ -22,7 +22,6 @@ public final class ExecutionInfo {
     private Object firstKey;
     private Object firstValue;
     private Map<Object, Object> attachments;
-    private volatile Context callContext;
     private volatile Context executionContext;
 
     public ExecutionInfo(String chain, String executionId, CallContext context, Context parentContext, long startNanos) {
@@ -52,8 +51,8 @@ public final class ExecutionInfo {
 
     /**
      * Sets the OpenTelemetry context of the whole execution, typically the execution's root span. Set it in
-     * {@link dev.cascade.spi.CascadeListener#onExecutionStarted}; model calls without a call context run in it, and
-     * the human review step stores it with the review item so a later decision can link back to this trace.
+     * {@link dev.cascade.spi.CascadeListener#onExecutionStarted}; timed model calls of a chain without
+     * {@link dev.cascade.spi.AttemptInterceptor interceptors} run in it, and the human review step stores it with the review item so a later decision can link back to this trace.
      */
     public void setExecutionContext(Context context) {
         this.executionContext = context;
@@ -62,20 +61,6 @@ public final class ExecutionInfo {
     /** The context set by {@link #setExecutionContext}, or {@code null}. */
     public Context executionContext() {
         return executionContext;
-    }
-
-    /**
-     * Sets the OpenTelemetry context the current model attempt's call runs in, typically the attempt's span, so the
-     * client library's own instrumentation (HTTP spans) nests under it. Set it in
-     * {@link dev.cascade.spi.CascadeListener#onAttemptStarted}; the engine uses it for that one call, then clears it.
-     */
-    public void setCallContext(Context context) {
-        this.callContext = context;
-    }
-
-    /** The context set by {@link #setCallContext}, or {@code null}. */
-    public Context callContext() {
-        return callContext;
     }
 
     /** The chain's {@link dev.cascade.spi.TimeSource#nanoTime()} at the start of the execution. */

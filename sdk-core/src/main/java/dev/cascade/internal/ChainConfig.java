@@ -9,10 +9,10 @@ import dev.cascade.api.Usage;
 import dev.cascade.config.LastResortSpec;
 import dev.cascade.event.Alert;
 import dev.cascade.event.StepSkipped;
+import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.Events;
 import dev.cascade.spi.FailureClassifier;
-import dev.cascade.spi.StepAdmission;
 import dev.cascade.spi.TimeSource;
 
 import java.util.List;
@@ -27,13 +27,14 @@ import java.util.function.Function;
  * @param router        {@code null} when the chain has no router
  * @param policies      indexed by {@link FailureKind#ordinal()}
  * @param classifiers   the user's classifiers; the default one runs after them
- * @param admission     {@code null} when there is none
+ * @param interceptors  the seam around every model attempt, outermost first (a budget's admission first)
  * @param lateGraceNanos how long a call the chain gave up on may keep its reservation open (0: settle at once)
  * @param lastResort    a copy, never changed
  */
 public record ChainConfig<I, O>(String name, List<StepDef<I, O>> steps, long deadlineNanos,
                                 Function<? super I, String> router, FailurePolicy[] policies,
-                                List<FailureClassifier> classifiers, Events events, StepAdmission admission,
+                                List<FailureClassifier> classifiers, Events events,
+                                List<AttemptInterceptor> interceptors,
                                 TimeSource time, ExecutorService executor, Description description,
                                 long lateGraceNanos,
                                 LastResortSpec lastResort) {

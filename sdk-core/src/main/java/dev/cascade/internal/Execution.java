@@ -38,28 +38,79 @@ final class Execution<I, O> {
     long lastNanos;
 
     private long spentMicros;
-    private long heldMicros;
     O answer;
     String answeredBy;
     boolean cancelled;
-    /** Set when a failure's policy forbids further model steps. */
-    FailureKind barredBy;
-    String barredAt;
+    /** The review step's handle, once it queued the input. */
+    dev.cascade.api.ReviewHandle<O> review;
 
     /**
-     * What the running model attempt holds and must give back on every path: a breaker permission not yet released
-     * or recorded, an admission ticket not yet settled. Null when none (see {@code ModelStepRunner.run}).
+     * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages
+     * took ({@code -1} when none; the call's start once it started), the breaker permission it holds and must give back on every path
+     * (null when none), and why a stage refused it. Fields, not an object per attempt: most executions make one.
      */
+    int attemptNumber;
+    long now;
     io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
-    dev.cascade.spi.StepAdmission.Ticket heldTicket;
-    /** Last resort candidates (see LastResortSpec): the step whose unretried Retry-After ends first, and when. */
-    ModelStepRunner<I, O> retryAfterStep;
-    long retryAfterReadyAt;
-    /** The first model step skipped because its breaker was open. */
-    ModelStepRunner<I, O> probeStep;
-    boolean lastResortTried;
+    FailureKind refusal;
+    String refusalReason;
+    /** The timed call's end (its start is {@code now}); see TimedCallStage. */
+    long callEnd;
+    /** Whether the timed call was given up before it started (the provider never saw it). */
+    boolean neverStarted;
+    /** The attempt's result past the interceptors, or a failure of the call alone; null for a plain answer. */
+    dev.cascade.spi.AttemptResult result;
+
+    /** What only failing or skipping executions need; null until then, so a plain answer does not pay for it. */
+    private Rare<I, O> rare;
+
+    /** The state of failures, bars and the last resort. */
+    static final class Rare<I, O> {
+        /** Set when a failure's policy forbids further model steps. */
+        FailureKind barredBy;
+        String barredAt;
+        /** Last resort candidates (see LastResortSpec): the step whose unretried Retry-After ends first, and when. */
+        ModelStepRunner<I, O> retryAfterStep;
+        long retryAfterReadyAt;
+        /** The first model step skipped because its breaker was open. */
+        ModelStepRunner<I, O> probeStep;
+        boolean lastResortTried;
+        /** Non-null while a last resort attempt runs. */
+        dev.cascade.config.LastResortSpec.Mode lastResortMode;
+        /** The reserved worst case of abandoned calls still running (see {@link #spent()}). */
+        long heldMicros;
+    }
+
+    Rare<I, O> rare() {
+        if (rare == null) {
+            rare = new Rare<>();
+        }
+        return rare;
+    }
+
+    /** The rare state, or null when nothing needed it yet. */
+    Rare<I, O> rareOrNull() {
+        return rare;
+    }
+
+    /** The failure kind whose policy forbids further model steps, or null. */
+    FailureKind barredBy() {
+        return rare == null ? null : rare.barredBy;
+    }
+
+    String barredAt() {
+        return rare == null ? null : rare.barredAt;
+    }
+
+    void bar(FailureKind kind, String step) {
+        rare().barredBy = kind;
+        rare.barredAt = step;
+    }
+
     /** Non-null while a last resort attempt runs. */
-    dev.cascade.config.LastResortSpec.Mode lastResortMode;
+    dev.cascade.config.LastResortSpec.Mode lastResortMode() {
+        return rare == null ? null : rare.lastResortMode;
+    }
 
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;
@@ -161,17 +212,13 @@ final class Execution<I, O> {
      * abandoned calls still running (they may yet be billed; see {@code LateSettlement}). For per-request ceilings.
      */
     Money spent() {
-        return Money.ofMicros(spentMicros + heldMicros);
+        return Money.ofMicros(spentMicros + (rare == null ? 0 : rare.heldMicros));
     }
 
-    /** Counts an abandoned call's reservation in {@link #spent()} for the rest of this execution. */
-    void holdUntilSettled(dev.cascade.spi.StepAdmission.Ticket ticket) {
-        try {
-            Money reserved = ticket.reserved();
-            heldMicros += reserved == null ? 0 : reserved.micros();
-        } catch (Throwable e) {
-            ModelStepRunner.rethrowFatal(e);
-            // An admission that cannot say what it holds holds nothing we can count.
+    /** Counts what an abandoned call holds in {@link #spent()} for the rest of this execution. */
+    void holdUntilSettled(Money holding) {
+        if (holding != null && holding.micros() != 0) {
+            rare().heldMicros += holding.micros();
         }
     }
 

@@ -9,88 +9,154 @@ import dev.cascade.event.LateCompletion;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.Events;
 import dev.cascade.spi.StepAdmission;
+import dev.cascade.spi.RunningCall;
 import dev.cascade.spi.TimeSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The reservation of a call the chain gave up on while it was still running: settled once, on what the call reported
- * when it really ends, or on the reserved worst case when the grace runs out first (the provider may still bill it,
- * and a hard limit must hold for real spend). Reports a {@link LateCompletion} either way. Thread-safe: the calling
- * thread and the timer race, the first settles.
+ * A call the chain gave up on while it was still running ({@link RunningCall}): what interceptors held for it is
+ * settled once, when the call really ends, or when the grace runs out first (the provider may still bill it, and a
+ * hard limit must hold for real spend). Reports a {@link LateCompletion} either way.
+ *
+ * <p>Settling waits for two things: the call's end (or the grace) and the attempt's interceptors having returned
+ * ({@link #arm}), since they register their settlers on the way out and the call may end before that. Thread-safe:
+ * the calling thread, the execution's thread and the timer race; the first to see both settles.
  */
-final class LateSettlement {
-    private final StepAdmission.Ticket ticket;
+final class LateSettlement implements RunningCall {
+    private final Execution<?, ?> x;
     private final FailureKind abandonedAs;
     private final Events events;
     private final ExecutionInfo info;
     private final String step;
     private final int attempt;
     private final TimeSource time;
-    private final AtomicBoolean settled = new AtomicBoolean();
     /** When the chain gave up on the call, on the chain's ticker. */
     private final long leftAt;
+    private final List<Settler> settlers = new ArrayList<>(1);
+    // Guarded by this.
+    private boolean armed;
+    private boolean ended;
+    private boolean settled;
+    private ModelResponse endResponse;
+    private Usage endUsage;
     private volatile ScheduledFuture<?> timer;
 
-    LateSettlement(StepAdmission.Ticket ticket, FailureKind abandonedAs, Events events, ExecutionInfo info,
-                   String step, int attempt, TimeSource time, long leftAt) {
-        this.leftAt = leftAt;
-        this.ticket = ticket;
+    LateSettlement(Execution<?, ?> x, FailureKind abandonedAs, Events events, ExecutionInfo info, String step,
+                   int attempt, TimeSource time, long leftAt) {
+        this.x = x;
         this.abandonedAs = abandonedAs;
         this.events = events;
         this.info = info;
         this.step = step;
         this.attempt = attempt;
         this.time = time;
+        this.leftAt = leftAt;
     }
 
-    /** The caller has left a running call: start the grace. */
-    void start(long graceNanos) {
+    @Override
+    public void settleLater(Money holding, Settler settler) {
+        Objects.requireNonNull(settler, "settler");
+        synchronized (this) {
+            if (armed) {
+                throw new IllegalStateException("RunningCall.settleLater must be called before intercept returns");
+            }
+            settlers.add(settler);
+        }
+        x.holdUntilSettled(holding); // on the execution's thread, as intercept runs there
+    }
+
+    /** The attempt's interceptors have returned: settle now if the call already ended, else start the grace. */
+    void arm(long graceNanos) {
+        boolean settleNow;
+        synchronized (this) {
+            armed = true;
+            settleNow = ended && !settled;
+            if (settleNow) {
+                settled = true;
+            }
+        }
+        if (settleNow) {
+            settleEnded(endResponse, endUsage);
+            return;
+        }
         if (graceNanos <= 0) {
             expire();
             return;
         }
         ScheduledFuture<?> t = CascadeThreads.scheduler().schedule(this::expire, graceNanos, TimeUnit.NANOSECONDS);
         timer = t;
-        if (settled.get()) {
-            t.cancel(false); // the call ended before the timer was set: do not keep it queued for the whole grace
+        synchronized (this) {
+            if (settled) {
+                t.cancel(false); // the call ended before the timer was set: do not keep it queued for the whole grace
+            }
         }
     }
 
     /** The call really ended, with a response or an error. Never throws (except a VirtualMachineError). */
     void ended(ModelResponse response, Throwable error) {
         Usage usage = InFlightCall.billed(response, error);
-        if (settled.compareAndSet(false, true)) {
+        boolean settleNow;
+        boolean afterGrace;
+        synchronized (this) {
+            afterGrace = settled;
+            settleNow = !settled && armed;
+            if (!settled) {
+                ended = true;
+                endResponse = response;
+                endUsage = usage;
+            }
+            if (settleNow) {
+                settled = true;
+            }
+        }
+        if (afterGrace) {
+            report(LateCompletion.Result.ENDED_AFTER_GRACE, usage, Money.ZERO);
+        } else if (settleNow) {
             ScheduledFuture<?> t = timer;
             if (t != null) {
                 t.cancel(false);
             }
-            Money cost = ModelStepRunner.settle(ticket, usage, abandonedAs);
-            report(response != null ? LateCompletion.Result.ANSWERED : LateCompletion.Result.FAILED, usage, cost);
-        } else {
-            report(LateCompletion.Result.ENDED_AFTER_GRACE, usage, Money.ZERO);
+            settleEnded(response, usage);
         }
     }
 
+    private void settleEnded(ModelResponse response, Usage usage) {
+        long cost = 0;
+        for (Settler s : settlers) {
+            cost += micros(() -> s.ended(usage));
+        }
+        report(response != null ? LateCompletion.Result.ANSWERED : LateCompletion.Result.FAILED, usage,
+                Money.ofMicros(cost));
+    }
+
     private void expire() {
-        if (!settled.compareAndSet(false, true)) {
-            return;
-        }
-        Money cost = Money.ZERO;
-        if (ticket != StepAdmission.ADMITTED) {
-            try {
-                ticket.settleUnreported(abandonedAs);
-                Money c = ticket.cost();
-                cost = c == null ? Money.ZERO : c;
-            } catch (Throwable e) {
-                ModelStepRunner.rethrowFatal(e);
-                // The admission owns and reports its errors (e.g. Budget's SETTLE_FAILED alert).
+        synchronized (this) {
+            if (settled) {
+                return;
             }
+            settled = true;
         }
-        report(LateCompletion.Result.GRACE_EXPIRED, Usage.NONE, cost);
+        long cost = 0;
+        for (Settler s : settlers) {
+            cost += micros(s::graceExpired);
+        }
+        report(LateCompletion.Result.GRACE_EXPIRED, Usage.NONE, Money.ofMicros(cost));
+    }
+
+    private static long micros(java.util.function.Supplier<Money> settle) {
+        try {
+            Money m = settle.get();
+            return m == null ? 0 : m.micros();
+        } catch (Throwable e) {
+            Failures.rethrowFatal(e);
+            return 0; // a settler owns and reports its errors (e.g. Budget's SETTLE_FAILED alert)
+        }
     }
 
     private void report(LateCompletion.Result result, Usage usage, Money cost) {

@@ -6,6 +6,7 @@ import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;
 import dev.cascade.event.BudgetAlert;
+import dev.cascade.event.ChainBuilt;
 import dev.cascade.event.CircuitStateChanged;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionStarted;
@@ -17,13 +18,19 @@ import dev.cascade.event.StepSkipped;
 
 /**
  * Everything a chain reports, as events. Every method does nothing by default, so new events never break old
- * listeners. Telemetry, budgets' watchers and users' own logging are listeners.
+ * listeners. Telemetry, budgets' watchers and users' own logging are listeners. Listeners only observe: to act on an
+ * attempt (answer, refuse, wrap the call), write an {@link AttemptInterceptor}. A listener that is also an
+ * interceptor is registered as both by {@link dev.cascade.CascadeBuilder#listener}.
  *
  * <p>Guarantees: a listener that throws is ignored (the call goes on); when a chain has no listener, no event object
  * is built. Events of one execution arrive in order, from whichever thread runs that part of the execution, so
  * implementations must be thread-safe and should be quick.
  */
 public interface CascadeListener {
+
+    /** A chain was built with this listener (once per chain, before its first execution). */
+    default void onChainBuilt(ChainBuilt event) {
+    }
 
     default void onExecutionStarted(ExecutionStarted event) {
     }

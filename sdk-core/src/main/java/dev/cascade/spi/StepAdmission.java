@@ -10,7 +10,8 @@ import dev.cascade.api.Usage;
 /**
  * The last admission check before a model call, after the deadline, the circuit breaker and the rate limiter. Budgets
  * plug in here: reserve the worst case in {@link #admit}, settle to what was really used in
- * {@link Ticket#settle}. Implementations must be thread-safe.
+ * {@link Ticket#settle}. A chain runs its admission on the attempt seam, as its outermost
+ * {@link AttemptInterceptor} ({@link AdmissionInterceptor}). Implementations must be thread-safe.
  *
  * <p>Contract: for every ticket that {@link Ticket#admitted() admitted}, the engine calls {@code settle} (or
  * {@code settleUnreported}) exactly once, on every path (answer, failure, timeout, cancellation, an error thrown by

@@ -17,6 +17,7 @@ import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.AttemptStarted;
 import dev.cascade.event.BudgetAlert;
+import dev.cascade.event.ChainBuilt;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.ExecutionStarted;
@@ -24,6 +25,8 @@ import dev.cascade.event.LastResort;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.event.ReviewSubmitted;
 import dev.cascade.event.StepSkipped;
+import dev.cascade.spi.AttemptInterceptor;
+import dev.cascade.spi.AttemptResult;
 import dev.cascade.spi.CascadeListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.api.OpenTelemetry;
@@ -51,8 +54,10 @@ import java.util.function.UnaryOperator;
 import static dev.cascade.telemetry.CascadeAttributes.*;
 
 /**
- * OpenTelemetry spans and metrics for chains, as a {@link CascadeListener}. Add it with
- * {@link dev.cascade.CascadeBuilder#openTelemetry(OpenTelemetry)} or {@link dev.cascade.CascadeBuilder#listener}.
+ * OpenTelemetry spans and metrics for chains, as a {@link CascadeListener} and an {@link AttemptInterceptor}: the
+ * listener records what happened; the interceptor opens each model attempt's CLIENT span and makes it current around
+ * the call. Add it with {@link dev.cascade.CascadeBuilder#openTelemetry(OpenTelemetry)} or
+ * {@link dev.cascade.CascadeBuilder#listener} (which registers it as both).
  * Uses {@code opentelemetry-api} only: with no SDK installed, {@code openTelemetry(...)} adds nothing and the chain
  * pays nothing.
  *
@@ -75,7 +80,7 @@ import static dev.cascade.telemetry.CascadeAttributes.*;
  * conventions' opt-in attributes, after the {@link Builder#redactor redactor}. API keys and headers are never seen by
  * Cascade's telemetry. Thread-safe; one instance may serve many chains.
  */
-public final class CascadeTelemetry implements CascadeListener {
+public final class CascadeTelemetry implements CascadeListener, AttemptInterceptor {
     /** Instrumentation scope name. */
     public static final String SCOPE = "dev.cascade";
     /** Instrumentation scope version: the version of cascade-core, or {@code null} when it cannot be read. */
@@ -223,6 +228,88 @@ public final class CascadeTelemetry implements CascadeListener {
         b.startSpan().end();
     }
 
+    /** Registers the chain's breakers and review queue depth as gauges (see {@link #observeCircuitBreaker}). */
+    @Override
+    public void onChainBuilt(ChainBuilt e) {
+        e.breakers().forEach((step, breaker) -> observeCircuitBreaker(e.chain(), step, breaker));
+        e.reviewDepths().forEach(this::observeReviewQueue);
+    }
+
+    /**
+     * Opens the attempt's CLIENT span ({@code chat {model}}) and makes it current around the call, so the client
+     * library's own spans (HTTP) nest under it, also on the pool thread of a timed call. The span ends when the
+     * attempt is recorded ({@link #onAttemptFinished}, {@link #onAttemptFailed}), or here when an inner interceptor
+     * refused the attempt.
+     */
+    @Override
+    public AttemptResult intercept(Invocation invocation) {
+        ExecutionInfo x = invocation.execution();
+        if (x == null) {
+            return invocation.proceed(invocation.request());
+        }
+        Context parent = x.executionContext() != null ? x.executionContext() : x.parentContext();
+        PendingRetry retry = x.attachment(RETRY_PENDING);
+        if (retry != null) {
+            x.attach(RETRY_PENDING, null);
+        }
+        String model = invocation.model();
+        ModelRequest r = invocation.request();
+        String provider = invocation.client().provider();
+        SpanBuilder b = tracer.spanBuilder(model == null ? OPERATION_CHAT
+                        : modelSpanNames.computeIfAbsent(model, m -> OPERATION_CHAT + " " + m))
+                .setParent(parent)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(GEN_AI_OPERATION_NAME, OPERATION_CHAT)
+                .setAttribute(GEN_AI_PROVIDER_NAME, provider)
+                .setAttribute(STEP, invocation.step())
+                .setAttribute(STEP_KIND, "model")
+                .setAttribute(ATTEMPT, invocation.attempt());
+        if (model != null) {
+            b.setAttribute(GEN_AI_REQUEST_MODEL, model);
+        }
+        int maxOutputTokens = r.maxOutputTokens().orElse(0);
+        if (maxOutputTokens > 0) {
+            b.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) maxOutputTokens);
+        }
+        String circuitState = invocation.circuitState();
+        if (circuitState != null) {
+            b.setAttribute(CIRCUIT_STATE, circuitState);
+        }
+        if (retry != null && retry.failed().step().equals(invocation.step())) {
+            b.setAttribute(RETRY_DELAY_MS, retry.delayMillis());
+        }
+        LastResort last = x.attachment(LAST_RESORT_PENDING);
+        boolean lastResort = last != null;
+        if (last != null) {
+            x.attach(LAST_RESORT_PENDING, null);
+            b.setAttribute(LAST_RESORT, last.mode().label());
+            if (last.delay().toNanos() > 0) {
+                b.setAttribute(RETRY_DELAY_MS, last.delay().toMillis());
+            }
+        }
+        if (captureContent) {
+            if (r.system() != null) {
+                b.setAttribute(GEN_AI_SYSTEM_INSTRUCTIONS, ContentJson.systemInstructions(redactor.apply(r.system())));
+            }
+            b.setAttribute(GEN_AI_INPUT_MESSAGES, ContentJson.inputMessages(redactor.apply(r.user())));
+        }
+        Span span = b.startSpan();
+        Open open = new Open(span, provider, model, lastResort);
+        x.attach(ATTEMPT_SPAN, open);
+        AttemptResult result;
+        try (io.opentelemetry.context.Scope ignored = parent.with(span).makeCurrent()) {
+            result = invocation.proceed(r);
+        }
+        if (result.kind() == AttemptResult.Kind.REFUSED && x.attachment(ATTEMPT_SPAN) == open) {
+            // Refused inside this span (by a later interceptor): no attempt is recorded, so end the span here.
+            x.attach(ATTEMPT_SPAN, null);
+            span.setAttribute(FAILURE_KIND, result.failure().name());
+            span.setAttribute(REASON, redactor.apply(String.valueOf(result.reason())));
+            span.end();
+        }
+        return result;
+    }
+
     @Override
     public void onExecutionStarted(ExecutionStarted e) {
         ExecutionInfo x = e.execution();
@@ -238,64 +325,20 @@ public final class CascadeTelemetry implements CascadeListener {
 
     @Override
     public void onAttemptStarted(AttemptStarted e) {
+        if (e.stepKind() == StepKind.MODEL) {
+            return; // the attempt's span was opened by intercept(), around the call
+        }
         ExecutionInfo x = e.execution();
         Context parent = x.executionContext() != null ? x.executionContext() : x.parentContext();
-        PendingRetry retry = x.attachment(RETRY_PENDING);
-        if (retry != null) {
+        if (x.attachment(RETRY_PENDING) != null) {
             x.attach(RETRY_PENDING, null);
         }
-        Span span;
-        if (e.stepKind() == StepKind.MODEL) {
-            String model = e.model();
-            SpanBuilder b = tracer.spanBuilder(model == null ? OPERATION_CHAT
-                            : modelSpanNames.computeIfAbsent(model, m -> OPERATION_CHAT + " " + m))
-                    .setParent(parent)
-                    .setSpanKind(SpanKind.CLIENT)
-                    .setAttribute(GEN_AI_OPERATION_NAME, OPERATION_CHAT)
-                    .setAttribute(GEN_AI_PROVIDER_NAME, e.provider())
-                    .setAttribute(STEP, e.step())
-                    .setAttribute(STEP_KIND, "model")
-                    .setAttribute(ATTEMPT, e.number());
-            if (model != null) {
-                b.setAttribute(GEN_AI_REQUEST_MODEL, model);
-            }
-            if (e.maxOutputTokens() > 0) {
-                b.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) e.maxOutputTokens());
-            }
-            if (e.circuitState() != null) {
-                b.setAttribute(CIRCUIT_STATE, e.circuitState());
-            }
-            if (retry != null && retry.failed().step().equals(e.step())) {
-                b.setAttribute(RETRY_DELAY_MS, retry.delayMillis());
-            }
-            LastResort last = x.attachment(LAST_RESORT_PENDING);
-            boolean lastResort = last != null;
-            if (last != null) {
-                x.attach(LAST_RESORT_PENDING, null);
-                b.setAttribute(LAST_RESORT, last.mode().label());
-                if (last.delay().toNanos() > 0) {
-                    b.setAttribute(RETRY_DELAY_MS, last.delay().toMillis());
-                }
-            }
-            if (captureContent && e.request() != null) {
-                ModelRequest r = e.request();
-                if (r.system() != null) {
-                    b.setAttribute(GEN_AI_SYSTEM_INSTRUCTIONS, ContentJson.systemInstructions(redactor.apply(r.system())));
-                }
-                b.setAttribute(GEN_AI_INPUT_MESSAGES, ContentJson.inputMessages(redactor.apply(r.user())));
-            }
-            span = b.startSpan();
-            x.setCallContext(parent.with(span));
-            x.attach(ATTEMPT_SPAN, new Open(span, e.provider(), model, lastResort));
-            return;
-        } else {
-            span = tracer.spanBuilder(spanName(e.stepKind(), e.step()))
-                    .setParent(parent)
-                    .setSpanKind(SpanKind.INTERNAL)
-                    .setAttribute(STEP, e.step())
-                    .setAttribute(STEP_KIND, kindName(e.stepKind()))
-                    .startSpan();
-        }
+        Span span = tracer.spanBuilder(spanName(e.stepKind(), e.step()))
+                .setParent(parent)
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(STEP, e.step())
+                .setAttribute(STEP_KIND, kindName(e.stepKind()))
+                .startSpan();
         x.attach(ATTEMPT_SPAN, new Open(span, null, null, false));
     }
 
