@@ -23,10 +23,18 @@ CREATE INDEX IF NOT EXISTS cascade_review_item_by_due_ix
     ON cascade_review_item (is_open, due_key, sort_priority, item_seq);
 CREATE INDEX IF NOT EXISTS cascade_review_item_by_age_ix ON cascade_review_item (is_open, item_seq);
 
--- Filters the planner may start from when they are selective, and the stats view's window of decisions.
-CREATE INDEX IF NOT EXISTS cascade_review_item_chain_ix ON cascade_review_item (chain, step);
-CREATE INDEX IF NOT EXISTS cascade_review_item_tenant_ix ON cascade_review_item (tenant);
-CREATE INDEX IF NOT EXISTS cascade_review_item_claimed_ix ON cascade_review_item (claimed_by);
+-- A filter by chain, tenant or claim holder is a range of its own index, already in due order (the console's
+-- default; chains also in queue order), whether the filter matches half the queue or nothing at all; other orders
+-- sort only the matching rows.
+CREATE INDEX IF NOT EXISTS cascade_review_item_chain_ix
+    ON cascade_review_item (chain, is_open, due_key, sort_priority, item_seq);
+CREATE INDEX IF NOT EXISTS cascade_review_item_chain_queue_ix
+    ON cascade_review_item (chain, is_open, sort_priority, due_key, item_seq);
+CREATE INDEX IF NOT EXISTS cascade_review_item_tenant_ix
+    ON cascade_review_item (tenant, is_open, due_key, sort_priority, item_seq);
+CREATE INDEX IF NOT EXISTS cascade_review_item_claimed_ix
+    ON cascade_review_item (claimed_by, is_open, due_key, sort_priority, item_seq);
+-- The stats view's window of decisions.
 CREATE INDEX IF NOT EXISTS cascade_review_item_decided_ix ON cascade_review_item (is_open, decided_at);
 
 -- Free-text search without extensions (pg_trgm is not everywhere): the distinct words of the start of each item's
