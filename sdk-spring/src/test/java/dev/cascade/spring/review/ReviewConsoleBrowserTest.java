@@ -2,7 +2,6 @@ package dev.cascade.spring.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +16,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,9 +54,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
         properties = "cascade.review.web.jaeger-base-url=http://localhost:16686")
 class ReviewConsoleBrowserTest {
 
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    static final String INSTALL = "apt-get install -y chromium chromium-driver";
 
     static final String HOSTILE_ANSWER = "Refund approved.<script>window.__pwned=1</script>"
             + "<img src=x onerror=\"window.__pwned=2\">";
@@ -224,21 +217,7 @@ class ReviewConsoleBrowserTest {
     }
 
     private WebDriver chromium() {
-        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
-            throw new IllegalStateException("The console's browser test needs Debian's Chromium and its driver at "
-                    + CHROMIUM + " and " + CHROMEDRIVER + "; install them with: " + INSTALL);
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath());
-        // The driver is given explicitly, so Selenium Manager has nothing to look up or download.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
+        return ConsoleBrowser.chromium(profile, 1280, 720);
     }
 
     private static ModelClient model(String name, String answer) {
