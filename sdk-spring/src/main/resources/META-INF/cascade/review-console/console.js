@@ -300,6 +300,14 @@
         openItem(item.id);
       });
       itemCell.appendChild(link);
+      var sub = el('div', 'sub');
+      sub.appendChild(el('span', 'chain', item.chain + ' / ' + item.step));
+      if (item.tenant) {
+        sub.appendChild(document.createTextNode(' · '));
+        sub.appendChild(el('span', 'tenant', item.tenant));
+      }
+      sub.title = visible(item.chain + ' / ' + item.step + (item.tenant ? ' · ' + item.tenant : ''));
+      itemCell.appendChild(sub);
       row.appendChild(itemCell);
       var created = Date.parse(item.createdAt);
       cell(row, isNaN(created) ? '' : span(t - created), 'age', when(item.createdAt));
@@ -310,8 +318,6 @@
       cell(row, dueText, 'due', item.dueAt ? when(item.dueAt) : 'no SLA');
       cell(row, item.state.toLowerCase() + (item.escalated && item.state !== 'ESCALATED' ? ' ⚑' : ''), 'state',
           item.escalated ? 'escalated' : item.state);
-      cell(row, item.chain + ' / ' + item.step, 'chain', item.chain + ' / ' + item.step);
-      cell(row, item.tenant || '', 'tenant', item.tenant || '');
       cell(row, item.claimedBy || '', 'claimed', item.claimedBy || '');
       row.addEventListener('click', function () {
         selected = index;

@@ -195,7 +195,7 @@ class ReviewConsoleWorkListBrowserTest {
         assertThat(rows.get(2).getDomAttribute("class")).doesNotContain("overdue");
         assertThat(rows.get(0).findElement(By.cssSelector("td.due")).getText()).startsWith("overdue 1h");
         assertThat(rows.get(2).findElement(By.cssSelector("td.due")).getText()).matches("in 1h 5\\dm|in 2h 00m");
-        assertThat(rows.get(0).findElement(By.cssSelector("td.item")).getText()).isEqualTo("Was due an hour ago");
+        assertThat(rows.get(0).findElement(By.cssSelector("td.item .preview")).getText()).isEqualTo("Was due an hour ago");
         assertThat(rows.get(0).findElement(By.cssSelector("td.age")).getText()).matches("\\d+s|\\d+m");
 
         // Sorting by priority puts the highest first; the item with no SLA has the highest.
@@ -234,7 +234,7 @@ class ReviewConsoleWorkListBrowserTest {
                 "comment", "mallory")) {
             assertThat(page).as(field).contains(field + XSS.substring(0, 20));
         }
-        assertThat(driver.findElement(row).findElement(By.cssSelector("td.tenant")).getText())
+        assertThat(driver.findElement(row).findElement(By.cssSelector("td.item .tenant")).getDomProperty("textContent"))
                 .isEqualTo("tenant" + XSS);
         keys("s");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stats")));
