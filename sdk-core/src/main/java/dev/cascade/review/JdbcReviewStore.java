@@ -261,10 +261,10 @@ public final class JdbcReviewStore implements ReviewStore {
     }
 
     /**
-     * One indexed range scan: the sort's index (led by {@code is_open} when the states asked for are all open or all
-     * final) from the cursor's keys on, compared as one row value so the database seeks straight to it, filtered,
-     * one row more than the limit to know whether there is a next page. Search words are looked up in
-     * {@code cascade_review_term}'s primary key.
+     * One indexed range scan: the sort's index (led by {@code is_open}) from the cursor's keys on, compared as one
+     * row value so the database seeks straight to it, filtered, one row more than the limit to know whether there is
+     * a next page; when the states asked for are both open and final, one such scan for each, merged. Search words
+     * are looked up in {@code cascade_review_term}'s primary key.
      */
     @Override
     public ReviewPage page(ReviewSearch search) {
@@ -272,49 +272,64 @@ public final class JdbcReviewStore implements ReviewStore {
         ReviewSort sort = search.sort();
         ReviewCursor.Key after = search.cursor() == null ? null : ReviewCursor.decode(sort, search.cursor());
         return tx.inTransaction("page(" + sort + ")", (c, d) -> {
-            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", item_seq, sort_priority, due_key"
-                    + " FROM cascade_review_item WHERE 1 = 1");
-            List<Object> params = new ArrayList<>();
-            Boolean open = search.openOnly();
-            if (open != null) {
-                sql.append(" AND is_open = ?");
-                params.add(open);
-            }
+            StringBuilder where = new StringBuilder();
+            List<Object> whereParams = new ArrayList<>();
             if (!search.states().isEmpty() && !search.states().equals(OPEN_STATES)) {
-                sql.append(" AND state IN (");
+                where.append(" AND state IN (");
                 String sep = "";
                 for (ReviewState st : search.states()) {
-                    sql.append(sep).append('?');
+                    where.append(sep).append('?');
                     sep = ", ";
-                    params.add(st.name());
+                    whereParams.add(st.name());
                 }
-                sql.append(')');
+                where.append(')');
             }
-            searchFilters(sql, params, search);
+            searchFilters(where, whereParams, search);
             if (after != null) {
                 switch (sort) {
                     case QUEUE -> {
-                        sql.append(" AND (sort_priority, due_key, item_seq) > (?, ?, ?)");
-                        params.add(after.sortPriority());
-                        params.add(ts(after.dueKey()));
+                        where.append(" AND (sort_priority, due_key, item_seq) > (?, ?, ?)");
+                        whereParams.add(after.sortPriority());
+                        whereParams.add(ts(after.dueKey()));
                     }
                     case DUE -> {
-                        sql.append(" AND (due_key, sort_priority, item_seq) > (?, ?, ?)");
-                        params.add(ts(after.dueKey()));
-                        params.add(after.sortPriority());
+                        where.append(" AND (due_key, sort_priority, item_seq) > (?, ?, ?)");
+                        whereParams.add(ts(after.dueKey()));
+                        whereParams.add(after.sortPriority());
                     }
-                    case OLDEST -> sql.append(" AND item_seq > ?");
-                    case NEWEST -> sql.append(" AND item_seq < ?");
+                    case OLDEST -> where.append(" AND item_seq > ?");
+                    case NEWEST -> where.append(" AND item_seq < ?");
                 }
-                params.add(after.seq());
+                whereParams.add(after.seq());
             }
-            sql.append(switch (sort) {
+            String order = switch (sort) {
                 case QUEUE -> " ORDER BY sort_priority, due_key, item_seq";
                 case DUE -> " ORDER BY due_key, sort_priority, item_seq";
                 case OLDEST -> " ORDER BY item_seq";
                 case NEWEST -> " ORDER BY item_seq DESC";
-            });
-            sql.append(" LIMIT ?");
+            };
+            String select = "SELECT " + COLUMNS + ", item_seq, sort_priority, due_key FROM cascade_review_item"
+                    + " WHERE is_open = ?";
+            Boolean open = search.openOnly();
+            StringBuilder sql = new StringBuilder();
+            List<Object> params = new ArrayList<>();
+            if (open != null) {
+                sql.append(select).append(where).append(order).append(" LIMIT ?");
+                params.add(open);
+                params.addAll(whereParams);
+            } else {
+                // Open and finished items live in different ranges of every sort index (is_open leads): one
+                // bounded range scan for each, merged; the database sorts at most twice the page.
+                sql.append("SELECT * FROM ((").append(select).append(where).append(order).append(" LIMIT ?)")
+                        .append(" UNION ALL (").append(select).append(where).append(order).append(" LIMIT ?)) u")
+                        .append(order).append(" LIMIT ?");
+                params.add(Boolean.TRUE);
+                params.addAll(whereParams);
+                params.add(search.limit() + 1);
+                params.add(Boolean.FALSE);
+                params.addAll(whereParams);
+                params.add(search.limit() + 1);
+            }
             params.add(search.limit() + 1);
             List<ReviewItem> items = new ArrayList<>();
             ReviewCursor.Key last = null;

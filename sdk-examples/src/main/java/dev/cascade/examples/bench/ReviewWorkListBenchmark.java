@@ -112,6 +112,8 @@ public final class ReviewWorkListBenchmark {
             cases.put("filter_claimed_by_none_open", () -> store.page(open.withClaimedBy("reviewer-3")));
             cases.put("filter_state_escalated", () -> store.page(open.withStates(Set.of(ReviewState.ESCALATED))));
             cases.put("filter_state_approved", () -> store.page(open.withStates(Set.of(ReviewState.APPROVED))));
+            cases.put("page_all_states_due", () -> store.page(open.withStates(Set.of())));
+            cases.put("page_all_states_deep_due", deep(store, open.withStates(Set.of())));
             cases.put("search_common_word", () -> store.page(open.withText(common)));
             cases.put("search_medium_word", () -> store.page(open.withText(medium)));
             cases.put("search_rare_word", () -> store.page(open.withText(rare)));
