@@ -41,9 +41,19 @@ import java.util.function.Consumer;
  * DurableReviewQueue<Ticket, Reply> queue = DurableReviewQueue.builder(store, ticketCodec, replyCodec).build();
  * }</pre>
  *
- * <p><b>Schema</b> ({@code dev/cascade/review/V1__cascade_review.sql}, one file for both databases): the items
- * ({@code cascade_review_item}, one row each, unique on the idempotency key) and the append-only audit log
- * ({@code cascade_review_audit}). Tables live in the connection's current schema.
+ * <p><b>Schema</b> ({@code dev/cascade/review/V1__cascade_review.sql}, then {@code V2__cascade_review_console.sql};
+ * one file of each for both databases): the items ({@code cascade_review_item}, one row each, unique on the
+ * idempotency key), the append-only audit log ({@code cascade_review_audit}) and, from V2, the work list's sort keys,
+ * indexes and search terms ({@code cascade_review_term}). Tables live in the connection's current schema. V2 is
+ * required: apply it with your migration tool before running this version (createSchema applies both).
+ *
+ * <p><b>Work list.</b> {@link #page} is keyset pagination: every sort is an ascending index ({@code is_open} first,
+ * then {@code -priority}, the due time or a far-future stand-in for none, and the submission sequence), and a
+ * cursor holds the last row's keys, so a page is one index range scan however deep it is. Search needs no database
+ * extension ({@code pg_trgm} is not everywhere): the submit transaction writes the distinct words of the first 4,000
+ * characters of the input (at most 100, lower-cased, cut to 40 characters) to {@code cascade_review_term}, and a
+ * search looks each of its words up in that table's primary key; it matches whole words. Items submitted before V2
+ * have no terms and are found by the filters, not by search.
  *
  * <p><b>Guarantees.</b> Every method is one transaction at READ COMMITTED, and every transition writes its audit
  * rows in that transaction. A transition on one item locks its row ({@code SELECT ... FOR UPDATE}) for the few

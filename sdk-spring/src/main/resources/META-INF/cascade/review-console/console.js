@@ -198,7 +198,7 @@
     return call('GET', queuePath(), undefined, poll ? pageTag : null).then(function (r) {
       $('live').classList.remove('stale');
       if (r.status === 304) {
-        renderRows(); // times move on: ages and countdowns
+        refreshTimes(); // nothing changed but the clock: ages and countdowns, rows (and focus) stay
         return;
       }
       pageTag = r.etag;
@@ -262,6 +262,39 @@
     });
   }
 
+  function dueText(item, t) {
+    var due = item.dueAt ? Date.parse(item.dueAt) : NaN;
+    if (isNaN(due)) {
+      return '';
+    }
+    if (OPEN_STATES.indexOf(item.state) < 0) {
+      return when(item.dueAt);
+    }
+    return due <= t ? 'overdue ' + span(t - due) : 'in ' + span(due - t);
+  }
+
+  function isOverdue(item, t) {
+    var due = item.dueAt ? Date.parse(item.dueAt) : NaN;
+    return OPEN_STATES.indexOf(item.state) >= 0 && !isNaN(due) && due <= t;
+  }
+
+  function refreshTimes() {
+    if (!page) {
+      return;
+    }
+    var t = now();
+    Array.prototype.forEach.call($('queue').tBodies[0].rows, function (row, index) {
+      var item = page.items[index];
+      if (!item || row.dataset.id !== item.id) {
+        return;
+      }
+      var created = Date.parse(item.createdAt);
+      row.querySelector('td.age').textContent = isNaN(created) ? '' : span(t - created);
+      row.querySelector('td.due').textContent = dueText(item, t);
+      row.classList.toggle('overdue', isOverdue(item, t));
+    });
+  }
+
   function renderRows() {
     if (!page) {
       return;
@@ -272,10 +305,8 @@
     page.items.forEach(function (item, index) {
       var row = document.createElement('tr');
       row.dataset.id = item.id;
-      var open = OPEN_STATES.indexOf(item.state) >= 0;
-      var due = item.dueAt ? Date.parse(item.dueAt) : NaN;
       var classes = [];
-      if (open && !isNaN(due) && due <= t) {
+      if (isOverdue(item, t)) {
         classes.push('overdue');
       }
       if (item.escalated) {
@@ -311,11 +342,7 @@
       row.appendChild(itemCell);
       var created = Date.parse(item.createdAt);
       cell(row, isNaN(created) ? '' : span(t - created), 'age', when(item.createdAt));
-      var dueText = '';
-      if (!isNaN(due)) {
-        dueText = !open ? when(item.dueAt) : due <= t ? 'overdue ' + span(t - due) : 'in ' + span(due - t);
-      }
-      cell(row, dueText, 'due', item.dueAt ? when(item.dueAt) : 'no SLA');
+      cell(row, dueText(item, t), 'due', item.dueAt ? when(item.dueAt) : 'no SLA');
       cell(row, item.state.toLowerCase() + (item.escalated && item.state !== 'ESCALATED' ? ' ⚑' : ''), 'state',
           item.escalated ? 'escalated' : item.state);
       cell(row, item.claimedBy || '', 'claimed', item.claimedBy || '');
