@@ -102,10 +102,16 @@ final class ReviewApiController extends ReviewApiErrors {
                         ? "q" + e.getMessage().substring(4) : e.getMessage());
             }
             ReviewPage page = store.page(search);
+            Map<ReviewState, Long> byState = store.countByState(search);
             Map<String, Long> counts = new LinkedHashMap<>();
-            store.countByState(search).forEach((state, n) -> counts.put(state.name(), n));
+            byState.forEach((state, n) -> counts.put(state.name(), n));
+            boolean unfiltered = search.chain() == null && search.step() == null && search.tenant() == null
+                    && search.claimedBy() == null && search.text() == null;
+            // Unfiltered counts already hold the open total: no second count of the open items.
+            long openItems = unfiltered ? byState.entrySet().stream().filter(e -> !e.getKey().isFinal())
+                    .mapToLong(Map.Entry::getValue).sum() : store.depth();
             ReviewViews.Page body = new ReviewViews.Page(page.items().stream().map(ReviewViews.Summary::of).toList(),
-                    search.limit(), 0, store.depth(), page.nextCursor(), counts, search.sort().name());
+                    search.limit(), 0, openItems, page.nextCursor(), counts, search.sort().name());
             return ETags.respond(request, body);
         }
         if (step != null || claimedBy != null || text != null || sort != null || cursor != null) {

@@ -94,6 +94,11 @@ class ReviewWorkListApiTest {
         } while (cursor != null);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).hasSize(5).containsExactlyInAnyOrderElementsOf(submitted);
+        // openItems: every open item, filtered or not (unfiltered, it comes from the counts)
+        mvc.perform(get(API + "/items").with(alice()))
+                .andExpect(jsonPath("$.openItems").value((int) store.depth()));
+        mvc.perform(get(API + "/items").param("chain", "wl-pages").with(alice()))
+                .andExpect(jsonPath("$.openItems").value((int) store.depth()));
     }
 
     @Test
