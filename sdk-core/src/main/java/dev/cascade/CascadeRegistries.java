@@ -1,5 +1,8 @@
 package dev.cascade;
 
+import dev.cascade.config.CircuitBreakerSpec;
+import dev.cascade.config.ModelStepSpec;
+import dev.cascade.config.RateLimitSpec;
 import dev.cascade.spi.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

@@ -1,6 +1,6 @@
 package dev.cascade.review;
 
-import dev.cascade.review.ReviewDecision.Verdict;
+import dev.cascade.api.ReviewDecision.Verdict;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package dev.cascade.review;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewConflictException.Reason;
 import dev.cascade.review.ReviewDatabases.Kind;
 import dev.cascade.review.ReviewDatabases.MutableClock;
-import dev.cascade.review.ReviewDecision.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

@@ -1,6 +1,6 @@
 package dev.cascade.examples.bench;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
 import dev.cascade.examples.json.JsonWriter;
 import dev.cascade.review.JdbcReviewStore;
 import dev.cascade.review.ReviewItem;

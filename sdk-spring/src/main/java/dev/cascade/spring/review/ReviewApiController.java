@@ -3,11 +3,11 @@ package dev.cascade.spring.review;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -23,16 +23,16 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewConflictException;
-import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewPage;
+import dev.cascade.review.ReviewQuery;
 import dev.cascade.review.ReviewSearch;
 import dev.cascade.review.ReviewSort;
-import dev.cascade.review.ReviewStats;
-import dev.cascade.review.ReviewQuery;
 import dev.cascade.review.ReviewState;
+import dev.cascade.review.ReviewStats;
 import dev.cascade.review.ReviewStore;
 import jakarta.servlet.http.HttpServletRequest;
 

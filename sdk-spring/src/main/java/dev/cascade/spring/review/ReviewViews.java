@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
 import dev.cascade.review.AuditEntry;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewItem;

@@ -23,7 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewStore;
 

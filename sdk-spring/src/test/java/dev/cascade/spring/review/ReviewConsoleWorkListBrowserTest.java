@@ -26,12 +26,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.cascade.Attempt;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
+import dev.cascade.api.StepKind;
 import dev.cascade.review.ReviewAttempt;
-import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewPolicy;
 import dev.cascade.review.ReviewSearch;

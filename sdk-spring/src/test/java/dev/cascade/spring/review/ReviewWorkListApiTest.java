@@ -1,11 +1,11 @@
 package dev.cascade.spring.review;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -31,8 +31,8 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import com.jayway.jsonpath.JsonPath;
 
-import dev.cascade.budget.Money;
-import dev.cascade.review.ReviewDecision.Verdict;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewStore;
 
