@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -131,6 +132,71 @@ public final class InMemoryReviewStore implements ReviewStore {
             }
         }
         return out;
+    }
+
+    /** Filters and sorts every item on each call: fine for the tests and demos this store is for. */
+    @Override
+    public synchronized ReviewPage page(ReviewSearch search) {
+        Objects.requireNonNull(search, "search");
+        Comparator<ReviewCursor.Key> order = ReviewCursor.order(search.sort());
+        ReviewCursor.Key after = search.cursor() == null ? null : ReviewCursor.decode(search.sort(), search.cursor());
+        List<Map.Entry<ReviewCursor.Key, ReviewItem>> hits = new ArrayList<>();
+        for (Node n : all) {
+            ReviewCursor.Key k = ReviewCursor.Key.of(n.item, n.seq);
+            if ((after == null || order.compare(k, after) > 0) && search.matches(n.item)) {
+                hits.add(Map.entry(k, n.item));
+            }
+        }
+        hits.sort(Map.Entry.comparingByKey(order));
+        List<ReviewItem> items = new ArrayList<>(Math.min(hits.size(), search.limit()));
+        for (int i = 0; i < hits.size() && i < search.limit(); i++) {
+            items.add(hits.get(i).getValue());
+        }
+        String next = hits.size() > search.limit()
+                ? ReviewCursor.encode(search.sort(), hits.get(search.limit() - 1).getKey()) : null;
+        return new ReviewPage(items, next);
+    }
+
+    @Override
+    public synchronized Map<ReviewState, Long> countByState(ReviewSearch search) {
+        Objects.requireNonNull(search, "search");
+        Map<ReviewState, Long> counts = new EnumMap<>(ReviewState.class);
+        for (Node n : all) {
+            if (search.matchesIgnoringStates(n.item)) {
+                counts.merge(n.item.state(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    @Override
+    public synchronized ReviewStats stats(Instant from, Instant to) {
+        ReviewStats.checkWindow(from, to);
+        ReviewStats.Tally tally = new ReviewStats.Tally(from, to);
+        for (Node n : all) {
+            ReviewItem i = n.item;
+            if (i.state().isFinal()) {
+                if (i.decidedAt() != null && !i.decidedAt().isBefore(from) && i.decidedAt().isBefore(to)) {
+                    tally.decided(i.chain(), i.decidedBy(), i.verdict(), i.createdAt(), i.decidedAt(), i.dueAt());
+                }
+            } else if (i.dueAt() != null && i.dueAt().isBefore(to)) {
+                tally.overdueInChain(i.chain(), 1);
+                if (i.state() == ReviewState.CLAIMED) {
+                    tally.overdueWithReviewer(i.claimedBy(), 1);
+                }
+            }
+        }
+        return tally.build();
+    }
+
+    @Override
+    public ReviewItem renew(String id, String reviewer, Duration lease) {
+        ReviewChecks.reviewer(reviewer);
+        ReviewChecks.lease(lease);
+        synchronized (this) {
+            Node n = node(id);
+            return apply(n, ReviewTransitions.renew(n.item, reviewer, lease, now())).item();
+        }
     }
 
     @Override

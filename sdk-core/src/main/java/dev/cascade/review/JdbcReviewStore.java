@@ -17,9 +17,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -34,13 +37,23 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * JdbcReviewStore store = new JdbcReviewStore(dataSource);
- * store.createSchema();                 // optional: or apply V1__cascade_review.sql with your migration tool
+ * store.createSchema();                 // optional: or apply V1__ and V2__cascade_review*.sql with your migration tool
  * DurableReviewQueue<Ticket, Reply> queue = DurableReviewQueue.builder(store, ticketCodec, replyCodec).build();
  * }</pre>
  *
- * <p><b>Schema</b> ({@code dev/cascade/review/V1__cascade_review.sql}, one file for both databases): the items
- * ({@code cascade_review_item}, one row each, unique on the idempotency key) and the append-only audit log
- * ({@code cascade_review_audit}). Tables live in the connection's current schema.
+ * <p><b>Schema</b> ({@code dev/cascade/review/V1__cascade_review.sql}, then {@code V2__cascade_review_console.sql};
+ * one file of each for both databases): the items ({@code cascade_review_item}, one row each, unique on the
+ * idempotency key), the append-only audit log ({@code cascade_review_audit}) and, from V2, the work list's sort keys,
+ * indexes and search terms ({@code cascade_review_term}). Tables live in the connection's current schema. V2 is
+ * required: apply it with your migration tool before running this version (createSchema applies both).
+ *
+ * <p><b>Work list.</b> {@link #page} is keyset pagination: every sort is an ascending index ({@code is_open} first,
+ * then {@code -priority}, the due time or a far-future stand-in for none, and the submission sequence), and a
+ * cursor holds the last row's keys, so a page is one index range scan however deep it is. Search needs no database
+ * extension ({@code pg_trgm} is not everywhere): the submit transaction writes the distinct words of the first 4,000
+ * characters of the input (at most 100, lower-cased, cut to 40 characters) to {@code cascade_review_term}, and a
+ * search looks each of its words up in that table's primary key; it matches whole words. Items submitted before V2
+ * have no terms and are found by the filters, not by search.
  *
  * <p><b>Guarantees.</b> Every method is one transaction at READ COMMITTED, and every transition writes its audit
  * rows in that transaction. A transition on one item locks its row ({@code SELECT ... FOR UPDATE}) for the few
@@ -73,6 +86,11 @@ public final class JdbcReviewStore implements ReviewStore {
 
     /** The schema file on the classpath, relative to this class's package. */
     public static final String SCHEMA_RESOURCE = "V1__cascade_review.sql";
+    /**
+     * Schema version 2 (apply after {@link #SCHEMA_RESOURCE}): sort keys, indexes and search terms for the work list
+     * ({@link #page}, {@link #countByState}, {@link #stats}).
+     */
+    public static final String SCHEMA_V2_RESOURCE = "V2__cascade_review_console.sql";
     static final int MAX_ATTEMPTS = 10;
     /** Candidates an optimistic (H2) claim reads at once. */
     private static final int CANDIDATES = 16;
@@ -83,9 +101,13 @@ public final class JdbcReviewStore implements ReviewStore {
             + " default_answer, payload_hash, version, state, escalated, claimed_by, lease_until, verdict, answer,"
             + " decided_by, review_comment, decided_at";
     private static final String ORDER = " ORDER BY priority DESC, due_at ASC NULLS LAST, created_at, item_seq";
-    private static final String INSERT_ITEM = "INSERT INTO cascade_review_item (" + COLUMNS + ", is_open)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE_ITEM = "UPDATE cascade_review_item SET priority = ?, version = ?, state = ?,"
+    private static final String INSERT_ITEM = "INSERT INTO cascade_review_item (" + COLUMNS + ", is_open,"
+            + " sort_priority, due_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_TERM = "INSERT INTO cascade_review_term (term, item_seq)"
+            + " SELECT ?, item_seq FROM cascade_review_item WHERE id = ?";
+    private static final String UPDATE_ITEM = "UPDATE cascade_review_item SET priority = ?, sort_priority = ?,"
+            + " version = ?, state = ?,"
             + " is_open = ?, escalated = ?, claimed_by = ?, lease_until = ?, verdict = ?, answer = ?, decided_by = ?,"
             + " review_comment = ?, decided_at = ? WHERE id = ? AND version = ?";
     private static final String INSERT_AUDIT = "INSERT INTO cascade_review_audit (item_id, from_state, to_state, actor,"
@@ -95,6 +117,8 @@ public final class JdbcReviewStore implements ReviewStore {
             + " AND decided_at < ?";
     private static final String PURGE_AUDIT = "DELETE FROM cascade_review_audit WHERE item_id IN (" + FINISHED_BEFORE
             + ")";
+    private static final String PURGE_TERMS = "DELETE FROM cascade_review_term WHERE item_seq IN (SELECT item_seq"
+            + " FROM cascade_review_item WHERE is_open = FALSE AND decided_at < ?)";
     private static final String PURGE_ITEMS = "DELETE FROM cascade_review_item WHERE is_open = FALSE AND decided_at < ?";
     private static final String CLAIMABLE = " WHERE is_open = TRUE AND (state <> 'CLAIMED' OR lease_until <= ?)";
 
@@ -157,7 +181,7 @@ public final class JdbcReviewStore implements ReviewStore {
     }
 
     /**
-     * Creates the tables and indexes if missing, running the shipped {@link #SCHEMA_RESOURCE}. Idempotent, and safe
+     * Creates the tables and indexes if missing, running the shipped {@link #SCHEMA_RESOURCE} and then {@link #SCHEMA_V2_RESOURCE}. Idempotent, and safe
      * when several instances call it at start at once.
      *
      * @throws ReviewStoreException if the database refused
@@ -234,6 +258,163 @@ public final class JdbcReviewStore implements ReviewStore {
                 return readAll(ps);
             }
         });
+    }
+
+    /**
+     * One indexed range scan: the sort's index (led by {@code is_open}) from the cursor's keys on, compared as one
+     * row value so the database seeks straight to it, filtered, one row more than the limit to know whether there is
+     * a next page; when the states asked for are both open and final, one such scan for each, merged. Search words
+     * are looked up in {@code cascade_review_term}'s primary key.
+     */
+    @Override
+    public ReviewPage page(ReviewSearch search) {
+        Objects.requireNonNull(search, "search");
+        ReviewSort sort = search.sort();
+        ReviewCursor.Key after = search.cursor() == null ? null : ReviewCursor.decode(sort, search.cursor());
+        return tx.inTransaction("page(" + sort + ")", (c, d) -> {
+            StringBuilder where = new StringBuilder();
+            List<Object> whereParams = new ArrayList<>();
+            if (!search.states().isEmpty() && !search.states().equals(OPEN_STATES)) {
+                where.append(" AND state IN (");
+                String sep = "";
+                for (ReviewState st : search.states()) {
+                    where.append(sep).append('?');
+                    sep = ", ";
+                    whereParams.add(st.name());
+                }
+                where.append(')');
+            }
+            searchFilters(where, whereParams, search);
+            if (after != null) {
+                switch (sort) {
+                    case QUEUE -> {
+                        where.append(" AND (sort_priority, due_key, item_seq) > (?, ?, ?)");
+                        whereParams.add(after.sortPriority());
+                        whereParams.add(ts(after.dueKey()));
+                    }
+                    case DUE -> {
+                        where.append(" AND (due_key, sort_priority, item_seq) > (?, ?, ?)");
+                        whereParams.add(ts(after.dueKey()));
+                        whereParams.add(after.sortPriority());
+                    }
+                    case OLDEST -> where.append(" AND item_seq > ?");
+                    case NEWEST -> where.append(" AND item_seq < ?");
+                }
+                whereParams.add(after.seq());
+            }
+            String order = switch (sort) {
+                case QUEUE -> " ORDER BY sort_priority, due_key, item_seq";
+                case DUE -> " ORDER BY due_key, sort_priority, item_seq";
+                case OLDEST -> " ORDER BY item_seq";
+                case NEWEST -> " ORDER BY item_seq DESC";
+            };
+            String select = "SELECT " + COLUMNS + ", item_seq, sort_priority, due_key FROM cascade_review_item"
+                    + " WHERE is_open = ?";
+            Boolean open = search.openOnly();
+            StringBuilder sql = new StringBuilder();
+            List<Object> params = new ArrayList<>();
+            if (open != null) {
+                sql.append(select).append(where).append(order).append(" LIMIT ?");
+                params.add(open);
+                params.addAll(whereParams);
+            } else {
+                // Open and finished items live in different ranges of every sort index (is_open leads): one
+                // bounded range scan for each, merged; the database sorts at most twice the page.
+                sql.append("SELECT * FROM ((").append(select).append(where).append(order).append(" LIMIT ?)")
+                        .append(" UNION ALL (").append(select).append(where).append(order).append(" LIMIT ?)) u")
+                        .append(order).append(" LIMIT ?");
+                params.add(Boolean.TRUE);
+                params.addAll(whereParams);
+                params.add(search.limit() + 1);
+                params.add(Boolean.FALSE);
+                params.addAll(whereParams);
+                params.add(search.limit() + 1);
+            }
+            params.add(search.limit() + 1);
+            List<ReviewItem> items = new ArrayList<>();
+            ReviewCursor.Key last = null;
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (items.size() == search.limit()) {
+                            return new ReviewPage(items, ReviewCursor.encode(sort, last));
+                        }
+                        items.add(read(rs));
+                        last = new ReviewCursor.Key(rs.getInt("sort_priority"), instant(rs, "due_key"),
+                                rs.getLong("item_seq"));
+                    }
+                }
+            }
+            return new ReviewPage(items, null);
+        });
+    }
+
+    @Override
+    public Map<ReviewState, Long> countByState(ReviewSearch search) {
+        Objects.requireNonNull(search, "search");
+        return tx.inTransaction("countByState", (c, d) -> {
+            StringBuilder sql = new StringBuilder("SELECT state, COUNT(*) AS n FROM cascade_review_item WHERE 1 = 1");
+            List<Object> params = new ArrayList<>();
+            searchFilters(sql, params, search);
+            sql.append(" GROUP BY state");
+            Map<ReviewState, Long> counts = new EnumMap<>(ReviewState.class);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(ReviewState.valueOf(getText(rs, "state")), rs.getLong("n"));
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** Reads the window's decisions (index on {@code is_open, decided_at}) and adds them up here. */
+    @Override
+    public ReviewStats stats(Instant from, Instant to) {
+        ReviewStats.checkWindow(from, to);
+        return tx.inTransaction("stats", (c, d) -> {
+            ReviewStats.Tally tally = new ReviewStats.Tally(from, to);
+            try (PreparedStatement ps = c.prepareStatement("SELECT chain, decided_by, verdict, created_at,"
+                    + " decided_at, due_at FROM cascade_review_item WHERE is_open = FALSE AND decided_at >= ?"
+                    + " AND decided_at < ?")) {
+                ps.setObject(1, ts(from));
+                ps.setObject(2, ts(to));
+                ps.setFetchSize(1_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tally.decided(getText(rs, "chain"), getText(rs, "decided_by"),
+                                Verdict.valueOf(getText(rs, "verdict")), instant(rs, "created_at"),
+                                instant(rs, "decided_at"), instant(rs, "due_at"));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT chain, state, claimed_by, COUNT(*) AS n"
+                    + " FROM cascade_review_item WHERE is_open = TRUE AND due_at < ? GROUP BY chain, state,"
+                    + " claimed_by")) {
+                ps.setObject(1, ts(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long n = rs.getLong("n");
+                        tally.overdueInChain(getText(rs, "chain"), n);
+                        if ("CLAIMED".equals(getText(rs, "state"))) {
+                            tally.overdueWithReviewer(getText(rs, "claimed_by"), n);
+                        }
+                    }
+                }
+            }
+            return tally.build();
+        });
+    }
+
+    @Override
+    public ReviewItem renew(String id, String reviewer, Duration lease) {
+        ReviewChecks.reviewer(reviewer);
+        ReviewChecks.lease(lease);
+        return transition("renew('" + id + "', '" + reviewer + "')", id,
+                item -> ReviewTransitions.renew(item, reviewer, lease, now())).item();
     }
 
     @Override
@@ -381,6 +562,10 @@ public final class JdbcReviewStore implements ReviewStore {
                 ps.setObject(1, ts(at));
                 ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement(PURGE_TERMS)) {
+                ps.setObject(1, ts(at));
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement(PURGE_ITEMS)) {
                 ps.setObject(1, ts(at));
                 return ps.executeUpdate();
@@ -497,20 +682,22 @@ public final class JdbcReviewStore implements ReviewStore {
     private static boolean write(Connection c, ReviewItem before, ReviewTransitions.Result r) throws SQLException {
         ReviewItem i = r.item();
         try (PreparedStatement ps = c.prepareStatement(UPDATE_ITEM)) {
-            ps.setInt(1, i.priority());
-            ps.setLong(2, i.version());
-            setText(ps, 3, i.state().name());
-            ps.setBoolean(4, !i.state().isFinal());
-            ps.setBoolean(5, i.escalated());
-            setText(ps, 6, i.claimedBy());
-            ps.setObject(7, ts(i.leaseUntil()));
-            setText(ps, 8, i.verdict() == null ? null : i.verdict().name());
-            setText(ps, 9, i.answer());
-            setText(ps, 10, i.decidedBy());
-            setText(ps, 11, i.comment());
-            ps.setObject(12, ts(i.decidedAt()));
-            setText(ps, 13, i.id());
-            ps.setLong(14, before.version());
+            int k = 1;
+            ps.setInt(k++, i.priority());
+            ps.setInt(k++, -i.priority());
+            ps.setLong(k++, i.version());
+            setText(ps, k++, i.state().name());
+            ps.setBoolean(k++, !i.state().isFinal());
+            ps.setBoolean(k++, i.escalated());
+            setText(ps, k++, i.claimedBy());
+            ps.setObject(k++, ts(i.leaseUntil()));
+            setText(ps, k++, i.verdict() == null ? null : i.verdict().name());
+            setText(ps, k++, i.answer());
+            setText(ps, k++, i.decidedBy());
+            setText(ps, k++, i.comment());
+            ps.setObject(k++, ts(i.decidedAt()));
+            setText(ps, k++, i.id());
+            ps.setLong(k, before.version());
             if (ps.executeUpdate() != 1) {
                 return false;
             }
@@ -549,8 +736,21 @@ public final class JdbcReviewStore implements ReviewStore {
             setText(ps, k++, i.decidedBy());
             setText(ps, k++, i.comment());
             ps.setObject(k++, ts(i.decidedAt()));
-            ps.setBoolean(k, !i.state().isFinal());
+            ps.setBoolean(k++, !i.state().isFinal());
+            ps.setInt(k++, -i.priority());
+            ps.setObject(k, ts(ReviewCursor.dueKey(i.dueAt())));
             ps.executeUpdate();
+        }
+        Set<String> terms = ReviewTerms.of(i.input());
+        if (!terms.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_TERM)) {
+                for (String term : terms) {
+                    setText(ps, 1, term);
+                    setText(ps, 2, i.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         }
     }
 
@@ -628,6 +828,24 @@ public final class JdbcReviewStore implements ReviewStore {
         return out;
     }
 
+    private static final Set<ReviewState> OPEN_STATES = Set.of(ReviewState.PENDING, ReviewState.CLAIMED,
+            ReviewState.ESCALATED);
+
+    private static void searchFilters(StringBuilder sql, List<Object> params, ReviewSearch search) {
+        String[][] eq = {{"chain", search.chain()}, {"step", search.step()}, {"tenant", search.tenant()},
+                {"claimed_by", search.claimedBy()}};
+        for (String[] f : eq) {
+            if (f[1] != null) {
+                sql.append(" AND ").append(f[0]).append(" = ?");
+                params.add(f[1]);
+            }
+        }
+        for (String term : search.terms()) {
+            sql.append(" AND item_seq IN (SELECT item_seq FROM cascade_review_term WHERE term = ?)");
+            params.add(term);
+        }
+    }
+
     private static void filters(StringBuilder sql, List<Object> params, ReviewQuery query) {
         if (query.chain() != null) {
             sql.append(" AND chain = ?");
@@ -644,6 +862,10 @@ public final class JdbcReviewStore implements ReviewStore {
             Object p = params.get(i);
             if (p instanceof Integer n) {
                 ps.setInt(i + 1, n);
+            } else if (p instanceof Long n) {
+                ps.setLong(i + 1, n);
+            } else if (p instanceof Boolean b) {
+                ps.setBoolean(i + 1, b);
             } else if (p instanceof OffsetDateTime t) {
                 ps.setObject(i + 1, t);
             } else {
@@ -682,7 +904,9 @@ public final class JdbcReviewStore implements ReviewStore {
     }
 
     static List<String> schemaStatements() {
-        return JdbcTransactions.schemaStatements(JdbcReviewStore.class, SCHEMA_RESOURCE);
+        List<String> all = new ArrayList<>(JdbcTransactions.schemaStatements(JdbcReviewStore.class, SCHEMA_RESOURCE));
+        all.addAll(JdbcTransactions.schemaStatements(JdbcReviewStore.class, SCHEMA_V2_RESOURCE));
+        return all;
     }
 
     @Override

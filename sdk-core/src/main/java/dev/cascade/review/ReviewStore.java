@@ -51,6 +51,49 @@ public interface ReviewStore {
     List<ReviewItem> list(ReviewQuery query);
 
     /**
+     * One page of a work list: the items matching {@code search}, in its order, starting after its cursor (keyset
+     * pagination, so page 500 costs what page 1 does), with the cursor of the next page.
+     *
+     * @throws IllegalArgumentException if the cursor was not handed out by this store for the search's sort
+     * @throws UnsupportedOperationException for a store that does not implement it (the default)
+     */
+    default ReviewPage page(ReviewSearch search) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement page(ReviewSearch)");
+    }
+
+    /**
+     * How many items match {@code search}'s filters (its states, sort and cursor ignored), per state; states with
+     * none are absent.
+     *
+     * @throws UnsupportedOperationException for a store that does not implement it (the default)
+     */
+    default Map<ReviewState, Long> countByState(ReviewSearch search) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement countByState");
+    }
+
+    /**
+     * Throughput and SLA figures, per reviewer and per chain, of the items decided in {@code [from, to)}, with the
+     * items overdue at {@code to}. The window is at most {@link ReviewStats#MAX_WINDOW}.
+     *
+     * @throws UnsupportedOperationException for a store that does not implement it (the default)
+     */
+    default ReviewStats stats(Instant from, Instant to) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement stats");
+    }
+
+    /**
+     * Extends the live claim {@code reviewer} holds on the item to now + {@code lease}. Unlike {@link #claim}, never
+     * takes an item the reviewer does not hold: a lapsed lease stays lapsed (the reviewer must claim again, and may
+     * find it taken).
+     *
+     * @throws ReviewConflictException NOT_FOUND, ALREADY_DECIDED, NOT_CLAIMED, CLAIMED_BY_OTHER, LEASE_EXPIRED
+     * @throws UnsupportedOperationException for a store that does not implement it (the default)
+     */
+    default ReviewItem renew(String id, String reviewer, Duration lease) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement renew");
+    }
+
+    /**
      * Claims the first claimable item (waiting, or claimed with an ended lease) in list order, among those matching
      * the query's chain and tenant (its states and page are ignored), for {@code reviewer} until now + {@code lease}.
      *

@@ -62,6 +62,25 @@ final class ReviewTransitions {
         return new Result(claimed, entries);
     }
 
+    /** Extends the live claim {@code reviewer} holds; refuses anything else (never takes an item). */
+    static Result renew(ReviewItem item, String reviewer, Duration lease, Instant now) {
+        if (item.state().isFinal()) {
+            throw alreadyDecided(item);
+        }
+        if (item.state() != ReviewState.CLAIMED || !reviewer.equals(item.claimedBy())) {
+            if (item.state() == ReviewState.CLAIMED && now.isBefore(item.leaseUntil())) {
+                throw claimedByOther(item);
+            }
+            throw notClaimed(item, reviewer);
+        }
+        if (!now.isBefore(item.leaseUntil())) {
+            throw new ReviewConflictException(Reason.LEASE_EXPIRED, item.id(), "the lease of '" + reviewer
+                    + "' on review item '" + item.id() + "' ended at " + item.leaseUntil()
+                    + "; claim it again (someone else may have it by now)");
+        }
+        return claim(item, reviewer, lease, now);
+    }
+
     static Result release(ReviewItem item, String reviewer, Instant now) {
         if (item.state().isFinal()) {
             throw alreadyDecided(item);

@@ -1,6 +1,8 @@
 package dev.cascade.examples.snippets;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -9,7 +11,12 @@ import dev.cascade.api.Outcome;
 import dev.cascade.review.DurableReviewQueue;
 import dev.cascade.review.JdbcReviewStore;
 import dev.cascade.review.ReviewCodec;
+import dev.cascade.review.ReviewPage;
 import dev.cascade.review.ReviewPolicy;
+import dev.cascade.review.ReviewSearch;
+import dev.cascade.review.ReviewSort;
+import dev.cascade.review.ReviewState;
+import dev.cascade.review.ReviewStats;
 import dev.cascade.telemetry.CascadeTelemetry;
 
 /** Snippets of docs/review.md. Compiled, never run. */
@@ -54,6 +61,24 @@ final class ReviewSnippets {
                 .thenAccept(d -> d.answer().ifPresent(ReviewSnippets::send)));   // empty when rejected
         // after a restart, or in another service:  reviews.handle(itemId).ifPresent(...)
         // end::durable-review[]
+    }
+
+    static void workList(JdbcReviewStore store) {
+        // tag::review-work-list[]
+        ReviewSearch overdueRefunds = ReviewSearch.open()      // pending, claimed, escalated
+                .withSort(ReviewSort.DUE)                      // soonest due first: overdue items lead
+                .withChain("support-triage")
+                .withText("refund damaged")                    // whole words of the input, all required
+                .withLimit(50);
+        ReviewPage page = store.page(overdueRefunds);
+        while (page.nextCursor() != null) {                    // keyset paging: page 500 costs what page 1 does
+            page = store.page(overdueRefunds.withCursor(page.nextCursor()));
+        }
+        Map<ReviewState, Long> counts = store.countByState(overdueRefunds);    // same filters, every state
+        ReviewStats day = store.stats(Instant.now().minus(Duration.ofHours(24)), Instant.now());
+        day.byReviewer().forEach(r -> System.out.printf("%s: %d decided, %.0f%% edited, median %s%n",
+                r.name(), r.decided(), r.editedShare() * 100, r.medianTimeToDecision()));
+        // end::review-work-list[]
     }
 
     private static void send(Reply reply) {

@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  *       jaeger-base-url: http://localhost:16686
  *       lease: 15m
  *       max-request-bytes: 256KB          # larger bodies: 413 before anything parses them
+ *       logout-path: /logout              # where the console's "Sign out" posts
+ *       poll-interval: 3s                 # how often the console looks for changes
  * }</pre>
  *
  * <p>Not thread-safe while being bound; read-only afterwards.
@@ -81,6 +83,43 @@ public class CascadeReviewWebProperties {
      * reviewer's answer and comment).
      */
     private DataSize maxRequestBytes = DataSize.ofKilobytes(256);
+
+    /**
+     * Where the console's "Sign out" button posts (with the CSRF token): the application's Spring Security logout
+     * URL, an absolute path. Default {@code /logout} (Spring Security's).
+     */
+    private String logoutPath = "/logout";
+
+    /**
+     * How often an open console asks for changes to the queue and the open item (cheap: unchanged answers are a 304
+     * with no body). Between 1s and 5m. Default 3s.
+     */
+    private Duration pollInterval = Duration.ofSeconds(3);
+
+    public String getLogoutPath() {
+        return logoutPath;
+    }
+
+    public void setLogoutPath(String logoutPath) {
+        if (logoutPath == null || !PATH.matcher(logoutPath).matches()) {
+            throw new IllegalArgumentException("cascade.review.web.logout-path must be an absolute path like /logout"
+                    + " (segments of letters, digits, '.', '_', '~', '-'), was '" + logoutPath + "'");
+        }
+        this.logoutPath = logoutPath;
+    }
+
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+        if (pollInterval == null || pollInterval.compareTo(Duration.ofSeconds(1)) < 0
+                || pollInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("cascade.review.web.poll-interval must be between 1s and 5m, was "
+                    + pollInterval);
+        }
+        this.pollInterval = pollInterval;
+    }
 
     public boolean isEnabled() {
         return enabled;

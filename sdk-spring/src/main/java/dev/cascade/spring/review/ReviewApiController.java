@@ -1,9 +1,13 @@
 package dev.cascade.spring.review;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -23,8 +27,12 @@ import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewConflictException;
 import dev.cascade.review.ReviewItem;
+import dev.cascade.review.ReviewPage;
 import dev.cascade.review.ReviewQuery;
+import dev.cascade.review.ReviewSearch;
+import dev.cascade.review.ReviewSort;
 import dev.cascade.review.ReviewState;
+import dev.cascade.review.ReviewStats;
 import dev.cascade.review.ReviewStore;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -58,34 +66,98 @@ final class ReviewApiController extends ReviewApiErrors {
         return new ReviewViews.Session(reviewer, properties.getAuthority(), csrf == null ? null : csrf.headerName(),
                 csrf == null ? null : csrf.token(),
                 properties.getJaegerBaseUrl() == null ? null : properties.getJaegerBaseUrl().toString(),
-                properties.getLease().toSeconds());
+                properties.getLease().toSeconds(), properties.getLogoutPath(),
+                properties.getPollInterval().toMillis());
     }
 
+    /**
+     * A page of the work list: filtered ({@code state}, repeatable; {@code chain}, {@code step}, {@code tenant},
+     * {@code claimedBy}; {@code q}: words of the input), sorted ({@code sort}: QUEUE, DUE, OLDEST, NEWEST), paged by
+     * {@code cursor} (the previous page's {@code nextCursor}), with the counts per state under the same filters.
+     * Answers 304 to an {@code If-None-Match} that holds the page's current ETag. The older {@code offset} paging
+     * (sent with {@code offset}) still works, without counts, search or cursors.
+     */
     @GetMapping("/items")
-    ReviewViews.Page list(HttpServletRequest request,
+    ResponseEntity<ReviewViews.Page> list(HttpServletRequest request,
                           @RequestParam(name = "state", required = false) ReviewState[] states,
                           @RequestParam(name = "chain", required = false) String chain,
+                          @RequestParam(name = "step", required = false) String step,
                           @RequestParam(name = "tenant", required = false) String tenant,
-                          @RequestParam(name = "limit", defaultValue = "" + ReviewQuery.DEFAULT_LIMIT) int limit,
-                          @RequestParam(name = "offset", defaultValue = "0") int offset) {
+                          @RequestParam(name = "claimedBy", required = false) String claimedBy,
+                          @RequestParam(name = "q", required = false) String text,
+                          @RequestParam(name = "sort", required = false) ReviewSort sort,
+                          @RequestParam(name = "cursor", required = false) String cursor,
+                          @RequestParam(name = "limit", required = false) Integer limit,
+                          @RequestParam(name = "offset", required = false) Integer offset) {
         reviewer(request, false);
         Set<ReviewState> set = states == null || states.length == 0 ? Set.of() : EnumSet.copyOf(List.of(states));
+        if (offset == null) {
+            ReviewSearch search;
+            try {
+                search = new ReviewSearch(set, chain, step, tenant, claimedBy, text, sort,
+                        limit == null ? ReviewSearch.DEFAULT_LIMIT : limit, cursor);
+            } catch (IllegalArgumentException e) {
+                // ReviewSearch's own messages name the parameter and its range (e.g. "limit must be in [1, 500]...").
+                throw new BadReviewRequestException(e.getMessage().startsWith("text ")
+                        ? "q" + e.getMessage().substring(4) : e.getMessage());
+            }
+            ReviewPage page = store.page(search);
+            Map<ReviewState, Long> byState = store.countByState(search);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            byState.forEach((state, n) -> counts.put(state.name(), n));
+            boolean unfiltered = search.chain() == null && search.step() == null && search.tenant() == null
+                    && search.claimedBy() == null && search.text() == null;
+            // Unfiltered counts already hold the open total: no second count of the open items.
+            long openItems = unfiltered ? byState.entrySet().stream().filter(e -> !e.getKey().isFinal())
+                    .mapToLong(Map.Entry::getValue).sum() : store.depth();
+            ReviewViews.Page body = new ReviewViews.Page(page.items().stream().map(ReviewViews.Summary::of).toList(),
+                    search.limit(), 0, openItems, page.nextCursor(), counts, search.sort().name());
+            return ETags.respond(request, body);
+        }
+        if (step != null || claimedBy != null || text != null || sort != null || cursor != null) {
+            throw new BadReviewRequestException("offset pages take only state, chain, tenant and limit; for step,"
+                    + " claimedBy, q, sort or cursor leave offset out and page with nextCursor");
+        }
+        int legacyLimit = limit == null ? ReviewQuery.DEFAULT_LIMIT : limit;
         ReviewQuery query;
         try {
-            query = new ReviewQuery(set, blankToNull(chain), blankToNull(tenant), limit, offset);
+            query = new ReviewQuery(set, blankToNull(chain), blankToNull(tenant), legacyLimit, offset);
         } catch (IllegalArgumentException e) {
             // ReviewQuery's own messages name the parameter and its range (e.g. "limit must be in [1, 1000], was 0").
             throw new BadReviewRequestException(e.getMessage());
         }
         List<ReviewViews.Summary> items = store.list(query).stream().map(ReviewViews.Summary::of).toList();
-        return new ReviewViews.Page(items, limit, offset, store.depth());
+        return ResponseEntity.ok(new ReviewViews.Page(items, legacyLimit, offset, store.depth(), null, null, null));
     }
 
+    /** The item with its audit log; 304 to an {@code If-None-Match} that holds its current ETag. */
     @GetMapping("/items/{id}")
-    ReviewViews.Item get(HttpServletRequest request, @PathVariable("id") String id) {
+    ResponseEntity<ReviewViews.Item> get(HttpServletRequest request, @PathVariable("id") String id) {
         String reviewer = reviewer(request, false);
         ReviewItem item = store.find(id).orElseThrow(() -> notFound(id));
-        return view(item, reviewer);
+        return ETags.respond(request, view(item, reviewer));
+    }
+
+    /**
+     * Throughput and SLA figures per reviewer and per chain over the last {@code hours} (1 to 744, default 24).
+     */
+    @GetMapping("/stats")
+    ReviewViews.Stats stats(HttpServletRequest request,
+                            @RequestParam(name = "hours", defaultValue = "24") int hours) {
+        reviewer(request, false);
+        if (hours < 1 || hours > ReviewStats.MAX_WINDOW.toHours()) {
+            throw new BadReviewRequestException("hours must be in [1, " + ReviewStats.MAX_WINDOW.toHours()
+                    + "], was " + hours);
+        }
+        Instant to = clock.instant();
+        return ReviewViews.Stats.of(store.stats(to.minus(Duration.ofHours(hours)), to));
+    }
+
+    /** Extends the caller's live claim by the configured lease; 409 LEASE_EXPIRED once it has lapsed. */
+    @PostMapping("/items/{id}/renew")
+    ReviewViews.Item renew(HttpServletRequest request, @PathVariable("id") String id) {
+        String reviewer = reviewer(request, true);
+        return view(store.renew(id, reviewer, properties.getLease()), reviewer);
     }
 
     /** Claims the first claimable item (optionally of one chain or tenant); 204 when there is none. */

@@ -29,8 +29,10 @@ import dev.cascade.review.ReviewConflictException;
  *
  * <table>
  *   <caption>Status codes (every one but Spring Security's 401/403 is {@code application/problem+json})</caption>
- *   <tr><td>400</td><td>bad input: malformed or missing JSON, a wrongly typed field or parameter, unknown state or
- *   verdict, limit out of range, missing version</td></tr>
+ *   <tr><td>400</td><td>bad input: malformed or missing JSON, a wrongly typed field or parameter, unknown state,
+ *   sort or verdict, limit out of range, a cursor not handed out for that sort, a search with no word, missing
+ *   version</td></tr>
+ *   <tr><td>304</td><td>(reads) the item or page is unchanged since the ETag sent in {@code If-None-Match}</td></tr>
  *   <tr><td>401</td><td>not signed in (from Spring Security, empty body), reads and state changes alike</td></tr>
  *   <tr><td>403</td><td>signed in without the authority, or a state change without a valid CSRF token</td></tr>
  *   <tr><td>404</td><td>unknown item ({@code reason: NOT_FOUND}) or no such API path</td></tr>
@@ -39,6 +41,7 @@ import dev.cascade.review.ReviewConflictException;
  *   <tr><td>409</td><td>the item's state refuses: {@code reason} is the {@link ReviewConflictException.Reason} name,
  *   e.g. {@code CLAIMED_BY_OTHER}, {@code STALE_VERSION}, {@code PAYLOAD_CHANGED}</td></tr>
  *   <tr><td>413</td><td>a body over {@code cascade.review.web.max-request-bytes}, refused before it is read</td></tr>
+ *   <tr><td>501</td><td>the application's own store lacks the work-list methods (pages, counts, stats, renew)</td></tr>
  *   <tr><td>500</td><td>anything else (e.g. the store's database failed): a generic detail; the log has the rest</td></tr>
  * </table>
  */
@@ -80,7 +83,8 @@ abstract class ReviewApiErrors {
         }
         String expected = type != null && type.isEnum()
                 ? "one of " + Arrays.toString(type.getEnumConstants())
-                : "a " + (type == null ? "value" : type.getSimpleName());
+                : type == int.class || type == Integer.class || type == long.class || type == Long.class
+                ? "an integer" : "a " + (type == null ? "value" : type.getSimpleName());
         return respond(problem(HttpStatus.BAD_REQUEST, "Bad request",
                 e.getName() + " must be " + expected + ", was '" + echo(e.getValue()) + "'"));
     }
@@ -103,6 +107,16 @@ abstract class ReviewApiErrors {
         }
         return ResponseEntity.status(status).headers(r.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(p);
+    }
+
+    /** A store without the work-list methods (an application's own {@code ReviewStore}): 501, said plainly. */
+    @ExceptionHandler(UnsupportedOperationException.class)
+    ResponseEntity<ProblemDetail> unsupported(UnsupportedOperationException e) {
+        LOG.warn("review API request needs a ReviewStore method the application's store lacks", e);
+        return respond(problem(HttpStatus.NOT_IMPLEMENTED, "Not implemented", "The application's review store does"
+                + " not support this request (work-list pages, counts, stats or lease renewal): use Cascade's"
+                + " JdbcReviewStore or InMemoryReviewStore, or implement ReviewStore.page, countByState, stats and"
+                + " renew."));
     }
 
     /**

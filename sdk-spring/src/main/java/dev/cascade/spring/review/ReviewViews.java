@@ -2,11 +2,13 @@ package dev.cascade.spring.review;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import dev.cascade.api.Money;
 import dev.cascade.review.AuditEntry;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewItem;
+import dev.cascade.review.ReviewStats;
 
 /**
  * The JSON shapes of the review API. Plain records of strings and numbers (times as ISO-8601 text, money as exact
@@ -19,20 +21,61 @@ final class ReviewViews {
 
     /** {@code GET /api/session}: who the console is talking as, how to send CSRF, where traces are. */
     record Session(String reviewer, String authority, String csrfHeader, String csrfToken, String jaegerBaseUrl,
-                   long leaseSeconds) {
+                   long leaseSeconds, String logoutPath, long pollMillis) {
     }
 
-    /** {@code GET /api/items}: one page of the queue. */
-    record Page(List<Summary> items, int limit, int offset, long openItems) {
+    /**
+     * {@code GET /api/items}: one page of the queue. {@code nextCursor} (null on the last page), {@code counts} (per
+     * state, under the same filters but every state) and {@code sort} are set for cursor pages, null for offset pages.
+     */
+    record Page(List<Summary> items, int limit, int offset, long openItems, String nextCursor, Map<String, Long> counts,
+                String sort) {
     }
 
-    /** One row of the queue. */
+    /** The longest input preview in a queue row. */
+    static final int PREVIEW_CHARS = 160;
+
+    /**
+     * One row of the queue. {@code preview}: the start of the input, whitespace runs as one space, at most
+     * {@value #PREVIEW_CHARS} characters.
+     */
     record Summary(String id, String chain, String step, String tenant, String state, boolean escalated,
-                   int priority, String createdAt, String dueAt, String claimedBy, String leaseUntil, long version) {
+                   int priority, String createdAt, String dueAt, String claimedBy, String leaseUntil, long version,
+                   String preview) {
 
         static Summary of(ReviewItem i) {
             return new Summary(i.id(), i.chain(), i.step(), i.tenant(), i.state().name(), i.escalated(), i.priority(),
-                    text(i.createdAt()), text(i.dueAt()), i.claimedBy(), text(i.leaseUntil()), i.version());
+                    text(i.createdAt()), text(i.dueAt()), i.claimedBy(), text(i.leaseUntil()), i.version(),
+                    ReviewViews.preview(i.input()));
+        }
+    }
+
+    static String preview(String input) {
+        String head = input.length() > PREVIEW_CHARS * 4 ? input.substring(0, PREVIEW_CHARS * 4) : input;
+        String flat = head.replaceAll("\\s+", " ").strip();
+        if (flat.length() <= PREVIEW_CHARS) {
+            return head.length() < input.length() ? flat + "…" : flat;
+        }
+        int cut = Character.isHighSurrogate(flat.charAt(PREVIEW_CHARS - 1)) ? PREVIEW_CHARS - 1 : PREVIEW_CHARS;
+        return flat.substring(0, cut) + "…";
+    }
+
+    /** {@code GET /api/stats}: figures per reviewer and per chain over a window. */
+    record Stats(String from, String to, List<StatsGroup> byReviewer, List<StatsGroup> byChain) {
+        static Stats of(ReviewStats s) {
+            return new Stats(text(s.from()), text(s.to()), s.byReviewer().stream().map(StatsGroup::of).toList(),
+                    s.byChain().stream().map(StatsGroup::of).toList());
+        }
+    }
+
+    /** One reviewer's or chain's figures; shares in [0, 1], the median in seconds (null when nothing was decided). */
+    record StatsGroup(String name, long decided, double decidedPerHour, Long medianSecondsToDecision,
+                      double approvedShare, double editedShare, double rejectedShare, long expired, long decidedLate,
+                      long openOverdue) {
+        static StatsGroup of(ReviewStats.Group g) {
+            return new StatsGroup(g.name(), g.decided(), g.decidedPerHour(),
+                    g.medianTimeToDecision() == null ? null : g.medianTimeToDecision().toSeconds(), g.approvedShare(),
+                    g.editedShare(), g.rejectedShare(), g.expired(), g.decidedLate(), g.openOverdue());
         }
     }
 

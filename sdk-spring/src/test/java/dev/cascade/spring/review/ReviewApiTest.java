@@ -172,11 +172,14 @@ class ReviewApiTest {
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.detail").value(startsWith("state must be one of [PENDING, CLAIMED")));
         mvc.perform(get(API + "/items").param("limit", "0").with(alice())).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("limit must be in [1, 500], was 0"));
+        mvc.perform(get(API + "/items").param("limit", "0").param("offset", "0").with(alice()))
+                .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.detail").value("limit must be in [1, 1000], was 0"));
         mvc.perform(get(API + "/items").param("offset", "-1").with(alice())).andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.detail").value("offset must be >= 0, was -1"));
         mvc.perform(get(API + "/items").param("limit", "many").with(alice())).andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.detail").value("limit must be a int, was 'many'"));
+                .andExpect(jsonPath("$.detail").value("limit must be an integer, was 'many'"));
     }
 
     @Test

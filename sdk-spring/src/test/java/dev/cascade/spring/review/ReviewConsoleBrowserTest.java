@@ -2,7 +2,6 @@ package dev.cascade.spring.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +16,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,9 +54,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
         properties = "cascade.review.web.jaeger-base-url=http://localhost:16686")
 class ReviewConsoleBrowserTest {
 
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    static final String INSTALL = "apt-get install -y chromium chromium-driver";
 
     static final String HOSTILE_ANSWER = "Refund approved.<script>window.__pwned=1</script>"
             + "<img src=x onerror=\"window.__pwned=2\">";
@@ -131,16 +124,21 @@ class ReviewConsoleBrowserTest {
 
         // The queue shows the item; open it.
         By row = By.cssSelector("#queue tbody tr[data-id='" + itemId + "']");
-        wait.until(ExpectedConditions.presenceOfElementLocated(row)).click();
+        wait.until(ExpectedConditions.elementToBeClickable(row)).click();
         wait.until(ExpectedConditions.textToBe(By.id("detail-state"), "PENDING"));
         assertThat(driver.findElement(By.id("detail-input")).getText()).isEqualTo(HOSTILE_INPUT);
-        List<WebElement> answers = driver.findElements(By.cssSelector("#detail-attempts .attempt-answer"));
+        List<WebElement> answers = driver.findElements(By.cssSelector("#candidates .attempt-answer"));
         assertThat(answers).hasSize(1);
         assertThat(answers.get(0).getText()).isEqualTo(HOSTILE_ANSWER);
-        assertThat(driver.findElement(By.id("proposed-answer")).getText()).isEqualTo(HOSTILE_ANSWER);
+        assertThat(driver.findElement(By.cssSelector("#candidates .candidate-head")).getText()).endsWith("proposed");
+        // The attempts and the models' errors are folded until opened.
+        assertThat(driver.findElement(By.id("attempts-panel")).getDomProperty("open")).isEqualTo("false");
+        assertThat(driver.findElement(By.id("detail-attempts")).isDisplayed()).isFalse();
+        driver.findElement(By.id("attempts-summary")).click();
         assertThat(driver.findElement(By.id("detail-attempts")).getText())
                 .contains("advanced (model) attempt 1: FAILED — UNAVAILABLE")
                 .contains("cheap (model) attempt 1: REJECTED — REJECTED");
+        driver.findElement(By.cssSelector("#meta-panel summary")).click();
         WebElement trace = driver.findElement(By.id("trace-link"));
         assertThat(trace.isDisplayed()).isTrue();
         assertThat(trace.getAttribute("href")).isEqualTo("http://localhost:16686/trace/" + submitted.traceId());
@@ -165,7 +163,7 @@ class ReviewConsoleBrowserTest {
         assertThat(d.reviewer()).isEqualTo("alice");
 
         // The model's markup was text all along: shown, never parsed, never run.
-        assertThat(driver.findElement(By.id("detail-attempts")).getText()).contains("<script>window.__pwned=1</script>");
+        assertThat(driver.findElement(By.id("candidates")).getText()).contains("<script>window.__pwned=1</script>");
         List<WebElement> scripts = driver.findElements(By.tagName("script"));
         assertThat(scripts).hasSize(1);
         assertThat(scripts.get(0).getDomAttribute("src")).isEqualTo("console.js");
@@ -195,12 +193,11 @@ class ReviewConsoleBrowserTest {
                 "Please open invoice \u27E8U+202E\u27E9gnp.exe\u27E8U+202C\u27E9 and reply"
                         + "\u27E8U+200B\u27E9\u27E8U+FEFF\u27E9\u27E8U+0007\u27E9");
         String shownAnswer = "Sure: \u27E8U+2066\u27E9payload\u27E8U+2069\u27E9 \u27E8U+200F\u27E9";
-        assertThat(driver.findElement(By.cssSelector("#detail-attempts .attempt-answer")).getText())
+        assertThat(driver.findElement(By.cssSelector("#candidates .attempt-answer")).getText())
                 .isEqualTo(shownAnswer);
-        assertThat(driver.findElement(By.id("proposed-answer")).getText()).isEqualTo(shownAnswer);
         // What the browser lays out holds none of them (textContent, not just what Selenium reports).
         Object raw = ((JavascriptExecutor) driver).executeScript("return document.getElementById('detail-input')"
-                + ".textContent + document.getElementById('proposed-answer').textContent");
+                + ".textContent + document.getElementById('candidates').textContent");
         assertThat((String) raw).doesNotContain("\u202E", "\u202C", "\u200B", "\uFEFF", "\u0007", "\u2066",
                 "\u200F");
         assertThat(driver.findElement(By.id("message")).getText()).contains("invisible or direction-changing");
@@ -220,21 +217,7 @@ class ReviewConsoleBrowserTest {
     }
 
     private WebDriver chromium() {
-        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
-            throw new IllegalStateException("The console's browser test needs Debian's Chromium and its driver at "
-                    + CHROMIUM + " and " + CHROMEDRIVER + "; install them with: " + INSTALL);
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath());
-        // The driver is given explicitly, so Selenium Manager has nothing to look up or download.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
+        return ConsoleBrowser.chromium(profile, 1280, 720);
     }
 
     private static ModelClient model(String name, String answer) {
