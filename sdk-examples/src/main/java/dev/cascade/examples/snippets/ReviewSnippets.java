@@ -35,7 +35,7 @@ final class ReviewSnippets {
     static void durableQueue(DataSource dataSource, CascadeTelemetry telemetry, Ticket ticket) {
         // tag::durable-review[]
         JdbcReviewStore store = new JdbcReviewStore(dataSource);   // PostgreSQL in production, H2 embedded
-        store.createSchema();                                       // or apply dev/cascade/review/V1__cascade_review.sql
+        store.createSchema();   // or apply V1__cascade_review.sql, then V2__cascade_review_console.sql (dev/cascade/review/)
 
         ReviewCodec<Ticket> ticketCodec = ReviewCodec.of(Ticket::text, Ticket::new);   // what reviewers read
         ReviewCodec<Reply> replyCodec = ReviewCodec.of(Reply::text, Reply::new);       // what they answer
