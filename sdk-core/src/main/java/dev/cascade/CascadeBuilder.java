@@ -18,6 +18,7 @@ import dev.cascade.spi.ReviewQueue;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.spi.TimeSource;
 import dev.cascade.telemetry.CascadeTelemetry;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
@@ -46,7 +47,7 @@ import java.util.function.UnaryOperator;
  * Builds a {@link Cascade}. Steps run in the order they are added. Each model step's policies nest in one fixed
  * order, outermost first (see {@link ModelStepSpec}):
  * <pre>
- * deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ retry ▸ attempt timeout ▸ call
+ * deadline ▸ circuit breaker ▸ rate limiter ▸ bulkhead ▸ admission (budgets) ▸ retry ▸ attempt timeout ▸ call
  * </pre>
  * Setters check their own argument at once; {@code build()} checks the whole chain and fails with a message naming
  * the field and the value. The builder is not thread-safe; {@code build()} copies what it needs, so the builder can
@@ -89,6 +90,7 @@ public final class CascadeBuilder<I, O> {
     private TimeSource time;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private ExecutorService executor;
+    private boolean virtualThreads = true;
     private CascadeRegistries registries;
     private Duration lateCompletionGrace = DEFAULT_LATE_COMPLETION_GRACE;
 
@@ -278,11 +280,28 @@ public final class CascadeBuilder<I, O> {
     }
 
     /**
-     * Threads for {@code executeAsync} and for model calls with a timeout. Must not be bounded so tightly that a
-     * call waits for a thread. Default: a shared cached pool of daemon threads.
+     * Threads for {@code executeAsync} and for the hand-off of model calls with a timeout (the call runs on one, the
+     * caller waits on its own). Should not queue tasks: a queued hand-off eats its attempt's timeout (recorded as a
+     * {@code TIMEOUT} "before the call started"). When it refuses a task ({@code RejectedExecutionException}), the
+     * hand-off is recorded as the attempt's {@code BULKHEAD_FULL} failure, and a refused {@code executeAsync} runs
+     * on the caller's thread with model and custom steps skipped ({@code BULKHEAD_FULL}) so rules and review still take
+     * the input. Default: Cascade's shared bounded executor, on virtual threads on JDK 21+ (see
+     * {@link #virtualThreads(boolean)}), else at most 1,024 daemon platform threads for executions and 1,024 for
+     * hand-offs; a full one refuses at once.
      */
     public CascadeBuilder<I, O> executor(ExecutorService executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Whether the default executor runs executions and timed-call hand-offs on virtual threads when the JVM has them
+     * (JDK 21+; detected at run time). A model call blocked on the network then holds a virtual thread, not a platform
+     * one. {@code false} uses the bounded platform pool on every JDK (e.g. for a client that pins its carrier thread
+     * in long {@code synchronized} blocks on JDK 21-23). Ignored when {@link #executor} is set. Default: {@code true}.
+     */
+    public CascadeBuilder<I, O> virtualThreads(boolean enabled) {
+        this.virtualThreads = enabled;
         return this;
     }
 
@@ -411,7 +430,7 @@ public final class CascadeBuilder<I, O> {
         ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
                 events, admission, clock,
-                executor != null ? executor : CascadeThreads.defaultExecutor(), description,
+                executor != null ? executor : CascadeThreads.defaultExecutor(virtualThreads), description,
                 lateCompletionGrace.toNanos(), lastResort.copy());
         return new ChainImpl<>(config);
     }
@@ -491,9 +510,11 @@ public final class CascadeBuilder<I, O> {
             rs.validate(where);
         }
         RateLimitSpec rl = s.rateLimitSpec();
+        BulkheadSpec bh = s.bulkheadSpec();
         String resource = resourceOf(m);
         regs.checkCompatible(resource, cb, rl, where);
-        Object[] earlier = seen.putIfAbsent(resource, new Object[] {cb, rl});
+        regs.checkCompatible(resource, bh, where);
+        Object[] earlier = seen.putIfAbsent(resource, new Object[] {cb, rl, bh});
         if (earlier != null) {
             if (cb != null && earlier[0] != null && !cb.equals(earlier[0])) {
                 throw CascadeRegistries.conflict(where, "circuit breaker", resource, earlier[0], cb);
@@ -501,8 +522,12 @@ public final class CascadeBuilder<I, O> {
             if (rl != null && earlier[1] != null && !rl.equals(earlier[1])) {
                 throw CascadeRegistries.conflict(where, "rate limiter", resource, earlier[1], rl);
             }
+            if (bh != null && earlier[2] != null && !bh.equals(earlier[2])) {
+                throw CascadeRegistries.conflict(where, "bulkhead", resource, earlier[2], bh);
+            }
             earlier[0] = earlier[0] != null ? earlier[0] : cb;
             earlier[1] = earlier[1] != null ? earlier[1] : rl;
+            earlier[2] = earlier[2] != null ? earlier[2] : bh;
         }
     }
 
@@ -537,6 +562,14 @@ public final class CascadeBuilder<I, O> {
             limiter = regs.rateLimiter(resource, rl, where);
             policies.put("rateLimit", resource + " " + rl);
         }
+        Bulkhead bulkhead = s.ownBulkhead();
+        if (bulkhead != null) {
+            policies.put("bulkhead", bulkhead.getName() + " (application's) "
+                    + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " concurrent calls");
+        } else if (s.bulkheadSpec() != null) {
+            bulkhead = regs.bulkhead(resource, s.bulkheadSpec(), where);
+            policies.put("bulkhead", resource + " " + s.bulkheadSpec());
+        }
         Retry retry = null;
         RetrySpec rs = s.retrySpec();
         if (rs != null) {
@@ -554,6 +587,6 @@ public final class CascadeBuilder<I, O> {
             policies.put("accept", s.acceptGate() != null ? "step" : "chain");
         }
         return new StepDef.Model<>(m.name(), m.client(), s.modelNameValue(), s.pricingValue(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs, retry,
-                breaker, limiter, p, q, gate, s.maxOutputTokensValue(), java.util.Collections.unmodifiableMap(policies));
+                breaker, limiter, bulkhead, p, q, gate, s.maxOutputTokensValue(), java.util.Collections.unmodifiableMap(policies));
     }
 }

@@ -1,6 +1,8 @@
 package dev.cascade;
 
 import dev.cascade.spi.TimeSource;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -16,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where circuit breakers and rate limiters live, by resource name (see {@link ModelStepSpec#resourceName}). Chains
- * built with the same registries share state: one model used by two chains has one breaker, so an outage seen by one
+ * Where circuit breakers, rate limiters and bulkheads live, by resource name (see {@link ModelStepSpec#resourceName}). Chains
+ * built with the same registries share state: one model used by two chains has one breaker (and one bulkhead, one limit on calls in flight), so an outage seen by one
  * chain spares the other. Each chain gets fresh registries unless given these through
  * {@link CascadeBuilder#registries}. Thread-safe.
  *
@@ -29,6 +31,7 @@ public final class CascadeRegistries {
     private final TimeSource time;
     private final Map<String, Entry<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Entry<RateLimiter, RateLimitSpec>> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Entry<Bulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
 
     private record Entry<T, S>(T value, S spec) {
     }
@@ -64,6 +67,16 @@ public final class CascadeRegistries {
         return e == null ? Optional.empty() : Optional.of(e.value());
     }
 
+    /** The bulkhead named {@code name}, if a chain created it. */
+    public Optional<Bulkhead> bulkhead(String name) {
+        Entry<Bulkhead, BulkheadSpec> e = bulkheads.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.value());
+    }
+
+    public Collection<Bulkhead> bulkheads() {
+        return List.copyOf(bulkheads.values().stream().map(Entry::value).toList());
+    }
+
     public Collection<CircuitBreaker> circuitBreakers() {
         return breakers.values().stream().map(Entry::value).toList();
     }
@@ -81,6 +94,14 @@ public final class CascadeRegistries {
         Entry<RateLimiter, RateLimitSpec> l = limiter == null ? null : limiters.get(name);
         if (l != null && !l.spec().equals(limiter)) {
             throw conflict(owner, "rate limiter", name, l.spec(), limiter);
+        }
+    }
+
+    /** Fails, without registering anything, if {@code name} already has a bulkhead with a different spec. */
+    void checkCompatible(String name, BulkheadSpec bulkhead, String owner) {
+        Entry<Bulkhead, BulkheadSpec> b = bulkhead == null ? null : bulkheads.get(name);
+        if (b != null && !b.spec().equals(bulkhead)) {
+            throw conflict(owner, "bulkhead", name, b.spec(), bulkhead);
         }
     }
 
@@ -109,6 +130,19 @@ public final class CascadeRegistries {
                 time::nanoTime), spec));
         if (!e.spec().equals(spec)) {
             throw conflict(owner, "rate limiter", name, e.spec(), spec);
+        }
+        return e.value();
+    }
+
+    Bulkhead bulkhead(String name, BulkheadSpec spec, String owner) {
+        Entry<Bulkhead, BulkheadSpec> e = bulkheads.computeIfAbsent(name, n -> new Entry<>(Bulkhead.of(n,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(spec.maxConcurrentCalls())
+                        .maxWaitDuration(Duration.ZERO) // full means skip now: Cascade never waits for room
+                        .writableStackTraceEnabled(false)
+                        .build()), spec));
+        if (!e.spec().equals(spec)) {
+            throw conflict(owner, "bulkhead", name, e.spec(), spec);
         }
         return e.value();
     }

@@ -19,7 +19,7 @@ public record Description(String chain, Duration deadline, boolean routed, List<
 
     /** The policy nesting every model step uses, outermost first. */
     public static final String POLICY_ORDER =
-            "deadline > circuit breaker > rate limiter > admission > retry > attempt timeout > call";
+            "deadline > circuit breaker > rate limiter > bulkhead > admission > retry > attempt timeout > call";
 
     public Description {
         steps = List.copyOf(steps);

@@ -11,11 +11,11 @@ import java.util.function.Predicate;
 /**
  * The options of one model step, set inside {@link CascadeBuilder#model(String, dev.cascade.spi.ModelClient, Consumer)}.
  * Every option is off unless set: no timeout (the chain's deadline still bounds the call), one attempt, no breaker,
- * no rate limit, the chain's prompt mapper, parser and accept gate, the client's model name and the budget's price. Not thread-safe; copied at {@code build()}.
+ * no rate limit, no bulkhead, the chain's prompt mapper, parser and accept gate, the client's model name and the budget's price. Not thread-safe; copied at {@code build()}.
  *
  * <p>The policies nest in one fixed order, outermost first:
  * <pre>
- * deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ retry ▸ attempt timeout ▸ call
+ * deadline ▸ circuit breaker ▸ rate limiter ▸ bulkhead ▸ admission (budgets) ▸ retry ▸ attempt timeout ▸ call
  * </pre>
  * Admission is re-checked before every retry, so a retry never knocks on an open breaker, never waits for a rate
  * limiter, and never starts past the deadline; each attempt is recorded by the breaker on its own.
@@ -28,6 +28,8 @@ public final class ModelStepSpec<I, O> {
     private RetrySpec retry;
     private CircuitBreakerSpec circuitBreaker;
     private RateLimitSpec rateLimit;
+    private BulkheadSpec bulkhead;
+    private io.github.resilience4j.bulkhead.Bulkhead ownBulkhead;
     private Function<? super I, ModelRequest> prompt;
     private Function<? super ModelResponse, ? extends O> parse;
     private Predicate<? super O> accept;
@@ -72,6 +74,38 @@ public final class ModelStepSpec<I, O> {
         return this;
     }
 
+    /**
+     * Bounds the calls of this step in flight at once; a call beyond the bound is skipped at once
+     * ({@link FailureKind#BULKHEAD_FULL}), never queued, e.g. {@code s.bulkhead(b -> b.maxConcurrentCalls(50))}. A call
+     * abandoned by its timeout keeps its place until the client really returns. Default: none (off: a bound that fits
+     * one provider's quota is wrong for another, and a hidden one would turn load peaks into fallbacks). See
+     * {@link BulkheadSpec}.
+     */
+    public ModelStepSpec<I, O> bulkhead(Consumer<BulkheadSpec.Builder> configure) {
+        BulkheadSpec.Builder b = BulkheadSpec.builder();
+        Objects.requireNonNull(configure, "bulkhead").accept(b);
+        return bulkhead(b.build());
+    }
+
+    /** As {@link #bulkhead(Consumer)}, with a spec built earlier (one spec may serve many steps). */
+    public ModelStepSpec<I, O> bulkhead(BulkheadSpec spec) {
+        this.bulkhead = Objects.requireNonNull(spec, "bulkhead");
+        this.ownBulkhead = null;
+        return this;
+    }
+
+    /**
+     * Uses the application's own resilience4j bulkhead (e.g. from its {@code BulkheadRegistry}, shared with other
+     * code calling the same provider) instead of one in the chain's registries. Cascade asks it with
+     * {@code tryAcquirePermission()}, so a bulkhead configured with a {@code maxWaitDuration} makes the caller wait
+     * that long when it is full; keep it zero for an instant skip.
+     */
+    public ModelStepSpec<I, O> bulkhead(io.github.resilience4j.bulkhead.Bulkhead bulkhead) {
+        this.ownBulkhead = Objects.requireNonNull(bulkhead, "bulkhead");
+        this.bulkhead = null;
+        return this;
+    }
+
     /** This step's own prompt mapper, instead of the chain's. */
     public ModelStepSpec<I, O> prompt(Function<? super I, ModelRequest> mapper) {
         this.prompt = Objects.requireNonNull(mapper, "prompt");
@@ -100,8 +134,8 @@ public final class ModelStepSpec<I, O> {
     }
 
     /**
-     * The name of this step's breaker and rate limiter in the chain's {@link CascadeRegistries}. Steps of different
-     * chains that name the same resource (and use the same registries) share one breaker and one limiter. Default:
+     * The name of this step's breaker, rate limiter and bulkhead in the chain's {@link CascadeRegistries}. Steps of different
+     * chains that name the same resource (and use the same registries) share one breaker, one limiter and one bulkhead. Default:
      * {@code provider/model} when the client reports a model, else {@code chain/step}.
      */
     public ModelStepSpec<I, O> resourceName(String name) {
@@ -145,6 +179,14 @@ public final class ModelStepSpec<I, O> {
 
     RateLimitSpec rateLimitSpec() {
         return rateLimit == null ? null : rateLimit.copy();
+    }
+
+    BulkheadSpec bulkheadSpec() {
+        return bulkhead;
+    }
+
+    io.github.resilience4j.bulkhead.Bulkhead ownBulkhead() {
+        return ownBulkhead;
     }
 
     Function<? super I, ModelRequest> promptMapper() {

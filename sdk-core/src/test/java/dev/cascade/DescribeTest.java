@@ -100,7 +100,7 @@ class DescribeTest {
         assertThat(d.deadline()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.routed()).isTrue();
         assertThat(d.order()).isEqualTo(Description.POLICY_ORDER)
-                .isEqualTo("deadline > circuit breaker > rate limiter > admission > retry > attempt timeout > call");
+                .isEqualTo("deadline > circuit breaker > rate limiter > bulkhead > admission > retry > attempt timeout > call");
     }
 
     @Test
@@ -116,7 +116,7 @@ class DescribeTest {
         assertThat(d.toString()).isEqualTo("""
                 cascade 'plain'
                   1. only [MODEL] provider=openai model=gpt-small
-                  policy order: deadline > circuit breaker > rate limiter > admission > retry > attempt timeout > call""");
+                  policy order: deadline > circuit breaker > rate limiter > bulkhead > admission > retry > attempt timeout > call""");
     }
 
     @Test

@@ -135,7 +135,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     @Override
     public Outcome<O> execute(I input, CallContext context) {
         requireInput(input, context);
-        return run(input, context, null, null);
+        return run(input, context, null, null, null);
     }
 
     @Override
@@ -144,9 +144,19 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
         Context parent = Context.current();
         ExecutionFuture<Outcome<O>> future = new ExecutionFuture<>();
         try {
-            config.executor().execute(parent.wrap(() -> future.runAs(() -> run(input, context, parent, future.cancelRequested))));
+            config.executor().execute(parent.wrap(() -> future.runAs(() -> run(input, context, parent,
+                    future.cancelRequested, null))));
         } catch (RejectedExecutionException e) {
-            future.completeExceptionally(e);
+            // No thread for it: never drop the input. Run here, on the caller's thread, without anything that may
+            // block for long: model and custom steps are skipped (BULKHEAD_FULL, recorded), rules and review run.
+            String reason = "not run: the chain's executor has no thread free for executeAsync ("
+                    + ModelStepRunner.describe(e) + "); rules and review ran on the caller's thread";
+            try {
+                future.complete(run(input, context, parent, future.cancelRequested, reason));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+                ModelStepRunner.rethrowFatal(t);
+            }
         }
         return future;
     }
@@ -165,7 +175,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
     /**
      * @param parent the caller's OpenTelemetry context, or {@code null} to read it here (only when someone listens)
      */
-    private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag) {
+    private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag, String noThread) {
         long start = config.time().nanoTime();
         long seq = ids.incrementAndGet();
         long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
@@ -174,6 +184,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
                 context, parent != null ? parent : Context.current(), start) : null;
         Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, start, deadline, info, cancelFlag,
                 hasReview);
+        x.noThread = noThread;
 
         Route route = route(input);
         if (info != null) {
@@ -190,6 +201,11 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
                 break;
             }
             StepDef<I, O> step = steps.get(i);
+            if (x.noThread != null && (step.kind() == StepKind.MODEL || step.kind() == StepKind.CUSTOM)) {
+                config.skipped(x, step.name(), step.kind(), FailureKind.BULKHEAD_FULL, x.noThread,
+                        config.time().nanoTime());
+                continue;
+            }
             if (step instanceof StepDef.Model<I, O>) {
                 ModelStepRunner<I, O> model = models.get(i);
                 if (x.barredBy != null) {
@@ -279,7 +295,7 @@ public final class ChainImpl<I, O> implements Cascade<I, O> {
      */
     private boolean lastResort(Execution<I, O> x) {
         LastResortSpec policy = config.lastResort();
-        if (x.lastResortTried || x.cancelled || x.barredBy != null || !policy.enabled()
+        if (x.lastResortTried || x.cancelled || x.barredBy != null || x.noThread != null || !policy.enabled()
                 || (x.probeStep == null && x.retryAfterStep == null)) {
             return false;
         }

@@ -52,6 +52,15 @@ final class Execution<I, O> {
      */
     io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
     dev.cascade.spi.StepAdmission.Ticket heldTicket;
+    /** A bulkhead slot taken for the attempt and not yet handed to its call; null when none. */
+    io.github.resilience4j.bulkhead.Bulkhead heldSlot;
+    /** The timed call in progress: its slot (if any) is given back here if it never started. */
+    InFlightCall heldFlight;
+    /**
+     * Non-null when the chain's executor had no thread for this async execution: it runs on the caller's thread, where
+     * model and custom steps are skipped ({@code BULKHEAD_FULL}) with this reason and rules and review still run.
+     */
+    String noThread;
     /** Last resort candidates (see LastResortSpec): the step whose unretried Retry-After ends first, and when. */
     ModelStepRunner<I, O> retryAfterStep;
     long retryAfterReadyAt;

@@ -21,6 +21,7 @@ import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.FailureClassifier.Classification;
 import dev.cascade.spi.StepAdmission;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.opentelemetry.context.Context;
@@ -28,13 +29,14 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one model step of one execution: admission, call, retry, settle, gate. The nesting, outermost first:
- * deadline, circuit breaker, rate limiter, admission hook, retry, attempt timeout, call. Admission is checked again
+ * deadline, circuit breaker, rate limiter, bulkhead, admission hook, retry, attempt timeout, call. Admission is checked again
  * before every retry, so a retry never knocks on an open breaker.
  *
  * <p>Why the breaker is asked before the rate limiter (the design sketch lists the limiter first): a permit spent on a
@@ -52,6 +54,9 @@ final class ModelStepRunner<I, O> {
     /** Ticker value before which the breaker is known to refuse; 0 when not refusing. Racy by design: a hint. */
     private volatile long refusedUntil;
     private final String limiterReason;
+    private final String bulkheadReason;
+    /** Where timed calls run: the chain's executor, or the default executor's hand-off side (CascadeThreads). */
+    private final java.util.concurrent.ExecutorService callExecutor;
     /** Ticker value before which no last resort probe of this step may start; Long.MIN_VALUE before the first. */
     private final AtomicLong nextProbe = new AtomicLong(Long.MIN_VALUE);
 
@@ -60,6 +65,9 @@ final class ModelStepRunner<I, O> {
         this.step = step;
         this.limiterReason = step.limiter() == null ? null
                 : "rate limiter '" + step.limiter().getName() + "' has no permit";
+        this.bulkheadReason = step.bulkhead() == null ? null : "bulkhead '" + step.bulkhead().getName()
+                + "' is full (" + step.bulkhead().getBulkheadConfig().getMaxConcurrentCalls() + " calls in flight)";
+        this.callExecutor = CascadeThreads.callExecutor(chain.executor());
         if (step.breaker() != null && chain.events().wantsCircuitEvents()) {
             // Subscribed only when a listener wants transitions: with a consumer, resilience4j builds an event for
             // every call.
@@ -184,6 +192,21 @@ final class ModelStepRunner<I, O> {
                 skip(x, number, FailureKind.NO_PERMIT, limiterReason, now);
                 return false;
             }
+            // ---- bulkhead: at most N calls of this step in flight; full = skip now, never wait. The slot goes with the
+            // call (InFlightCall, or call()'s finally) and comes back when the call really ends, so a call abandoned by
+            // its timeout that ignores the interrupt keeps it: a hanging client ties up at most N threads. Until the
+            // hand-off, x.heldSlot holds it, and every early return below (and releaseHeld) gives it back.
+            if (step.bulkhead() != null) {
+                if (!step.bulkhead().tryAcquirePermission()) {
+                    if (breaker != null) {
+                        x.heldPermit = null;
+                        breaker.releasePermission();
+                    }
+                    skip(x, number, FailureKind.BULKHEAD_FULL, bulkheadReason, now);
+                    return false;
+                }
+                x.heldSlot = step.bulkhead();
+            }
             if (request == null) {
                 // Built after the breaker and limiter said yes: a skipped step does not pay for its prompt.
                 request = prompt(x);
@@ -192,6 +215,7 @@ final class ModelStepRunner<I, O> {
                         x.heldPermit = null;
                         breaker.releasePermission();
                     }
+                    releaseSlot(x);
                     return false;
                 }
             }
@@ -209,6 +233,7 @@ final class ModelStepRunner<I, O> {
                         x.heldPermit = null;
                         breaker.releasePermission();
                     }
+                    releaseSlot(x);
                     FailureKind kind = ticket == null ? null : ticket.refusal();
                     if (kind == null || !kind.isAdmission()) {
                         kind = FailureKind.OVER_BUDGET; // a refusal is an admission outcome whatever the hook said
@@ -235,9 +260,12 @@ final class ModelStepRunner<I, O> {
             Throwable error = null;
             // Timed calls hand off to a pool thread: a handshake decides whether the call happened, and who settles it
             // when the caller stops waiting first (see InFlightCall).
-            InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request);
+            Bulkhead slot = x.heldSlot;
+            x.heldSlot = null; // the call owns the slot now: see InFlightCall, and call()'s finally
+            InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request, slot);
+            x.heldFlight = flight;
             try {
-                response = call(x, timeout, flight, request);
+                response = call(x, timeout, flight, request, slot);
                 if (response == null) {
                     // A contract breach, recorded as UNAVAILABLE: see ModelClient's javadoc for why.
                     error = new IllegalStateException("model client returned null");
@@ -246,6 +274,7 @@ final class ModelStepRunner<I, O> {
                 rethrowFatal(e); // run() releases the permission and settles the ticket on the way out
                 error = e;
             }
+            x.heldFlight = null;
             long end = chain.time().nanoTime();
 
             if (error == null) {
@@ -262,7 +291,10 @@ final class ModelStepRunner<I, O> {
 
             // ---- failure: classify, tell the breaker, decide on a retry, then record and report
             boolean cancelled = isCancellation(x, error);
-            Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(error);
+            // The executor had no thread for the hand-off: the call was never made; no room, like a full bulkhead.
+            boolean noThread = error instanceof RejectedExecutionException && flight != null && !flight.started();
+            Classification c = cancelled ? Classification.of(FailureKind.CANCELLED)
+                    : noThread ? Classification.of(FailureKind.BULKHEAD_FULL) : classify(error);
             FailureKind kind = c.kind();
             // Where is the call now that we stop waiting? Never started: the provider never saw it. Still running:
             // it may yet finish and be billed, so its ticket stays open until it ends (or the grace runs out).
@@ -303,7 +335,9 @@ final class ModelStepRunner<I, O> {
             String reason = !(error instanceof TimeoutException) || kind != FailureKind.TIMEOUT ? describe(error)
                     : "attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + "ms"
                     + (neverStarted ? " before the call started (no executor thread was free in time)" : "");
-            if (notSent) {
+            if (noThread) {
+                reason = "not called: the chain's executor has no thread free for the timed call (" + reason + ")";
+            } else if (notSent) {
                 reason += " (request never sent; not counted by the circuit breaker)";
             }
             long delay = -1;
@@ -415,8 +449,8 @@ final class ModelStepRunner<I, O> {
      * Calls the client, on this thread when there is no time bound, else on a pool thread with a timeout through
      * {@code flight}, whose handshake decides whether the call was made and who settles it if the caller leaves first.
      */
-    private ModelResponse call(Execution<I, O> x, long timeoutNanos, InFlightCall flight, ModelRequest request)
-            throws Exception {
+    private ModelResponse call(Execution<I, O> x, long timeoutNanos, InFlightCall flight, ModelRequest request,
+                               Bulkhead slot) throws Exception {
         Context set = x.info == null ? null : x.info.callContext();
         if (set != null) {
             x.info.setCallContext(null);
@@ -425,14 +459,20 @@ final class ModelStepRunner<I, O> {
                 ? x.info.executionContext() : Context.current();
         if (timeoutNanos == Long.MAX_VALUE) {
             // No timeout and no deadline: call on the caller's thread, no hand-off.
-            if (set == null) {
-                return step.client().call(request);
-            }
-            try (var scope = otel.makeCurrent()) {
-                return step.client().call(request);
+            try {
+                if (set == null) {
+                    return step.client().call(request);
+                }
+                try (var scope = otel.makeCurrent()) {
+                    return step.client().call(request);
+                }
+            } finally {
+                if (slot != null) {
+                    slot.onComplete();
+                }
             }
         }
-        return chain.time().callWithTimeout(otel.wrap(flight), timeoutNanos, chain.executor());
+        return chain.time().callWithTimeout(otel.wrap(flight), timeoutNanos, callExecutor);
     }
 
     /** The answer passed the parser and the accept gate? */
@@ -546,6 +586,16 @@ final class ModelStepRunner<I, O> {
      * usage). Runs on the way out of an escaping error; never throws itself.
      */
     private static void releaseHeld(Execution<?, ?> x) {
+        try {
+            releaseSlot(x);
+            InFlightCall flight = x.heldFlight;
+            x.heldFlight = null;
+            if (flight != null) {
+                flight.abandonIfNotStarted();
+            }
+        } catch (Throwable ignored) {
+            // Already failing: the original error is what the caller must see.
+        }
         StepAdmission.Ticket ticket = x.heldTicket;
         CircuitBreaker permit = x.heldPermit;
         x.heldTicket = null;
@@ -563,6 +613,15 @@ final class ModelStepRunner<I, O> {
             } catch (Throwable ignored) {
                 // As above.
             }
+        }
+    }
+
+    /** Gives back a bulkhead slot taken for an attempt whose call will not be made. */
+    private static void releaseSlot(Execution<?, ?> x) {
+        Bulkhead slot = x.heldSlot;
+        if (slot != null) {
+            x.heldSlot = null;
+            slot.releasePermission();
         }
     }
 

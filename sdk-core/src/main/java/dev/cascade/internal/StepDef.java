@@ -8,6 +8,7 @@ import dev.cascade.budget.Pricing;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spi.ReviewQueue;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
@@ -29,12 +30,12 @@ public sealed interface StepDef<I, O> {
 
     /**
      * A model step with its resolved policies. {@code timeoutNanos} is 0 when unset; {@code retry}, {@code breaker}
-     * and {@code limiter} are {@code null} when unset. {@code stepModel} is the model name set on the step, or
+     * {@code limiter} and {@code bulkhead} are {@code null} when unset. {@code stepModel} is the model name set on the step, or
      * {@code null} to ask the client on every call ({@link #model()}); {@code pricing} the step's own price, or
      * {@code null}.
      */
     record Model<I, O>(String name, ModelClient client, String stepModel, Pricing pricing, long timeoutNanos, RetrySpec retrySpec, Retry retry,
-                       CircuitBreaker breaker, RateLimiter limiter, Function<? super I, ModelRequest> prompt,
+                       CircuitBreaker breaker, RateLimiter limiter, Bulkhead bulkhead, Function<? super I, ModelRequest> prompt,
                        Function<? super ModelResponse, ? extends O> parse, Predicate<? super O> accept,
                        int maxOutputTokens, Map<String, String> policies) implements StepDef<I, O> {
         @Override
