@@ -23,6 +23,7 @@ final class BoundedExecutor extends AbstractExecutorService {
     private final String what;
     private final int max;
     private final boolean virtual;
+    private final boolean perTask;
     /** Virtual side: one permit per running task. */
     private final Semaphore permits;
     private final ThreadFactory virtualThreads;
@@ -31,13 +32,19 @@ final class BoundedExecutor extends AbstractExecutorService {
 
     /**
      * @param what    what the side runs, for the rejection message ("async executions", "timed model calls")
-     * @param factory new virtual threads, or null for a platform pool named {@code prefix-N}
+     * @param factory a new thread per task (virtual threads), or null for a platform pool named {@code prefix-N}
      */
     BoundedExecutor(String what, String prefix, int max, ThreadFactory factory) {
+        this(what, prefix, max, factory, factory != null);
+    }
+
+    /** As above; {@code virtual} says what {@code factory}'s threads are (tests give a platform factory). */
+    BoundedExecutor(String what, String prefix, int max, ThreadFactory factory, boolean virtual) {
         this.what = what;
         this.max = max;
-        this.virtual = factory != null;
-        if (virtual) {
+        this.virtual = virtual;
+        this.perTask = factory != null;
+        if (perTask) {
             this.permits = new Semaphore(max);
             this.virtualThreads = factory;
             this.pool = null;
@@ -67,12 +74,12 @@ final class BoundedExecutor extends AbstractExecutorService {
 
     /** Tasks running now (platform: threads busy). */
     int active() {
-        return virtual ? max - permits.availablePermits() : pool.getActiveCount();
+        return perTask ? max - permits.availablePermits() : pool.getActiveCount();
     }
 
     @Override
     public void execute(Runnable task) {
-        if (!virtual) {
+        if (!perTask) {
             pool.execute(task);
             return;
         }
