@@ -106,6 +106,9 @@ final class ChainFactory {
         if (p.getDeadline() != null) {
             b.deadline(positive(at + ".deadline", p.getDeadline()));
         }
+        if (p.getVirtualThreads() != null) {
+            b.virtualThreads(p.getVirtualThreads());
+        }
         if (p.getLateCompletionGrace() != null) {
             if (p.getLateCompletionGrace().isNegative()) {
                 throw new CascadeConfigurationException(at + ".late-completion-grace", "must be zero or longer, was "
@@ -294,6 +297,7 @@ final class ChainFactory {
             {"timeout", s.getTimeout() == null ? null : "x"}, {"retry", s.getRetry() == null ? null : "x"},
             {"circuit-breaker", s.getCircuitBreaker() == null ? null : "x"},
             {"rate-limit", s.getRateLimit() == null ? null : "x"},
+            {"bulkhead", s.getBulkhead() == null ? null : "x"},
             {"max-output-tokens", s.getMaxOutputTokens() == null ? null : "x"},
             {"accept", s.getAccept()}, {"resource-name", s.getResourceName()},
             {"model-name", s.getModelName()}, {"pricing", s.getPricing() == null ? null : "x"}};
@@ -332,6 +336,12 @@ final class ChainFactory {
         if (rl != null && (rl.getPermits() == null || rl.getPeriod() == null)) {
             throw new CascadeConfigurationException(at + ".rate-limit", "a rate limit needs permits and period",
                     "Set " + at + ".rate-limit.permits (e.g. 50) and " + at + ".rate-limit.period (e.g. 1s).");
+        }
+        Integer maxCalls = s.getBulkhead() == null ? null : s.getBulkhead().getMaxConcurrentCalls();
+        if (maxCalls != null && maxCalls < 1) {
+            throw new CascadeConfigurationException(at + ".bulkhead.max-concurrent-calls", "must be >= 1, was "
+                    + maxCalls, "Set " + at + ".bulkhead.max-concurrent-calls to the most calls of this step that may"
+                    + " be in flight at once (e.g. 50), or remove " + at + ".bulkhead to leave the step unbounded.");
         }
         try {
             b.model(stepName, client, spec -> {
@@ -378,6 +388,9 @@ final class ChainFactory {
                 }
                 if (rl != null) {
                     spec.rateLimit(x -> x.permits(rl.getPermits()).period(rl.getPeriod()));
+                }
+                if (s.getBulkhead() != null) {
+                    spec.bulkhead(x -> set(s.getBulkhead().getMaxConcurrentCalls(), x::maxConcurrentCalls));
                 }
             });
         } catch (IllegalArgumentException e) {
