@@ -1,5 +1,7 @@
 package dev.cascade;
 
+import dev.cascade.api.FailureKind;
+import dev.cascade.config.ModelStepSpec;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,8 @@
 package dev.cascade;
 
+import dev.cascade.api.CallContext;
+import dev.cascade.api.Description;
+import dev.cascade.api.Outcome;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 

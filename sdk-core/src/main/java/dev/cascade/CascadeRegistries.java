@@ -1,5 +1,8 @@
 package dev.cascade;
 
+import dev.cascade.config.CircuitBreakerSpec;
+import dev.cascade.config.ModelStepSpec;
+import dev.cascade.config.RateLimitSpec;
 import dev.cascade.spi.TimeSource;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;

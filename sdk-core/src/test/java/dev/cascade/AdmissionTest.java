@@ -1,6 +1,14 @@
 package dev.cascade;
 
-import dev.cascade.Attempt.Status;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.FailurePolicy;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.event.Alert;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;

@@ -1,5 +1,10 @@
 package dev.cascade;
 
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.event.Anomaly;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;

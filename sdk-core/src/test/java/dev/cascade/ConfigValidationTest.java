@@ -1,5 +1,9 @@
 package dev.cascade;
 
+import dev.cascade.api.Description;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;

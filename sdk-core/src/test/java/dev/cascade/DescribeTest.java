@@ -1,5 +1,9 @@
 package dev.cascade;
 
+import dev.cascade.api.Description;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.StepKind;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import org.junit.jupiter.api.Test;

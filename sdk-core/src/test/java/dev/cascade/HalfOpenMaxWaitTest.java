@@ -1,5 +1,10 @@
 package dev.cascade;
 
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.testing.VirtualTime;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;

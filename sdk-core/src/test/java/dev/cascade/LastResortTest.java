@@ -1,5 +1,10 @@
 package dev.cascade;
 
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.config.LastResortSpec;
 import dev.cascade.event.LastResort;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;

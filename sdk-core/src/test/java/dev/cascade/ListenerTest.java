@@ -1,6 +1,13 @@
 package dev.cascade;
 
-import dev.cascade.Attempt.Status;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.StepKind;
 import dev.cascade.event.Alert;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;

@@ -1,6 +1,11 @@
 package dev.cascade;
 
-import dev.cascade.Attempt.Status;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.testing.VirtualTime;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

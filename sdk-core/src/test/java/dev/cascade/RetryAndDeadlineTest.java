@@ -1,6 +1,13 @@
 package dev.cascade;
 
-import dev.cascade.Attempt.Status;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
+import dev.cascade.config.ModelStepSpec;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.testing.VirtualTime;

@@ -1,5 +1,10 @@
 package dev.cascade;
 
+import dev.cascade.api.Attempt;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Route;
 import dev.cascade.event.ExecutionStarted;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.CascadeListener;

@@ -1,5 +1,8 @@
 package dev.cascade;
 
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.Outcome;
 import dev.cascade.event.Alert;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.spi.CascadeListener;

@@ -1,5 +1,8 @@
 package dev.cascade;
 
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelClient;
 
 import java.util.ArrayDeque;

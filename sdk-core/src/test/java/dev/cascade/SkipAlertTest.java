@@ -1,5 +1,9 @@
 package dev.cascade;
 
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
 import dev.cascade.event.Alert;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelCallException;

@@ -1,9 +1,14 @@
 package dev.cascade;
 
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.ReviewRequest;
+import dev.cascade.api.Usage;
 import dev.cascade.event.AttemptStarted;
 import dev.cascade.review.InMemoryReviewQueue;
-import dev.cascade.review.ReviewHandle;
-import dev.cascade.review.ReviewRequest;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.FailureClassifier;

@@ -1,11 +1,13 @@
 package dev.cascade.budget;
 
-import dev.cascade.Usage;
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 import dev.cascade.event.BudgetAlert;
-import dev.cascade.internal.Events;
 import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.Events;
 import dev.cascade.spi.StepAdmission;
 
 import java.time.Clock;
@@ -174,7 +176,7 @@ public final class Budget implements StepAdmission {
      * The worst case this budget would reserve for one call of {@code model} with {@code request}: estimated input
      * tokens at the input price plus the request's max output tokens (or the default) at the output price.
      */
-    public Optional<Money> worstCase(String model, dev.cascade.ModelRequest request) {
+    public Optional<Money> worstCase(String model, dev.cascade.api.ModelRequest request) {
         return prices.price(model, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .map(p -> p.worstCase(estimator.estimateInputTokens(request),
                         request.maxOutputTokens().orElse(defaultMaxOutputTokens)));

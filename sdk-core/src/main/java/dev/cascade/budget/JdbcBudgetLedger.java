@@ -1,10 +1,9 @@
 package dev.cascade.budget;
 
-import dev.cascade.internal.JdbcDatabase;
-import dev.cascade.internal.JdbcTransactions;
+import dev.cascade.jdbc.JdbcDatabase;
+import dev.cascade.jdbc.JdbcTransactions;
 import dev.cascade.spi.BudgetLedger;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * A {@link BudgetLedger} in a relational database, so several service instances (processes, hosts) share one budget

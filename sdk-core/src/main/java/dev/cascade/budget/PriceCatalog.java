@@ -1,5 +1,6 @@
 package dev.cascade.budget;
 
+import dev.cascade.api.Pricing;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;

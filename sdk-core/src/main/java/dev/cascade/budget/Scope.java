@@ -4,7 +4,7 @@ package dev.cascade.budget;
 public enum Scope {
     /** One chain, by name. */
     CHAIN,
-    /** One tenant, from {@link dev.cascade.CallContext#tenant()}; executions with no tenant are not capped by it. */
+    /** One tenant, from {@link dev.cascade.api.CallContext#tenant()}; executions with no tenant are not capped by it. */
     TENANT,
     /** Everything that uses this budget. */
     GLOBAL

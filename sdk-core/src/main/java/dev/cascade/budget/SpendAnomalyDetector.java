@@ -1,11 +1,13 @@
 package dev.cascade.budget;
 
+import dev.cascade.api.Money;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
 import dev.cascade.event.ExecutionInfo;
-import dev.cascade.internal.Events;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.Events;
+import dev.cascade.watch.Ewma;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Watches what model calls cost, per scope (each chain, each tenant, everything) and calendar window (hour, day,
  * month), and raises an {@link Anomaly} (watcher {@value #WATCHER}) when a period costs far more than the periods
  * before it: a prompt that grew, a retry storm, a client stuck in a loop. Add it to chains as a listener, next to their
- * {@link Budget}; it reads what each attempt cost ({@link dev.cascade.Attempt#cost()}, settled by the budget) from
+ * {@link Budget}; it reads what each attempt cost ({@link dev.cascade.api.Attempt#cost()}, settled by the budget) from
  * {@link AttemptFinished} and {@link AttemptFailed}, so a chain without a budget costs nothing and is never judged.
  *
  * <p><b>Periods.</b> Spend is summed per account and period, named as the budget names it, e.g.

@@ -1,7 +1,7 @@
 package dev.cascade.budget;
 
-import dev.cascade.internal.JdbcDatabase;
-import dev.cascade.internal.JdbcTransactions;
+import dev.cascade.jdbc.JdbcDatabase;
+import dev.cascade.jdbc.JdbcTransactions;
 
 import java.sql.SQLException;
 

@@ -1,6 +1,6 @@
 package dev.cascade.budget;
 
-import dev.cascade.ModelRequest;
+import dev.cascade.api.ModelRequest;
 
 /**
  * Estimates a request's input tokens before the call, for the reservation. It should err high: the reservation is

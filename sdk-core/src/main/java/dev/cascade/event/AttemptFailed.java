@@ -1,6 +1,6 @@
 package dev.cascade.event;
 
-import dev.cascade.Attempt;
+import dev.cascade.api.Attempt;
 
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package dev.cascade.event;
 
-import dev.cascade.Attempt;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.ModelResponse;
 
 /**
  * A step ran and did not fail: it answered, its answer was rejected, it passed, or it queued the input.

@@ -1,7 +1,7 @@
 package dev.cascade.event;
 
-import dev.cascade.ModelRequest;
-import dev.cascade.StepKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.StepKind;
 
 /**
  * A step is about to run (for a model step: one call, after admission granted it).

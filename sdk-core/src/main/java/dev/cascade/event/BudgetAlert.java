@@ -1,6 +1,6 @@
 package dev.cascade.event;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
 
 /**
  * A budget crossed a line someone should know about.

@@ -1,6 +1,6 @@
 package dev.cascade.event;
 
-import dev.cascade.CallContext;
+import dev.cascade.api.CallContext;
 import io.opentelemetry.context.Context;
 
 import java.util.HashMap;

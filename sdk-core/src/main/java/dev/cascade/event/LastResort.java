@@ -1,6 +1,6 @@
 package dev.cascade.event;
 
-import dev.cascade.LastResortSpec;
+import dev.cascade.config.LastResortSpec;
 
 import java.time.Duration;
 

@@ -1,8 +1,8 @@
 package dev.cascade.event;
 
-import dev.cascade.FailureKind;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.Usage;
 
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 
 /**
  * A classified attempt failure handed to resilience4j's Retry (which wants a Throwable). No stack trace: it is a

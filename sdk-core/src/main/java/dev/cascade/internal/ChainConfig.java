@@ -1,15 +1,16 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt;
-import dev.cascade.Description;
-import dev.cascade.FailureKind;
-import dev.cascade.FailurePolicy;
-import dev.cascade.LastResortSpec;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Description;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.FailurePolicy;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
+import dev.cascade.config.LastResortSpec;
 import dev.cascade.event.Alert;
 import dev.cascade.event.StepSkipped;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.Events;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.spi.TimeSource;

@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
 

@@ -1,11 +1,11 @@
 package dev.cascade.internal;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.event.ExecutionInfo;
 
 import java.time.Duration;
@@ -68,7 +68,7 @@ final class Execution<I, O> {
     ModelStepRunner<I, O> probeStep;
     boolean lastResortTried;
     /** Non-null while a last resort attempt runs. */
-    dev.cascade.LastResortSpec.Mode lastResortMode;
+    dev.cascade.config.LastResortSpec.Mode lastResortMode;
 
     /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
     private final AtomicBoolean cancelFlag;

@@ -1,12 +1,13 @@
 package dev.cascade.internal;
 
-import dev.cascade.FailureKind;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Usage;
 import dev.cascade.event.ExecutionInfo;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.Events;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.spi.TimeSource;
 

@@ -1,6 +1,6 @@
 package dev.cascade.internal;
 
-import dev.cascade.RetrySpec;
+import dev.cascade.config.RetrySpec;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;

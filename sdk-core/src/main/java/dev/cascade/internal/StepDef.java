@@ -1,10 +1,10 @@
 package dev.cascade.internal;
 
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.RetrySpec;
-import dev.cascade.StepKind;
-import dev.cascade.budget.Pricing;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.StepKind;
+import dev.cascade.config.RetrySpec;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spi.ReviewQueue;

@@ -1,9 +1,9 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.FailureKind;
+import dev.cascade.adapter.ProviderErrors;
+import dev.cascade.api.FailureKind;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
-import dev.cascade.spi.ProviderErrors;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.HttpException;

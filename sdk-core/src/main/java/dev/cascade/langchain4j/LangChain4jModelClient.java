@@ -1,15 +1,15 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.adapter.ChatMapping;
+import dev.cascade.adapter.ProviderErrors;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.event.Anomaly;
 import dev.cascade.spi.CascadeListener;
-import dev.cascade.spi.ChatMapping;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
-import dev.cascade.spi.ProviderErrors;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;

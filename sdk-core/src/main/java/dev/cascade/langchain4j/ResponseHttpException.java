@@ -1,6 +1,6 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.spi.ProviderErrors;
+import dev.cascade.adapter.ProviderErrors;
 import dev.langchain4j.exception.HttpException;
 
 import java.time.Clock;

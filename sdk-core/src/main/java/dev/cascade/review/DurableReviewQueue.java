@@ -1,9 +1,12 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.ReviewRequest;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ReviewQueue;
 
 import java.time.Clock;

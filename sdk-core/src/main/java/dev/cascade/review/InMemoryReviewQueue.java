@@ -1,8 +1,11 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.budget.Money;
-import dev.cascade.review.ReviewDecision.Verdict;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision;
+import dev.cascade.api.ReviewDecision.Verdict;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.ReviewRequest;
 import dev.cascade.spi.ReviewQueue;
 
 import java.time.Clock;

@@ -1,11 +1,10 @@
 package dev.cascade.review;
 
-import dev.cascade.budget.Money;
-import dev.cascade.internal.JdbcDatabase;
-import dev.cascade.internal.JdbcTransactions;
-import dev.cascade.review.ReviewDecision.Verdict;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
+import dev.cascade.jdbc.JdbcDatabase;
+import dev.cascade.jdbc.JdbcTransactions;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 /**
  * A {@link ReviewStore} in a relational database, so items outlive the process that submitted them and every service

@@ -1,5 +1,6 @@
 package dev.cascade.review;
 
+import dev.cascade.api.ReviewDecision;
 import java.util.Objects;
 
 /**

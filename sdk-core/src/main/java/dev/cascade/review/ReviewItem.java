@@ -1,7 +1,7 @@
 package dev.cascade.review;
 
-import dev.cascade.budget.Money;
-import dev.cascade.review.ReviewDecision.Verdict;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.StepKind;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

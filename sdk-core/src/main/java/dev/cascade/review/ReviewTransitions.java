@@ -1,7 +1,7 @@
 package dev.cascade.review;
 
+import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewConflictException.Reason;
-import dev.cascade.review.ReviewDecision.Verdict;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,5 @@
 /**
- * Human review: what the review step submits ({@link dev.cascade.review.ReviewRequest}), the caller's handle on it,
+ * Human review: what the review step submits ({@link dev.cascade.api.ReviewRequest}), the caller's handle on it,
  * decisions, and the queues and stores that hold items.
  *
  * <p>Start with {@link dev.cascade.review.DurableReviewQueue} over a {@link dev.cascade.review.JdbcReviewStore}

@@ -46,7 +46,7 @@ public interface CascadeListener {
     default void onStepSkipped(StepSkipped event) {
     }
 
-    /** The chain's last resort is about to try a step once more (see {@link dev.cascade.LastResortSpec}). */
+    /** The chain's last resort is about to try a step once more (see {@link dev.cascade.config.LastResortSpec}). */
     default void onLastResort(LastResort event) {
     }
 

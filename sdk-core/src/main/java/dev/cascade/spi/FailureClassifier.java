@@ -1,6 +1,6 @@
 package dev.cascade.spi;
 
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package dev.cascade.spi;
 
-import dev.cascade.FailureKind;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Usage;
 
 import java.time.Duration;
 import java.util.Objects;

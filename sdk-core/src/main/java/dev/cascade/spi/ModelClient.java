@@ -1,13 +1,13 @@
 package dev.cascade.spi;
 
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 
 /**
  * A model a chain can call: one request in, one response out. Adapters for client libraries implement it; so can a
  * lambda in a test. Implementations must be thread-safe.
  *
- * <p><b>Errors.</b> Throw {@link ModelCallException} with the right {@link dev.cascade.FailureKind} when you know it
+ * <p><b>Errors.</b> Throw {@link ModelCallException} with the right {@link dev.cascade.api.FailureKind} when you know it
  * (and the provider's Retry-After, if any); any other exception is classified by the chain's
  * {@link FailureClassifier}, and what nothing recognises is {@code UNAVAILABLE}. When the request never left the
  * process (serialising it failed, no connection could be taken from a local pool, the call was given up before it was

@@ -1,7 +1,7 @@
 package dev.cascade.spi;
 
-import dev.cascade.review.ReviewHandle;
-import dev.cascade.review.ReviewRequest;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.ReviewRequest;
 
 /**
  * Where the human review step puts inputs that no model or rule answered. Implementations must be thread-safe and

@@ -1,11 +1,11 @@
 package dev.cascade.spi;
 
-import dev.cascade.CallContext;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
-import dev.cascade.budget.Pricing;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.Money;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 
 /**
  * The last admission check before a model call, after the deadline, the circuit breaker and the rate limiter. Budgets

@@ -35,7 +35,7 @@ public interface TimeSource {
 
     /** Real time. */
     static TimeSource system() {
-        return dev.cascade.internal.SystemTimeSource.INSTANCE;
+        return dev.cascade.spi.SystemTimeSource.INSTANCE;
     }
 
     /** A {@link Clock} reading {@link #now()}, for libraries that take one. */

@@ -1,7 +1,7 @@
 package dev.cascade.telemetry;
 
-import dev.cascade.Attempt;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Outcome;
 import dev.cascade.budget.Budget;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;

@@ -1,5 +1,7 @@
 package dev.cascade.budget;
 
+import dev.cascade.api.Money;
+import dev.cascade.api.Pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -8,13 +10,13 @@ import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;

@@ -1,10 +1,11 @@
 package dev.cascade.budget;
 
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.event.BudgetAlert;
 import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.CascadeListener;

@@ -1,12 +1,13 @@
 package dev.cascade.budget;
 
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.BudgetLedger.Balance;
 import dev.cascade.spi.BudgetLedger.Hold;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,6 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,13 @@
 package dev.cascade.budget;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 import dev.cascade.event.ExecutionFinished;
 import dev.cascade.event.ExecutionStarted;
 import dev.cascade.rules.RuleSet;

@@ -1,15 +1,18 @@
 package dev.cascade.budget;
 
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.event.BudgetAlert;
 import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.testing.VirtualTime;
+import dev.cascade.watch.AcceptanceRateWatcher;
+import dev.cascade.watch.ErrorRateWatcher;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,13 +1,14 @@
 package dev.cascade.budget;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.event.Anomaly;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;

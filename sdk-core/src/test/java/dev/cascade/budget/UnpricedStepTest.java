@@ -1,14 +1,16 @@
 package dev.cascade.budget;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeBuilder;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 import dev.cascade.event.AttemptStarted;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelClient;
@@ -39,7 +41,7 @@ class UnpricedStepTest {
     private final ModelClient lambda = request -> ModelResponse.of("category: billing", Usage.of(1_000, 100));
 
     private CascadeBuilder<String, String> chain(ModelClient client, java.util.function.Consumer<
-            dev.cascade.ModelStepSpec<String, String>> step) {
+            dev.cascade.config.ModelStepSpec<String, String>> step) {
         return Cascade.<String, String>builder("triage")
                 .prompt(ModelRequest::of).parse(ModelResponse::text)
                 .model("advanced", client, step)

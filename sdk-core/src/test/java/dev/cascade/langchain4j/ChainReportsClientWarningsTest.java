@@ -1,8 +1,8 @@
 package dev.cascade.langchain4j;
 
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 import dev.cascade.event.Anomaly;
 import dev.cascade.spi.CascadeListener;
 import dev.langchain4j.model.openai.OpenAiChatModel;

@@ -1,6 +1,6 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 import dev.cascade.spi.FailureClassifier.Classification;
 import dev.cascade.spi.ModelCallException;
 import dev.langchain4j.exception.AuthenticationException;

@@ -1,12 +1,12 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.event.Alert;
 import dev.cascade.event.Anomaly;
 import dev.cascade.review.InMemoryReviewQueue;

@@ -1,6 +1,6 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.ModelRequest;
+import dev.cascade.api.ModelRequest;
 import dev.cascade.fixtures.FaultyProvider;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.FailureKind;
-import dev.cascade.FailurePolicy;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.FailurePolicy;
 import dev.cascade.fixtures.Fault;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.Usage;
+import dev.cascade.api.Usage;
 import dev.cascade.fixtures.FaultyProvider;
 import dev.cascade.fixtures.FaultyProvider.Api;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;

@@ -1,11 +1,11 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
 import dev.cascade.fixtures.KeepAliveServer;
 import dev.cascade.rules.RuleSet;
 import dev.langchain4j.http.client.HttpClientBuilder;

@@ -1,6 +1,6 @@
 package dev.cascade.langchain4j;
 
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 import dev.langchain4j.exception.RateLimitException;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,16 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision;
+import dev.cascade.api.ReviewDecision.Verdict;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.ReviewRequest;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.review.ReviewDatabases.MutableClock;
-import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.telemetry.CascadeTelemetry;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import org.junit.jupiter.api.Test;

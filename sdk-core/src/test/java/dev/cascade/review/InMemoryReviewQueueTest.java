@@ -1,16 +1,19 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.StepKind;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.ReviewDecision;
+import dev.cascade.api.ReviewDecision.Verdict;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.ReviewRequest;
+import dev.cascade.api.StepKind;
 import dev.cascade.review.InMemoryReviewQueue.Item;
 import dev.cascade.review.InMemoryReviewQueue.State;
-import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.spi.ModelCallException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

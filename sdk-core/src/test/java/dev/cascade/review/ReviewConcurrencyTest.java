@@ -1,8 +1,8 @@
 package dev.cascade.review;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewDatabases.Kind;
-import dev.cascade.review.ReviewDecision.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;

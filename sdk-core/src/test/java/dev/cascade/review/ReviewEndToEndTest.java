@@ -1,15 +1,17 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.ReviewDecision;
+import dev.cascade.api.ReviewDecision.Verdict;
+import dev.cascade.api.ReviewHandle;
+import dev.cascade.api.Usage;
 import dev.cascade.review.ReviewDatabases.Kind;
-import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.spi.ModelCallException;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,13 +1,13 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
+import dev.cascade.api.StepKind;
 import dev.cascade.review.ReviewConflictException.Reason;
 import dev.cascade.review.ReviewDatabases.Kind;
 import dev.cascade.review.ReviewDatabases.MutableClock;
-import dev.cascade.review.ReviewDecision.Verdict;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

@@ -1,6 +1,6 @@
 package dev.cascade.review;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.io.PrintStream;

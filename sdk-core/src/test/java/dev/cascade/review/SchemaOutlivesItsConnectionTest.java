@@ -1,7 +1,8 @@
 package dev.cascade.review;
 
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision;
 import dev.cascade.budget.JdbcBudgetLedger;
-import dev.cascade.budget.Money;
 import dev.cascade.review.ReviewDatabases.Kind;
 import dev.cascade.spi.BudgetLedger.Balance;
 import dev.cascade.spi.BudgetLedger.Hold;
@@ -12,13 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

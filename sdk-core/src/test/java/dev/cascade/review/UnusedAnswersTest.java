@@ -1,13 +1,14 @@
 package dev.cascade.review;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.ReviewRequest;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelCallException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

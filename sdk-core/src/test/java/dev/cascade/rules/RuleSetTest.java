@@ -1,14 +1,14 @@
 package dev.cascade.rules;
 
-import dev.cascade.Attempt;
-import dev.cascade.Attempt.Status;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.StepKind;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Attempt.Status;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.StepKind;
+import dev.cascade.api.Usage;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.ModelCallException;
 import org.junit.jupiter.api.Nested;

@@ -1,8 +1,8 @@
 package dev.cascade.telemetry;
 
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
 

@@ -2,11 +2,11 @@ package dev.cascade.telemetry;
 
 import com.google.protobuf.ByteString;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.review.InMemoryReviewQueue;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;

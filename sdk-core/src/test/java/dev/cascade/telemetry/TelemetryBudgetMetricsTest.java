@@ -1,7 +1,7 @@
 package dev.cascade.telemetry;
 
+import dev.cascade.api.Money;
 import dev.cascade.budget.Budget;
-import dev.cascade.budget.Money;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
 import dev.cascade.event.Anomaly;

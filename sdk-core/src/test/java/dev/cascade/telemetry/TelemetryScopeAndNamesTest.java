@@ -1,10 +1,10 @@
 package dev.cascade.telemetry;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

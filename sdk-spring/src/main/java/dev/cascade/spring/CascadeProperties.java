@@ -885,7 +885,7 @@ public class CascadeProperties {
         }
     }
 
-    /** A chain's last resort (see {@code dev.cascade.LastResortSpec}); unset fields keep the default. */
+    /** A chain's last resort (see {@code dev.cascade.config.LastResortSpec}); unset fields keep the default. */
     public static class LastResort {
 
         /** Wait for the earliest Retry-After that fits the deadline and try that step once more. Default true. */

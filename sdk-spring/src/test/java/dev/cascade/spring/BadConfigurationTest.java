@@ -15,7 +15,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 
 /**
  * Every kind of bad configuration stops startup, and the failure analysis names the property and says how to fix it.

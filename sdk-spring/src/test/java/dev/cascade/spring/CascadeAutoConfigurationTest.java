@@ -14,12 +14,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ResolvableType;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeRegistries;
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
-import dev.cascade.StepKind;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.StepKind;
 import dev.cascade.budget.InMemoryBudgetLedger;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;

@@ -14,8 +14,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.ModelClient;

@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Outcome;
 import dev.cascade.telemetry.CascadeAttributes;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

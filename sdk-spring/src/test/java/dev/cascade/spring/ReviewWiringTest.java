@@ -13,12 +13,12 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.ReviewDecision;
 import dev.cascade.review.DurableReviewQueue;
 import dev.cascade.review.InMemoryReviewStore;
 import dev.cascade.review.JdbcReviewStore;
-import dev.cascade.review.ReviewDecision;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewPolicy;
 import dev.cascade.review.ReviewState;

@@ -2,10 +2,10 @@ package dev.cascade.spring;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
 

@@ -31,7 +31,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 import dev.cascade.Cascade;
-import dev.cascade.Description;
+import dev.cascade.api.Description;
 
 /**
  * A key under {@code cascade.} that is not a setting used to be ignored: {@code timout: 5s} started a chain with no

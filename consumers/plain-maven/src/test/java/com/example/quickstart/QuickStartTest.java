@@ -9,9 +9,9 @@ import java.util.jar.JarFile;
 
 import org.junit.jupiter.api.Test;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Outcome;
 
 /** The quick start against the installed cascade-core jar, as a user's build resolves it. */
 class QuickStartTest {
@@ -24,7 +24,7 @@ class QuickStartTest {
         assertEquals(QuickStart.EXPECTED_STEP, out.answeredBy().orElse(null));
         List<String> attempts = out.attempts().stream().map(a -> a.step() + " " + a.status()).toList();
         assertEquals(List.of("advanced FAILED", "advanced FAILED", "cheap ANSWERED"), attempts);
-        assertEquals(dev.cascade.FailureKind.UNAVAILABLE, out.attempts().get(0).failure());
+        assertEquals(dev.cascade.api.FailureKind.UNAVAILABLE, out.attempts().get(0).failure());
         assertEquals(Attempt.Status.ANSWERED, out.attempts().get(2).status());
     }
 

@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.cascade.Cascade;
-import dev.cascade.Outcome;
+import dev.cascade.api.Outcome;
 
 /** POST /triage with a ticket as the body; answers which category the chain chose and which step chose it. */
 @RestController

@@ -1,13 +1,13 @@
 package dev.cascade.examples.bench;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeRegistries;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Route;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Route;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

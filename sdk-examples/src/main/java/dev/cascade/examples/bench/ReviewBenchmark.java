@@ -1,9 +1,9 @@
 package dev.cascade.examples.bench;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
+import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.examples.json.JsonWriter;
 import dev.cascade.review.JdbcReviewStore;
-import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewQuery;
 import dev.cascade.review.ReviewStore;
@@ -253,11 +253,11 @@ public final class ReviewBenchmark {
 
     private static ReviewStore.Submission submission(int i) {
         List<dev.cascade.review.ReviewAttempt> attempts = List.of(
-                new dev.cascade.review.ReviewAttempt("advanced", dev.cascade.StepKind.MODEL, 1,
-                        dev.cascade.Attempt.Status.FAILED, dev.cascade.FailureKind.UNAVAILABLE, "503 from provider",
+                new dev.cascade.review.ReviewAttempt("advanced", dev.cascade.api.StepKind.MODEL, 1,
+                        dev.cascade.api.Attempt.Status.FAILED, dev.cascade.api.FailureKind.UNAVAILABLE, "503 from provider",
                         null, Money.ZERO, Duration.ofMillis(120), null),
-                new dev.cascade.review.ReviewAttempt("cheap", dev.cascade.StepKind.MODEL, 1,
-                        dev.cascade.Attempt.Status.REJECTED, dev.cascade.FailureKind.REJECTED,
+                new dev.cascade.review.ReviewAttempt("cheap", dev.cascade.api.StepKind.MODEL, 1,
+                        dev.cascade.api.Attempt.Status.REJECTED, dev.cascade.api.FailureKind.REJECTED,
                         "accept gate refused the answer", "gpt-4o-mini", Money.ofMicros(66), Duration.ofMillis(800),
                         "I think a refund may be possible."));
         return new ReviewStore.Submission("support-triage", "desk", "tenant-" + (i % 16), "exec-" + i, "bench-" + i,

@@ -1,11 +1,11 @@
 package dev.cascade.examples.bench;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelClient;
 
 import java.lang.management.ManagementFactory;
@@ -260,7 +260,7 @@ public final class ThreadBenchmark {
     /** Whether this build has ModelStepSpec.bulkhead (called by reflection, so the file compiles on older builds). */
     private static boolean hasBulkhead() {
         try {
-            dev.cascade.ModelStepSpec.class.getMethod("bulkhead", java.util.function.Consumer.class);
+            dev.cascade.config.ModelStepSpec.class.getMethod("bulkhead", java.util.function.Consumer.class);
             return true;
         } catch (NoSuchMethodException e) {
             return false;

@@ -1,11 +1,11 @@
 package dev.cascade.examples.langchain4j;
 
-import dev.cascade.langchain4j.CascadeHttpClientBuilder;
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.Outcome;
 import dev.cascade.event.Anomaly;
+import dev.cascade.langchain4j.CascadeHttpClientBuilder;
 import dev.cascade.langchain4j.LangChain4jModelClient;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;

@@ -1,12 +1,12 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeBuilder;
 import dev.cascade.CascadeRegistries;
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -1,8 +1,8 @@
 package dev.cascade.examples.outage;
 
+import dev.cascade.api.Money;
 import dev.cascade.budget.Budget;
 import dev.cascade.budget.InMemoryBudgetLedger;
-import dev.cascade.budget.Money;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
 

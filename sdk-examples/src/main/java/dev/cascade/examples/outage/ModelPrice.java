@@ -1,8 +1,8 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
-import dev.cascade.budget.Pricing;
+import dev.cascade.api.Money;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 
 import java.math.BigDecimal;
 

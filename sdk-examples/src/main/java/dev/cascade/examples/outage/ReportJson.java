@@ -1,7 +1,7 @@
 package dev.cascade.examples.outage;
 
+import dev.cascade.api.Money;
 import dev.cascade.examples.json.JsonWriter;
-import dev.cascade.budget.Money;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;

@@ -1,8 +1,8 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
 

@@ -1,6 +1,6 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.ModelRequest;
+import dev.cascade.api.ModelRequest;
 
 /** The prompt every strategy sends for a ticket, so they all pay for the same tokens. */
 public final class SupportPrompt {

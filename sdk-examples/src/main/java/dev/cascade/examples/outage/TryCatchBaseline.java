@@ -1,7 +1,7 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.ModelResponse;
-import dev.cascade.budget.Money;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
 
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.cascade.examples.outage;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.spi.ModelCallException;
 

@@ -1,11 +1,11 @@
 package dev.cascade.examples.snippets;
 
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 import dev.cascade.budget.Budget;
-import dev.cascade.budget.Pricing;
 import dev.cascade.spi.ModelClient;
 
 /**

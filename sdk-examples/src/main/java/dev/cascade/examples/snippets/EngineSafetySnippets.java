@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 import dev.cascade.budget.Budget;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.spi.CascadeListener;
@@ -93,7 +93,7 @@ final class EngineSafetySnippets {
         }
 
         private ModelResponse send(ModelRequest request) {
-            return ModelResponse.of("answer", dev.cascade.Usage.of(1, 1)); // your HTTP call
+            return ModelResponse.of("answer", dev.cascade.api.Usage.of(1, 1)); // your HTTP call
         }
     }
     // end::not-sent[]

@@ -3,8 +3,8 @@ package dev.cascade.examples.snippets;
 import java.time.Duration;
 
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 import dev.cascade.langchain4j.CascadeHttpClientBuilder;
 import dev.cascade.langchain4j.LangChain4jModelClient;
 import dev.langchain4j.model.chat.ChatModel;

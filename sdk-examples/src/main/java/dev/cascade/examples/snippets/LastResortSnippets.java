@@ -1,9 +1,9 @@
 package dev.cascade.examples.snippets;
 
 import dev.cascade.Cascade;
-import dev.cascade.LastResortSpec;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.config.LastResortSpec;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.telemetry.CascadeTelemetry;
 import io.opentelemetry.api.OpenTelemetry;

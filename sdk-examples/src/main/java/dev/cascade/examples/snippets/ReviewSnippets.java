@@ -5,7 +5,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.cascade.Cascade;
-import dev.cascade.Outcome;
+import dev.cascade.api.Outcome;
 import dev.cascade.review.DurableReviewQueue;
 import dev.cascade.review.JdbcReviewStore;
 import dev.cascade.review.ReviewCodec;

@@ -10,9 +10,9 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.Outcome;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.Outcome;
 import dev.cascade.spring.review.CascadeReviewSecurity;
 import dev.cascade.spring.review.CascadeReviewWebProperties;
 import dev.cascade.spring.web.RequestBodyLimitFilter;

@@ -21,11 +21,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.cascade.Attempt;
-import dev.cascade.CallContext;
 import dev.cascade.Cascade;
-import dev.cascade.Outcome;
-import dev.cascade.StepKind;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.StepKind;
 
 /**
  * {@code POST /triage} with {@code {"ticket": "..."}}: runs the ticket through the {@code triage} chain defined in

@@ -4,8 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.cascade.Attempt;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.Outcome;
 
 /**
  * The answer of {@code POST /triage}: how the chain ended, the answer and which step gave it, the review id when a

@@ -38,8 +38,8 @@ import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ByteArrayResource;
 
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spring.CascadeAutoConfiguration;
 import dev.cascade.spring.CascadeProperties;
@@ -202,7 +202,7 @@ final class DocsYaml {
     private static ModelClient standInModel(String bean) {
         return new ModelClient() {
             @Override
-            public ModelResponse call(dev.cascade.ModelRequest request) {
+            public ModelResponse call(dev.cascade.api.ModelRequest request) {
                 return ModelResponse.of("stand-in answer", Usage.of(1, 1));
             }
 

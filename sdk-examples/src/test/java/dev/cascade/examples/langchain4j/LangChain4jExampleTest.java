@@ -1,8 +1,8 @@
 package dev.cascade.examples.langchain4j;
 
-import dev.cascade.Attempt;
-import dev.cascade.FailureKind;
-import dev.cascade.Outcome;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Outcome;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

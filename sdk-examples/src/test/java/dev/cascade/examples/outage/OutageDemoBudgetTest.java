@@ -1,11 +1,11 @@
 package dev.cascade.examples.outage;
 
-import dev.cascade.CallContext;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
+import dev.cascade.api.CallContext;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spi.StepAdmission;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.cascade.examples.outage;
 
+import dev.cascade.api.Money;
+import dev.cascade.api.Usage;
 import dev.cascade.fixtures.MiniJson;
-import dev.cascade.Usage;
-import dev.cascade.budget.Money;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,7 +185,7 @@ class OutageDemoTest {
     @Test
     void theDemoPriceListAndTheBudgetPricingBillAlike() {
         for (ModelPrice price : List.of(ModelPrice.ADVANCED, ModelPrice.CHEAP)) {
-            dev.cascade.budget.Pricing budgetPricing = price.budgetPricing();
+            dev.cascade.api.Pricing budgetPricing = price.budgetPricing();
             for (long in = 0; in < 400; in += 7) {
                 for (long out = 0; out < 300; out += 13) {
                     Usage u = Usage.of(in, out);

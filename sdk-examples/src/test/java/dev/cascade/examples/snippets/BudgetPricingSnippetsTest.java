@@ -1,7 +1,7 @@
 package dev.cascade.examples.snippets;
 
-import dev.cascade.Outcome;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -20,7 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
+import dev.cascade.api.FailureKind;
 import dev.cascade.fixtures.Fault;
 import dev.cascade.fixtures.FaultyProvider;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.cascade.Description;
-import dev.cascade.StepKind;
+import dev.cascade.api.Description;
+import dev.cascade.api.StepKind;
 import dev.cascade.budget.Budget;
 import dev.cascade.budget.Scope;
 import dev.cascade.review.DurableReviewQueue;

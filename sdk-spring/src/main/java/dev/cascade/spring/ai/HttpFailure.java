@@ -1,6 +1,6 @@
 package dev.cascade.spring.ai;
 
-import dev.cascade.spi.ProviderErrors;
+import dev.cascade.adapter.ProviderErrors;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.cascade.spring.ai;
 
-import dev.cascade.FailureKind;
+import dev.cascade.adapter.ProviderErrors;
+import dev.cascade.api.FailureKind;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.ModelCallException;
-import dev.cascade.spi.ProviderErrors;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -1,12 +1,12 @@
 package dev.cascade.spring.ai;
 
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.adapter.ChatMapping;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.event.Anomaly;
 import dev.cascade.spi.CascadeListener;
-import dev.cascade.spi.ChatMapping;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
 import org.springframework.ai.chat.messages.AssistantMessage;

@@ -19,9 +19,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.cascade.api.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewConflictException;
-import dev.cascade.review.ReviewDecision.Verdict;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewQuery;
 import dev.cascade.review.ReviewState;

@@ -3,7 +3,7 @@ package dev.cascade.spring.review;
 import java.time.Instant;
 import java.util.List;
 
-import dev.cascade.budget.Money;
+import dev.cascade.api.Money;
 import dev.cascade.review.AuditEntry;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewItem;

@@ -20,9 +20,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spring.CascadeAutoConfiguration;
 import dev.cascade.spring.CascadeChains;
@@ -70,7 +70,7 @@ class CascadeActuatorTest {
         static ModelClient named(String model, String answer) {
             return new ModelClient() {
                 @Override
-                public ModelResponse call(dev.cascade.ModelRequest request) throws Exception {
+                public ModelResponse call(dev.cascade.api.ModelRequest request) throws Exception {
                     if (answer == null) {
                         throw new dev.cascade.spi.ModelCallException(FailureKind.UNAVAILABLE, "down");
                     }

@@ -2,10 +2,10 @@ package dev.cascade.spring.ai;
 
 import com.openai.client.OpenAIClient;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
 import dev.cascade.event.Anomaly;
 import dev.cascade.fixtures.Fault;
 import dev.cascade.fixtures.FaultyProvider;

@@ -1,15 +1,15 @@
 package dev.cascade.spring.ai;
 
-import dev.cascade.Attempt;
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
-import dev.cascade.Outcome;
-import dev.cascade.Usage;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Money;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Pricing;
+import dev.cascade.api.Usage;
 import dev.cascade.budget.Budget;
-import dev.cascade.budget.Money;
-import dev.cascade.budget.Pricing;
 import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
 import dev.cascade.event.Alert;

@@ -1,6 +1,6 @@
 package dev.cascade.spring.ai;
 
-import dev.cascade.ModelRequest;
+import dev.cascade.api.ModelRequest;
 import dev.cascade.fixtures.FaultyProvider;
 import org.junit.jupiter.api.Test;
 

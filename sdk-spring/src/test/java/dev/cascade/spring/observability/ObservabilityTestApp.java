@@ -11,9 +11,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.cascade.Cascade;
-import dev.cascade.FailureKind;
-import dev.cascade.ModelResponse;
-import dev.cascade.Usage;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
 
@@ -44,7 +44,7 @@ class ObservabilityTestApp {
     private static ModelClient model(String name, boolean answers) {
         return new ModelClient() {
             @Override
-            public ModelResponse call(dev.cascade.ModelRequest request) throws ModelCallException {
+            public ModelResponse call(dev.cascade.api.ModelRequest request) throws ModelCallException {
                 if (!answers) {
                     throw new ModelCallException(FailureKind.UNAVAILABLE, name + " is down (503)");
                 }

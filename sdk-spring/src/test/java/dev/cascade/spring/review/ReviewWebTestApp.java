@@ -15,10 +15,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
-import dev.cascade.Attempt;
-import dev.cascade.FailureKind;
-import dev.cascade.StepKind;
-import dev.cascade.budget.Money;
+import dev.cascade.api.Attempt;
+import dev.cascade.api.FailureKind;
+import dev.cascade.api.Money;
+import dev.cascade.api.StepKind;
 import dev.cascade.review.ReviewAttempt;
 import dev.cascade.review.ReviewItem;
 import dev.cascade.review.ReviewStore;

@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.cascade.Cascade;
-import dev.cascade.ModelRequest;
-import dev.cascade.ModelResponse;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
 import dev.cascade.spring.ai.SpringAiModelClient;
 
 /** A chain built in code from a Spring AI model, as in docs/adapters.md. */
