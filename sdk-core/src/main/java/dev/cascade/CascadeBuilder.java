@@ -7,6 +7,7 @@ import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Route;
 import dev.cascade.budget.Budget;
+import dev.cascade.config.BulkheadSpec;
 import dev.cascade.config.CircuitBreakerSpec;
 import dev.cascade.config.LastResortSpec;
 import dev.cascade.config.ModelStepSpec;

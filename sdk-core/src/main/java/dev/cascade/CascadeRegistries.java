@@ -1,5 +1,6 @@
 package dev.cascade;
 
+import dev.cascade.config.BulkheadSpec;
 import dev.cascade.config.CircuitBreakerSpec;
 import dev.cascade.config.ModelStepSpec;
 import dev.cascade.config.RateLimitSpec;

@@ -7,6 +7,7 @@ import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Outcome;
 import dev.cascade.api.Usage;
+import dev.cascade.config.BulkheadSpec;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.testing.VirtualTime;

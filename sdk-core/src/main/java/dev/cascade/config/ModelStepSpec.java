@@ -1,6 +1,5 @@
 package dev.cascade.config;
 
-import dev.cascade.BulkheadSpec;
 import dev.cascade.CascadeBuilder;
 import dev.cascade.CascadeRegistries;
 import dev.cascade.api.FailureKind;

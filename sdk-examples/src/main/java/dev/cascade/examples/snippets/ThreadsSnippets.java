@@ -1,10 +1,10 @@
 package dev.cascade.examples.snippets;
 
-import dev.cascade.BulkheadSpec;
 import dev.cascade.Cascade;
 import dev.cascade.CascadeRegistries;
 import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
+import dev.cascade.config.BulkheadSpec;
 import dev.cascade.spi.ModelClient;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;

@@ -1,7 +1,7 @@
-package dev.cascade;
+package dev.cascade.config;
 
+import dev.cascade.CascadeRegistries;
 import dev.cascade.api.FailureKind;
-import dev.cascade.config.ModelStepSpec;
 import java.util.Objects;
 
 /**
