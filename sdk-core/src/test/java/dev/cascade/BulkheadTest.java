@@ -9,6 +9,7 @@ import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Outcome;
 import dev.cascade.api.Usage;
 import dev.cascade.config.BulkheadSpec;
+import dev.cascade.spi.AttemptResult;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.testing.ScriptedModel;
@@ -202,6 +203,36 @@ class BulkheadTest {
         Outcome<String> out = broke.execute("x");
         assertThat(Scenarios.trace(out)).containsExactly("advanced#0 SKIPPED OVER_BUDGET", "cheap#1 ANSWERED");
         assertThat(free()).isEqualTo(1);
+        assertThat(advanced.calls()).isZero();
+    }
+
+    /**
+     * The slot passes to the call only when the call is made: an interceptor that answers from elsewhere (a cache), or
+     * fails, without calling {@code proceed}, leaves it with the attempt, which gives it back.
+     */
+    @ParameterizedTest
+    @EnumSource(Scenarios.Entry.class)
+    void theSlotComesBackWhenAnInterceptorAnswersOrFailsWithoutCalling(Scenarios.Entry entry) {
+        ScriptedModel advanced = ScriptedModel.answering("gpt-big", "big answer");
+        Cascade<String, String> cached = chain("cached", advanced, Duration.ofSeconds(5), 1)
+                .intercept(call -> AttemptResult.answered(new ModelResponse("cached answer", Usage.NONE, "stop",
+                        "gpt-big")))
+                .build();
+        for (int i = 0; i < 3; i++) {
+            Outcome<String> out = entry.run(cached, "x");
+            assertThat(out.answer()).contains("cached answer");
+            assertThat(free()).as("slot after cached answer " + i).isEqualTo(1);
+        }
+        Cascade<String, String> failing = chain("failing", advanced, null, 1)
+                .intercept(call -> call.step().equals("advanced")
+                        ? AttemptResult.failed(new IllegalStateException("tenant lookup failed"))
+                        : call.proceed(call.request()))
+                .build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(Scenarios.trace(entry.run(failing, "x"))).containsExactly("advanced#1 FAILED UNAVAILABLE",
+                    "cheap#1 ANSWERED");
+            assertThat(free()).as("slot after failed interceptor " + i).isEqualTo(1);
+        }
         assertThat(advanced.calls()).isZero();
     }
 
