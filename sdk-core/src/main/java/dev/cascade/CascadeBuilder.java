@@ -307,7 +307,7 @@ public final class CascadeBuilder<I, O> {
      * Adds an interceptor around every model attempt of every model step: it sees the request before the call and the
      * result after, and may answer, refuse or wrap the call (see {@link AttemptInterceptor}). Interceptors run in the
      * order they are added, the first outermost, inside the chain's {@link #budget budget} (which is always
-     * outermost) and after the deadline, breaker and rate limiter. An interceptor that is also a
+     * outermost) and after the deadline, breaker, rate limiter and bulkhead. An interceptor that is also a
      * {@link CascadeListener} is added as a listener too. Adding the same interceptor again changes nothing. Default:
      * none; at most 62 besides a budget.
      */
@@ -337,7 +337,7 @@ public final class CascadeBuilder<I, O> {
     }
 
     /**
-     * The admission hook asked before every model call, after the breaker and the limiter. A chain has one: a
+     * The admission hook asked before every model call, after the breaker, the limiter and the bulkhead. A chain has one: a
      * {@link #budget(Budget)} is one too.
      */
     public CascadeBuilder<I, O> admission(StepAdmission admission) {

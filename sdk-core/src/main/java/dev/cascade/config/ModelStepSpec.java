@@ -32,8 +32,9 @@ import java.util.function.Predicate;
  * </pre>
  * Any "no" (no time left, no breaker permission, no rate permit, no room in the bulkhead, no budget) skips the step
  * at once. The retry loop is the outer layer: a retry does not run inside the breaker, it goes back through deadline,
- * breaker, limiter, bulkhead and admission like the first attempt, so a retry never knocks on an open breaker, never waits for a rate limiter and
- * never starts past the deadline; the breaker records each attempt on its own.
+ * breaker, limiter, bulkhead and admission like the first attempt, so a retry never knocks on an open breaker, never
+ * waits for a rate limiter or for room in the bulkhead and never starts past the deadline; the breaker records each
+ * attempt on its own.
  *
  * @param <I> the chain's input type
  * @param <O> the chain's output type
