@@ -154,7 +154,7 @@ public final class ThreadBenchmark {
         boolean bulkhead = variant.endsWith("-bulkhead-50");
         if (bulkhead && !hasBulkhead()) {
             return "    {\n      \"variant\": " + quote(variant) + ",\n      \"unsupported\": \"this build has no"
-                    + " ModelStepSpec.bulkhead\"\n    }";
+                    + " ModelStepSpec.Builder.bulkhead\"\n    }";
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         SlowModel model = new SlowModel(callMillis, deaf);
@@ -257,10 +257,13 @@ public final class ThreadBenchmark {
         return sb.toString();
     }
 
-    /** Whether this build has ModelStepSpec.bulkhead (called by reflection, so the file compiles on older builds). */
+    /**
+     * Whether this build has ModelStepSpec.Builder.bulkhead (called by reflection, so the file compiles on older
+     * builds).
+     */
     private static boolean hasBulkhead() {
         try {
-            dev.cascade.config.ModelStepSpec.class.getMethod("bulkhead", java.util.function.Consumer.class);
+            dev.cascade.config.ModelStepSpec.Builder.class.getMethod("bulkhead", java.util.function.Consumer.class);
             return true;
         } catch (NoSuchMethodException e) {
             return false;
