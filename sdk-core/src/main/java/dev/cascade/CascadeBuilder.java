@@ -8,6 +8,7 @@ import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Route;
 import dev.cascade.budget.Budget;
+import dev.cascade.config.BulkheadSpec;
 import dev.cascade.config.CircuitBreakerSpec;
 import dev.cascade.config.LastResortSpec;
 import dev.cascade.config.ModelStepSpec;
@@ -33,6 +34,7 @@ import dev.cascade.spi.ReviewQueue;
 import dev.cascade.spi.StepAdmission;
 import dev.cascade.spi.TimeSource;
 import dev.cascade.telemetry.CascadeTelemetry;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.opentelemetry.api.OpenTelemetry;
@@ -59,7 +61,7 @@ import java.util.function.UnaryOperator;
 /**
  * Builds a {@link Cascade}. Steps run in the order they are added. Each attempt of a model step passes, in order:
  * <pre>
- * retry ▸ deadline ▸ circuit breaker ▸ rate limiter ▸ admission (budgets) ▸ interceptors ▸ attempt timeout ▸ call
+ * retry ▸ deadline ▸ circuit breaker ▸ rate limiter ▸ bulkhead ▸ admission (budgets) ▸ interceptors ▸ attempt timeout ▸ call
  * </pre>
  * The retry loop is the outer layer: every attempt, each retry included, passes every other stage again (see
  * {@link ModelStepSpec}).
@@ -109,6 +111,7 @@ public final class CascadeBuilder<I, O> {
     private TimeSource time;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private ExecutorService executor;
+    private boolean virtualThreads = true;
     private CascadeRegistries registries;
     private Duration lateCompletionGrace = DEFAULT_LATE_COMPLETION_GRACE;
 
@@ -149,7 +152,8 @@ public final class CascadeBuilder<I, O> {
     }
 
     /**
-     * Adds a model step; {@code configure} sets its timeout, retry, circuit breaker, rate limit and overrides, e.g.
+     * Adds a model step; {@code configure} sets its timeout, retry, circuit breaker, rate limit, bulkhead and
+     * overrides, e.g.
      * {@code s -> s.timeout(Duration.ofSeconds(8)).retry(r -> r.maxAttempts(2))}: shorthand for
      * {@link #model(String, ModelClient, ModelStepSpec)} with a spec built in place.
      *
@@ -303,7 +307,7 @@ public final class CascadeBuilder<I, O> {
      * Adds an interceptor around every model attempt of every model step: it sees the request before the call and the
      * result after, and may answer, refuse or wrap the call (see {@link AttemptInterceptor}). Interceptors run in the
      * order they are added, the first outermost, inside the chain's {@link #budget budget} (which is always
-     * outermost) and after the deadline, breaker and rate limiter. An interceptor that is also a
+     * outermost) and after the deadline, breaker, rate limiter and bulkhead. An interceptor that is also a
      * {@link CascadeListener} is added as a listener too. Adding the same interceptor again changes nothing. Default:
      * none; at most 62 besides a budget.
      */
@@ -333,7 +337,7 @@ public final class CascadeBuilder<I, O> {
     }
 
     /**
-     * The admission hook asked before every model call, after the breaker and the limiter. A chain has one: a
+     * The admission hook asked before every model call, after the breaker, the limiter and the bulkhead. A chain has one: a
      * {@link #budget(Budget)} is one too.
      */
     public CascadeBuilder<I, O> admission(StepAdmission admission) {
@@ -368,11 +372,28 @@ public final class CascadeBuilder<I, O> {
     }
 
     /**
-     * Threads for {@code executeAsync} and for model calls with a timeout. Must not be bounded so tightly that a
-     * call waits for a thread. Default: a shared cached pool of daemon threads.
+     * Threads for {@code executeAsync} and for the hand-off of model calls with a timeout (the call runs on one, the
+     * caller waits on its own). Should not queue tasks: a queued hand-off eats its attempt's timeout (recorded as a
+     * {@code TIMEOUT} "before the call started"). When it refuses a task ({@code RejectedExecutionException}), the
+     * hand-off is recorded as the attempt's {@code BULKHEAD_FULL} failure, and a refused {@code executeAsync} runs
+     * on the caller's thread with model and custom steps skipped ({@code BULKHEAD_FULL}) so rules and review still take
+     * the input. Default: Cascade's shared bounded executor, on virtual threads on JDK 21+ (see
+     * {@link #virtualThreads(boolean)}), else at most 1,024 daemon platform threads for executions and 1,024 for
+     * hand-offs; a full one refuses at once.
      */
     public CascadeBuilder<I, O> executor(ExecutorService executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Whether the default executor runs executions and timed-call hand-offs on virtual threads when the JVM has them
+     * (JDK 21+; detected at run time). A model call blocked on the network then holds a virtual thread, not a platform
+     * one. {@code false} uses the bounded platform pool on every JDK (e.g. for a client that pins its carrier thread
+     * in long {@code synchronized} blocks on JDK 21-23). Ignored when {@link #executor} is set. Default: {@code true}.
+     */
+    public CascadeBuilder<I, O> virtualThreads(boolean enabled) {
+        this.virtualThreads = enabled;
         return this;
     }
 
@@ -403,7 +424,10 @@ public final class CascadeBuilder<I, O> {
         return this;
     }
 
-    /** Where breakers and limiters live; give two chains the same registries to share them. Default: fresh ones. */
+    /**
+     * Where breakers, limiters and bulkheads live; give two chains the same registries to share them. Default: fresh
+     * ones.
+     */
     public CascadeBuilder<I, O> registries(CascadeRegistries registries) {
         this.registries = Objects.requireNonNull(registries, "registries");
         return this;
@@ -416,8 +440,9 @@ public final class CascadeBuilder<I, O> {
      *                                       or {@code steps[n].parse}: a model step with no prompt mapper or parser),
      *                                       inconsistent ({@code steps[n].name}: a duplicate;
      *                                       {@code steps[n].humanReview}: human review not last; {@code timeSource};
-     *                                       {@code steps[n].circuitBreaker} or {@code steps[n].rateLimit}: a shared
-     *                                       breaker or limiter configured differently), or has a {@link Budget} and a
+     *                                       {@code steps[n].circuitBreaker}, {@code steps[n].rateLimit} or
+     *                                       {@code steps[n].bulkhead}: a shared breaker, limiter or bulkhead
+     *                                       configured differently), or has a {@link Budget} and a
      *                                       model step that the budget can never price ({@code steps[n].modelName} or
      *                                       {@code steps[n].model}: no {@link ModelStepSpec#pricing() price} of its
      *                                       own, and no model name, or one the budget's catalogue does not know),
@@ -510,7 +535,7 @@ public final class CascadeBuilder<I, O> {
         ChainConfig<I, O> config = new ChainConfig<>(name, List.copyOf(defs),
                 deadline == null ? 0 : deadline.toNanos(), router, resolved, List.copyOf(classifiers),
                 events, List.copyOf(seam), clock,
-                executor != null ? executor : CascadeThreads.defaultExecutor(), description,
+                executor != null ? executor : CascadeThreads.defaultExecutor(virtualThreads), description,
                 lateCompletionGrace.toNanos(), lastResort);
         return new CascadeChain<>(new ChainImpl<>(config, jitter));
     }
@@ -611,9 +636,10 @@ public final class CascadeBuilder<I, O> {
         }
         CircuitBreakerSpec cb = s.circuitBreaker();
         RateLimitSpec rl = s.rateLimit();
+        BulkheadSpec bh = s.bulkhead();
         String resource = resourceOf(m);
-        regs.checkCompatible(resource, cb, rl, where, at(m, ""));
-        Object[] earlier = seen.putIfAbsent(resource, new Object[] {cb, rl});
+        regs.checkCompatible(resource, cb, rl, bh, where, at(m, ""));
+        Object[] earlier = seen.putIfAbsent(resource, new Object[] {cb, rl, bh});
         if (earlier != null) {
             if (cb != null && earlier[0] != null && !cb.equals(earlier[0])) {
                 throw CascadeRegistries.conflict(where, at(m, "circuitBreaker"), "circuit breaker", resource,
@@ -623,8 +649,12 @@ public final class CascadeBuilder<I, O> {
                 throw CascadeRegistries.conflict(where, at(m, "rateLimit"), "rate limiter", resource, earlier[1],
                         rl);
             }
+            if (bh != null && earlier[2] != null && !bh.equals(earlier[2])) {
+                throw CascadeRegistries.conflict(where, at(m, "bulkhead"), "bulkhead", resource, earlier[2], bh);
+            }
             earlier[0] = earlier[0] != null ? earlier[0] : cb;
             earlier[1] = earlier[1] != null ? earlier[1] : rl;
+            earlier[2] = earlier[2] != null ? earlier[2] : bh;
         }
     }
 
@@ -659,6 +689,14 @@ public final class CascadeBuilder<I, O> {
             limiter = regs.rateLimiter(resource, rl, where, at(m, "rateLimit"));
             policies.put("rateLimit", resource + " " + rl);
         }
+        Bulkhead bulkhead = s.ownBulkhead();
+        if (bulkhead != null) {
+            policies.put("bulkhead", bulkhead.getName() + " (application's) "
+                    + bulkhead.getBulkheadConfig().getMaxConcurrentCalls() + " concurrent calls");
+        } else if (s.bulkhead() != null) {
+            bulkhead = regs.bulkhead(resource, s.bulkhead(), where, at(m, "bulkhead"));
+            policies.put("bulkhead", resource + " " + s.bulkhead());
+        }
         RetrySpec rs = s.retry();
         if (rs != null) {
             policies.put("retry", rs.toString());
@@ -674,6 +712,6 @@ public final class CascadeBuilder<I, O> {
             policies.put("accept", s.accept() != null ? "step" : "chain");
         }
         return new StepDef.Model<>(m.name(), m.client(), s.modelName(), s.pricing(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs,
-                breaker, limiter, p, q, gate, s.maxOutputTokens(), java.util.Collections.unmodifiableMap(policies));
+                breaker, limiter, bulkhead, p, q, gate, s.maxOutputTokens(), java.util.Collections.unmodifiableMap(policies));
     }
 }

@@ -1,10 +1,13 @@
 package dev.cascade;
 
 import dev.cascade.api.CascadeConfigurationException;
+import dev.cascade.config.BulkheadSpec;
 import dev.cascade.config.CircuitBreakerSpec;
 import dev.cascade.config.ModelStepSpec;
 import dev.cascade.config.RateLimitSpec;
 import dev.cascade.spi.TimeSource;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -20,19 +23,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where circuit breakers and rate limiters live, by resource name (see {@link ModelStepSpec#resourceName}). Chains
- * built with the same registries share state: one model used by two chains has one breaker, so an outage seen by one
- * chain spares the other. Each chain gets fresh registries unless given these through
+ * Where circuit breakers, rate limiters and bulkheads live, by resource name (see
+ * {@link ModelStepSpec#resourceName}). Chains built with the same registries share state: one model used by two chains
+ * has one breaker, so an outage seen by one chain spares the other, and one bulkhead, so one limit on its calls in
+ * flight. Each chain gets fresh registries unless given these through
  * {@link CascadeBuilder#registries}. Thread-safe.
  *
- * <p>The breakers and limiters are plain resilience4j objects, so they can be bound to metrics or inspected
- * ({@link #circuitBreakers()}, {@link #rateLimiters()}). A resource must be configured identically by every step that
+ * <p>The breakers, limiters and bulkheads are plain resilience4j objects, so they can be bound to metrics or
+ * inspected ({@link #circuitBreakers()}, {@link #rateLimiters()}, {@link #bulkheads()}). A resource must be configured identically by every step that
  * names it; a different configuration fails that chain's {@code build()}.
  */
 public final class CascadeRegistries {
     private final TimeSource time;
     private final Map<String, Entry<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Entry<RateLimiter, RateLimitSpec>> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Entry<Bulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
 
     private record Entry<T, S>(T value, S spec) {
     }
@@ -68,6 +73,16 @@ public final class CascadeRegistries {
         return e == null ? Optional.empty() : Optional.of(e.value());
     }
 
+    /** The bulkhead named {@code name}, if a chain created it. */
+    public Optional<Bulkhead> bulkhead(String name) {
+        Entry<Bulkhead, BulkheadSpec> e = bulkheads.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.value());
+    }
+
+    public Collection<Bulkhead> bulkheads() {
+        return List.copyOf(bulkheads.values().stream().map(Entry::value).toList());
+    }
+
     public Collection<CircuitBreaker> circuitBreakers() {
         return breakers.values().stream().map(Entry::value).toList();
     }
@@ -77,8 +92,8 @@ public final class CascadeRegistries {
     }
 
     /** Fails, without registering anything, if {@code name} is already registered with a different spec. */
-    void checkCompatible(String name, CircuitBreakerSpec breaker, RateLimitSpec limiter, String owner,
-                         String stepPath) {
+    void checkCompatible(String name, CircuitBreakerSpec breaker, RateLimitSpec limiter, BulkheadSpec bulkhead,
+                         String owner, String stepPath) {
         Entry<CircuitBreaker, CircuitBreakerSpec> b = breaker == null ? null : breakers.get(name);
         if (b != null && !b.spec().equals(breaker)) {
             throw conflict(owner, stepPath + ".circuitBreaker", "circuit breaker", name, b.spec(), breaker);
@@ -86,6 +101,10 @@ public final class CascadeRegistries {
         Entry<RateLimiter, RateLimitSpec> l = limiter == null ? null : limiters.get(name);
         if (l != null && !l.spec().equals(limiter)) {
             throw conflict(owner, stepPath + ".rateLimit", "rate limiter", name, l.spec(), limiter);
+        }
+        Entry<Bulkhead, BulkheadSpec> h = bulkhead == null ? null : bulkheads.get(name);
+        if (h != null && !h.spec().equals(bulkhead)) {
+            throw conflict(owner, stepPath + ".bulkhead", "bulkhead", name, h.spec(), bulkhead);
         }
     }
 
@@ -115,6 +134,19 @@ public final class CascadeRegistries {
                 time::nanoTime), spec));
         if (!e.spec().equals(spec)) {
             throw conflict(owner, path, "rate limiter", name, e.spec(), spec);
+        }
+        return e.value();
+    }
+
+    Bulkhead bulkhead(String name, BulkheadSpec spec, String owner, String path) {
+        Entry<Bulkhead, BulkheadSpec> e = bulkheads.computeIfAbsent(name, n -> new Entry<>(Bulkhead.of(n,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(spec.maxConcurrentCalls())
+                        .maxWaitDuration(Duration.ZERO) // full means skip now: Cascade never waits for room
+                        .writableStackTraceEnabled(false)
+                        .build()), spec));
+        if (!e.spec().equals(spec)) {
+            throw conflict(owner, path, "bulkhead", name, e.spec(), spec);
         }
         return e.value();
     }

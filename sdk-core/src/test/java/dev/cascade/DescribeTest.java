@@ -105,7 +105,7 @@ class DescribeTest {
         assertThat(d.deadline()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.routed()).isTrue();
         assertThat(d.order()).isEqualTo(Description.POLICY_ORDER)
-                .isEqualTo("retry > deadline > circuit breaker > rate limiter > admission > interceptors > attempt timeout > call");
+                .isEqualTo("retry > deadline > circuit breaker > rate limiter > bulkhead > admission > interceptors > attempt timeout > call");
     }
 
     @Test
@@ -121,7 +121,7 @@ class DescribeTest {
         assertThat(d.toString()).isEqualTo("""
                 cascade 'plain'
                   1. only [MODEL] provider=openai model=gpt-small
-                  policy order: retry > deadline > circuit breaker > rate limiter > admission > interceptors > attempt timeout > call""");
+                  policy order: retry > deadline > circuit breaker > rate limiter > bulkhead > admission > interceptors > attempt timeout > call""");
     }
 
     @Test

@@ -23,7 +23,8 @@ public record Description(String chain, Duration deadline, boolean routed, List<
      * the attempt interceptors again before its timed call.
      */
     public static final String POLICY_ORDER =
-            "retry > deadline > circuit breaker > rate limiter > admission > interceptors > attempt timeout > call";
+            "retry > deadline > circuit breaker > rate limiter > bulkhead > admission > interceptors > attempt timeout"
+                    + " > call";
 
     public Description {
         steps = List.copyOf(steps);

@@ -34,6 +34,13 @@ public enum FailureKind {
     CIRCUIT_OPEN(false, true, false, false),
     /** Admission: the step's rate limiter had no permit. Cascade never waits for one. */
     NO_PERMIT(false, true, false, false),
+    /**
+     * Admission: no room for another call of this step. Its bulkhead (the model step's {@code bulkhead} option)
+     * already has its limit of calls in flight, or the chain's executor had no thread for the call (then no model
+     * step is tried on a thread the executor does not have: rules and the review step still take the input). Cascade
+     * never waits for room.
+     */
+    BULKHEAD_FULL(false, true, false, false),
     /** Admission: a budget refused the reservation. */
     OVER_BUDGET(false, true, false, false),
     /** Admission: the execution's deadline has no time left for this step. */
@@ -56,6 +63,7 @@ public enum FailureKind {
 
     /** Whether this kind is an admission refusal: the step was skipped without calling the model. */
     public boolean isAdmission() {
-        return this == CIRCUIT_OPEN || this == NO_PERMIT || this == OVER_BUDGET || this == NO_TIME || this == BARRED;
+        return this == CIRCUIT_OPEN || this == NO_PERMIT || this == BULKHEAD_FULL
+                || this == OVER_BUDGET || this == NO_TIME || this == BARRED;
     }
 }

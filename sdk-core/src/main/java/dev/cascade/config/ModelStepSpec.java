@@ -7,6 +7,7 @@ import dev.cascade.api.FailureKind;
 import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Pricing;
+import io.github.resilience4j.bulkhead.Bulkhead;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -22,15 +23,18 @@ import java.util.function.Predicate;
  * the functions it holds are); its {@link Builder} is not thread-safe.
  *
  * <p>Every option is off unless set ({@link #ofDefaults()}): no timeout (the chain's deadline still bounds the call),
- * one attempt, no breaker, no rate limit, the chain's prompt mapper, parser and accept gate, the client's model name
- * and the budget's price.
+ * one attempt, no breaker, no rate limit, no bulkhead, the chain's prompt mapper, parser and accept gate, the
+ * client's model name and the budget's price.
  *
- * <p>Each attempt of a model step passes, in this order: deadline left? ▸ circuit breaker permit? ▸ rate limiter
- * permit? ▸ budget admission? ▸ interceptors ▸ timed call (attempt
- * timeout). Any "no" skips the step at once. The retry loop is the
- * outer layer: a retry does not run inside the breaker, it goes back through deadline, breaker, limiter and
- * admission like the first attempt, so a retry never knocks on an open breaker, never waits for a rate limiter and
- * never starts past the deadline; the breaker records each attempt on its own.
+ * <p>Each attempt of a model step passes, in this order:
+ * <pre>
+ * retry ▸ deadline ▸ circuit breaker ▸ rate limiter ▸ bulkhead ▸ admission (budgets) ▸ interceptors ▸ attempt timeout ▸ call
+ * </pre>
+ * Any "no" (no time left, no breaker permission, no rate permit, no room in the bulkhead, no budget) skips the step
+ * at once. The retry loop is the outer layer: a retry does not run inside the breaker, it goes back through deadline,
+ * breaker, limiter, bulkhead and admission like the first attempt, so a retry never knocks on an open breaker, never
+ * waits for a rate limiter or for room in the bulkhead and never starts past the deadline; the breaker records each
+ * attempt on its own.
  *
  * @param <I> the chain's input type
  * @param <O> the chain's output type
@@ -40,6 +44,8 @@ public final class ModelStepSpec<I, O> {
     private final RetrySpec retry;
     private final CircuitBreakerSpec circuitBreaker;
     private final RateLimitSpec rateLimit;
+    private final BulkheadSpec bulkhead;
+    private final Bulkhead ownBulkhead;
     private final Function<? super I, ModelRequest> prompt;
     private final Function<? super ModelResponse, ? extends O> parse;
     private final Predicate<? super O> accept;
@@ -53,6 +59,8 @@ public final class ModelStepSpec<I, O> {
         this.retry = b.retry;
         this.circuitBreaker = b.circuitBreaker;
         this.rateLimit = b.rateLimit;
+        this.bulkhead = b.bulkhead;
+        this.ownBulkhead = b.ownBulkhead;
         this.prompt = b.prompt;
         this.parse = b.parse;
         this.accept = b.accept;
@@ -97,6 +105,16 @@ public final class ModelStepSpec<I, O> {
         return rateLimit;
     }
 
+    /** The bulkhead kept in the chain's registries, or {@code null} for none (or the application's own). */
+    public BulkheadSpec bulkhead() {
+        return bulkhead;
+    }
+
+    /** The application's own resilience4j bulkhead the step uses, or {@code null} for none (or a spec'd one). */
+    public Bulkhead ownBulkhead() {
+        return ownBulkhead;
+    }
+
     /** The step's own prompt mapper, or {@code null} for the chain's. */
     public Function<? super I, ModelRequest> prompt() {
         return prompt;
@@ -117,7 +135,7 @@ public final class ModelStepSpec<I, O> {
         return maxOutputTokens;
     }
 
-    /** The breaker's and limiter's registry name, or {@code null} for the default. */
+    /** The breaker's, limiter's and bulkhead's registry name, or {@code null} for the default. */
     public String resourceName() {
         return resourceName;
     }
@@ -136,7 +154,8 @@ public final class ModelStepSpec<I, O> {
     public boolean equals(Object o) {
         return o instanceof ModelStepSpec<?, ?> s && Objects.equals(s.timeout, timeout)
                 && Objects.equals(s.retry, retry) && Objects.equals(s.circuitBreaker, circuitBreaker)
-                && Objects.equals(s.rateLimit, rateLimit) && s.prompt == prompt && s.parse == parse
+                && Objects.equals(s.rateLimit, rateLimit) && Objects.equals(s.bulkhead, bulkhead)
+                && s.ownBulkhead == ownBulkhead && s.prompt == prompt && s.parse == parse
                 && s.accept == accept && s.maxOutputTokens == maxOutputTokens
                 && Objects.equals(s.resourceName, resourceName) && Objects.equals(s.modelName, modelName)
                 && Objects.equals(s.pricing, pricing);
@@ -144,7 +163,8 @@ public final class ModelStepSpec<I, O> {
 
     @Override
     public int hashCode() {
-        return Objects.hash(timeout, retry, circuitBreaker, rateLimit, System.identityHashCode(prompt),
+        return Objects.hash(timeout, retry, circuitBreaker, rateLimit, bulkhead, System.identityHashCode(ownBulkhead),
+                System.identityHashCode(prompt),
                 System.identityHashCode(parse), System.identityHashCode(accept), maxOutputTokens, resourceName,
                 modelName, pricing);
     }
@@ -157,7 +177,8 @@ public final class ModelStepSpec<I, O> {
             s.append("timeout=").append(timeout);
             sep = ", ";
         }
-        for (Object part : new Object[] {retry, circuitBreaker, rateLimit}) {
+        Object own = ownBulkhead == null ? null : "bulkhead=" + ownBulkhead.getName() + " (application's)";
+        for (Object part : new Object[] {retry, circuitBreaker, rateLimit, bulkhead, own}) {
             if (part != null) {
                 s.append(sep).append(part);
                 sep = ", ";
@@ -194,6 +215,8 @@ public final class ModelStepSpec<I, O> {
         private RetrySpec retry;
         private CircuitBreakerSpec circuitBreaker;
         private RateLimitSpec rateLimit;
+        private BulkheadSpec bulkhead;
+        private Bulkhead ownBulkhead;
         private Function<? super I, ModelRequest> prompt;
         private Function<? super ModelResponse, ? extends O> parse;
         private Predicate<? super O> accept;
@@ -210,6 +233,8 @@ public final class ModelStepSpec<I, O> {
             this.retry = base.retry;
             this.circuitBreaker = base.circuitBreaker;
             this.rateLimit = base.rateLimit;
+            this.bulkhead = base.bulkhead;
+            this.ownBulkhead = base.ownBulkhead;
             this.prompt = base.prompt;
             this.parse = base.parse;
             this.accept = base.accept;
@@ -270,6 +295,38 @@ public final class ModelStepSpec<I, O> {
             return this;
         }
 
+        /**
+         * Bounds the calls of this step in flight at once; a call beyond the bound is skipped at once
+         * ({@link FailureKind#BULKHEAD_FULL}), never queued, e.g. {@code s.bulkhead(b -> b.maxConcurrentCalls(50))}.
+         * A call abandoned by its timeout keeps its place until the client really returns. Default: none (off: a
+         * bound that fits one provider's quota is wrong for another, and a hidden one would turn load peaks into
+         * fallbacks). See {@link BulkheadSpec}.
+         */
+        public Builder<I, O> bulkhead(Consumer<BulkheadSpec.Builder> configure) {
+            BulkheadSpec.Builder b = BulkheadSpec.custom();
+            Objects.requireNonNull(configure, "bulkhead").accept(b);
+            return bulkhead(b.build());
+        }
+
+        /** Bounds calls in flight with a bulkhead spec built before (one spec may serve many steps). Default: none. */
+        public Builder<I, O> bulkhead(BulkheadSpec spec) {
+            this.bulkhead = Objects.requireNonNull(spec, "bulkhead");
+            this.ownBulkhead = null;
+            return this;
+        }
+
+        /**
+         * Uses the application's own resilience4j bulkhead (e.g. from its {@code BulkheadRegistry}, shared with other
+         * code calling the same provider) instead of one in the chain's registries. Cascade asks it with
+         * {@code tryAcquirePermission()}, so a bulkhead configured with a {@code maxWaitDuration} makes the caller
+         * wait that long when it is full; keep it zero for an instant skip. Default: none.
+         */
+        public Builder<I, O> bulkhead(Bulkhead bulkhead) {
+            this.ownBulkhead = Objects.requireNonNull(bulkhead, "bulkhead");
+            this.bulkhead = null;
+            return this;
+        }
+
         /** This step's own prompt mapper, instead of the chain's. */
         public Builder<I, O> prompt(Function<? super I, ModelRequest> mapper) {
             this.prompt = Objects.requireNonNull(mapper, "prompt");
@@ -299,9 +356,9 @@ public final class ModelStepSpec<I, O> {
         }
 
         /**
-         * The name of this step's breaker and rate limiter in the chain's {@link CascadeRegistries}. Steps of
-         * different chains that name the same resource (and use the same registries) share one breaker and one
-         * limiter. Default: {@code provider/model} when the client reports a model, else {@code chain/step}.
+         * The name of this step's breaker, rate limiter and bulkhead in the chain's {@link CascadeRegistries}. Steps
+         * of different chains that name the same resource (and use the same registries) share one breaker, one
+         * limiter and one bulkhead. Default: {@code provider/model} when the client reports a model, else {@code chain/step}.
          */
         public Builder<I, O> resourceName(String name) {
             this.resourceName = Specs.name("resourceName", name);

@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>The wait before retry {@code n} (1-based) is {@code min(maxBackoff, initialBackoff * multiplier^(n-1))}, spread
  * by {@code ± jitter}, or the provider's Retry-After if that is longer. A retry whose wait would pass the execution's
  * deadline, or whose Retry-After exceeds {@link #maxRetryAfter}, is not made: the step falls through at once.
- * Every retry goes back through the step's deadline check, circuit breaker, rate limiter and budget admission.
+ * Every retry goes back through the step's deadline check, circuit breaker, rate limiter, bulkhead and budget
+ * admission.
  *
  * <p>Defaults: {@value #DEFAULT_MAX_ATTEMPTS} attempts, backoff {@link #DEFAULT_INITIAL_BACKOFF} ×
  * {@value #DEFAULT_MULTIPLIER} up to {@link #DEFAULT_MAX_BACKOFF}, jitter {@value #DEFAULT_JITTER}, Retry-After

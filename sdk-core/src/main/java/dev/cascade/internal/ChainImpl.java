@@ -150,7 +150,7 @@ public final class ChainImpl<I, O> {
 
     public Outcome<O> execute(I input, CallContext context) {
         requireInput(input, context);
-        return run(input, context, null, null);
+        return run(input, context, null, null, null);
     }
 
     public CompletableFuture<Outcome<O>> executeAsync(I input, CallContext context) {
@@ -158,9 +158,19 @@ public final class ChainImpl<I, O> {
         Context parent = Context.current();
         ExecutionFuture<Outcome<O>> future = new ExecutionFuture<>();
         try {
-            config.executor().execute(parent.wrap(() -> future.runAs(() -> run(input, context, parent, future.cancelRequested))));
+            config.executor().execute(parent.wrap(() -> future.runAs(() -> run(input, context, parent,
+                    future.cancelRequested, null))));
         } catch (RejectedExecutionException e) {
-            future.completeExceptionally(e);
+            // No thread for it: never drop the input. Run here, on the caller's thread, without anything that may
+            // block for long: model and custom steps are skipped (BULKHEAD_FULL, recorded), rules and review run.
+            String reason = "not run: the chain's executor has no thread free for executeAsync ("
+                    + Failures.describe(e) + "); rules and review ran on the caller's thread";
+            try {
+                future.complete(run(input, context, parent, future.cancelRequested, reason));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+                Failures.rethrowFatal(t);
+            }
         }
         return future;
     }
@@ -179,9 +189,10 @@ public final class ChainImpl<I, O> {
     /**
      * Runs one execution: routes it, runs the steps ({@link FallbackLoop}), reports it and builds its outcome.
      *
-     * @param parent the caller's OpenTelemetry context, or {@code null} to read it here (only when someone listens)
+     * @param parent   the caller's OpenTelemetry context, or {@code null} to read it here (only when someone listens)
+     * @param noThread why this async execution runs on the caller's thread (the executor refused it), else null
      */
-    private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag) {
+    private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag, String noThread) {
         long start = config.time().nanoTime();
         long seq = ids.incrementAndGet();
         long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
@@ -190,6 +201,9 @@ public final class ChainImpl<I, O> {
                 context, parent != null ? parent : Context.current(), start) : null;
         Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, start, deadline, info, cancelFlag,
                 hasReview);
+        if (noThread != null) {
+            x.rare().noThread = noThread;
+        }
 
         Route route = route(input);
         if (info != null) {

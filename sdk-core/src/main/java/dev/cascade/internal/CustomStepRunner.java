@@ -7,7 +7,10 @@ import dev.cascade.api.StepKind;
 
 import java.util.Optional;
 
-/** A custom step: a function that answers or passes; skipped once the deadline has passed. */
+/**
+ * A custom step: a function that answers or passes; skipped once the deadline has passed, and in an async execution
+ * the executor had no thread for (it may block, and runs on the caller's thread then: {@code BULKHEAD_FULL}).
+ */
 final class CustomStepRunner<I, O> implements StepRunner<I, O> {
     private final ChainConfig<I, O> chain;
     private final StepDef.Custom<I, O> step;
@@ -25,6 +28,10 @@ final class CustomStepRunner<I, O> implements StepRunner<I, O> {
     @Override
     public Outcome.Status run(Execution<I, O> x) {
         long now = chain.time().nanoTime();
+        if (x.noThread() != null) {
+            chain.skipped(x, step.name(), StepKind.CUSTOM, FailureKind.BULKHEAD_FULL, x.noThread(), now);
+            return null;
+        }
         if (x.remainingNanos(now) <= 0) {
             chain.skipped(x, step.name(), StepKind.CUSTOM, FailureKind.NO_TIME, "deadline reached", now);
             return null;

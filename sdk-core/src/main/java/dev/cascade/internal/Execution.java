@@ -60,6 +60,13 @@ final class Execution<I, O> {
     boolean neverStarted;
     /** The attempt's result past the interceptors, or a failure of the call alone; null for a plain answer. */
     dev.cascade.spi.AttemptResult result;
+    /**
+     * The bulkhead slot the attempt took (see BulkheadStage) and has not yet handed to its call; null when none. The
+     * timed call takes it over; every path on which no call is made gives it back.
+     */
+    io.github.resilience4j.bulkhead.Bulkhead heldSlot;
+    /** The timed call in progress: its slot (if any) is given back here if it never started. Null otherwise. */
+    InFlightCall heldFlight;
 
     /** What only failing or skipping executions need; null until then, so a plain answer does not pay for it. */
     private Rare<I, O> rare;
@@ -79,6 +86,11 @@ final class Execution<I, O> {
         dev.cascade.config.LastResortSpec.Mode lastResortMode;
         /** The reserved worst case of abandoned calls still running (see {@link #spent()}). */
         long heldMicros;
+        /**
+         * Non-null when the chain's executor had no thread for this async execution: it runs on the caller's thread,
+         * where model and custom steps are skipped ({@code BULKHEAD_FULL}) with this reason; rules and review run.
+         */
+        String noThread;
     }
 
     Rare<I, O> rare() {
@@ -105,6 +117,11 @@ final class Execution<I, O> {
     void bar(FailureKind kind, String step) {
         rare().barredBy = kind;
         rare.barredAt = step;
+    }
+
+    /** Why model and custom steps are skipped (no thread for this async execution), or null: see Rare#noThread. */
+    String noThread() {
+        return rare == null ? null : rare.noThread;
     }
 
     /** Non-null while a last resort attempt runs. */

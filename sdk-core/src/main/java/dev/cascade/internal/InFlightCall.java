@@ -5,6 +5,7 @@ import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelCallException;
 import dev.cascade.spi.ModelClient;
+import io.github.resilience4j.bulkhead.Bulkhead;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -30,6 +31,12 @@ final class InFlightCall implements Callable<ModelResponse> {
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final ModelClient client;
     private final ModelRequest request;
+    /**
+     * The step's bulkhead slot this call holds, or null. Given back exactly once: by the calling thread when the call
+     * really ends (so a call the caller gave up on keeps its slot while it still runs), or by whoever moves the call
+     * from NEW to ABANDONED (it never started).
+     */
+    private final Bulkhead slot;
     // Written by the calling thread before its CAS to ENDED, read by the caller only after it saw ENDED.
     private ModelResponse response;
     private Throwable error;
@@ -37,8 +44,13 @@ final class InFlightCall implements Callable<ModelResponse> {
     private volatile LateSettlement late;
 
     InFlightCall(ModelClient client, ModelRequest request) {
+        this(client, request, null);
+    }
+
+    InFlightCall(ModelClient client, ModelRequest request, Bulkhead slot) {
         this.client = client;
         this.request = request;
+        this.slot = slot;
     }
 
     @Override
@@ -55,6 +67,9 @@ final class InFlightCall implements Callable<ModelResponse> {
             t = e;
             throw e;
         } finally {
+            if (slot != null) {
+                slot.onComplete();
+            }
             response = r;
             error = t;
             if (!state.compareAndSet(STARTED, ENDED)) {
@@ -71,11 +86,31 @@ final class InFlightCall implements Callable<ModelResponse> {
      * no one to tell) receives its end.
      */
     Fate leave(LateSettlement settlement) {
-        if (state.compareAndSet(NEW, ABANDONED)) {
+        if (abandonIfNotStarted()) {
             return Fate.NEVER_STARTED;
         }
         late = settlement;
         return state.compareAndSet(STARTED, LEFT) ? Fate.STILL_RUNNING : Fate.ENDED;
+    }
+
+    /**
+     * Makes sure the call never starts if it has not yet, giving back its bulkhead slot. Returns true when it had not
+     * started (and now never will).
+     */
+    boolean abandonIfNotStarted() {
+        if (!state.compareAndSet(NEW, ABANDONED)) {
+            return false;
+        }
+        if (slot != null) {
+            slot.releasePermission(); // no call was made: nothing for the bulkhead's events to report
+        }
+        return true;
+    }
+
+    /** Whether the call has begun (or ended); false while it waits for a thread, and once abandoned before that. */
+    boolean started() {
+        int s = state.get();
+        return s != NEW && s != ABANDONED;
     }
 
     /** What the ended call reported as billed: its response's usage, or its ModelCallException's. */

@@ -22,7 +22,9 @@ final class LastResortRunner<I, O> {
     boolean run(Execution<I, O> x) {
         LastResortSpec policy = config.lastResort();
         Execution.Rare<I, O> r = x.rareOrNull();
-        if (r == null || r.lastResortTried || x.cancelled || r.barredBy != null || !policy.enabled()
+        // No last resort on the caller's thread of an async execution the executor had no thread for.
+        if (r == null || r.lastResortTried || x.cancelled || r.barredBy != null || r.noThread != null
+                || !policy.enabled()
                 || (r.probeStep == null && r.retryAfterStep == null)) {
             return false;
         }

@@ -36,11 +36,16 @@ import java.util.function.DoubleSupplier;
  * Runs one model step: a retry loop around an ordered list of stages, built once when the chain is built.
  * <pre>
  * retry loop (this class; the decision: {@link RetryDecision}, the waits: {@link RetryPolicy})
- *   └ every attempt: deadline ▸ circuit breaker ▸ rate limiter ▸ prompt ▸ interceptors (budget first) ▸ timed call
+ *   └ every attempt: deadline ▸ circuit breaker ▸ rate limiter ▸ bulkhead ▸ prompt ▸ interceptors (budget first)
+ *                    ▸ timed call (attempt timeout)
  *                    then the breaker records the result, and an answer passes the {@link GateStage}
  * </pre>
- * Each retry goes back through every stage, so a retry never knocks on an open breaker, never waits for a rate
- * limiter and never starts past the deadline. A stage that says no skips the step at once with its kind and reason.
+ * (the order {@code Description.POLICY_ORDER} names: retry, deadline, circuit breaker, rate limiter, bulkhead,
+ * admission, interceptors, attempt timeout, call). Each retry goes back through every stage, so a retry never knocks
+ * on an open breaker, never waits for a rate limiter or for room in the bulkhead and never starts past the deadline. A
+ * stage that says no skips the step at once with its kind and reason. The bulkhead slot an attempt takes passes to its
+ * call, which holds it until the client really returns (see {@link BulkheadStage}); on every other path it is given
+ * back here.
  * Thread-safe: one runner serves every execution of its step.
  */
 final class ModelStepRunner<I, O> implements StepRunner<I, O> {
@@ -48,6 +53,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     private final StepDef.Model<I, O> step;
     private final Stage[] stages;
     private final BreakerStage breaker;
+    private final BulkheadStage bulkhead;
     private final AttemptInterceptor[] interceptors;
     private final TimedCallStage<I, O> call;
     private final GateStage<I, O> gate;
@@ -60,7 +66,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step, DoubleSupplier jitter) {
         this.chain = chain;
         this.step = step;
-        List<Stage> list = new ArrayList<>(4);
+        List<Stage> list = new ArrayList<>(5);
         if (chain.deadlineNanos() > 0) {
             list.add(new DeadlineStage(chain.time()));
         }
@@ -71,7 +77,11 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
         if (step.limiter() != null) {
             list.add(new LimiterStage(step.limiter()));
         }
-        // A bulkhead stage goes here: after the limiter, before the prompt and the interceptors.
+        // After the limiter (a spent rate permit is not given back; a slot is), before the prompt and the interceptors.
+        this.bulkhead = step.bulkhead() == null ? null : new BulkheadStage(step.bulkhead());
+        if (bulkhead != null) {
+            list.add(bulkhead);
+        }
         this.stages = list.toArray(new Stage[0]);
         this.interceptors = chain.interceptors().toArray(new AttemptInterceptor[0]);
         this.call = new TimedCallStage<>(chain, step, interceptors.length > 0);
@@ -96,15 +106,22 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     /**
      * Runs the step; {@code null} when it did not answer and the chain falls back to the next step.
      *
-     * <p>Whatever escapes (a {@link VirtualMachineError}, rethrown by design), the breaker permission the current
-     * attempt holds is given back first (interceptors settle what they hold themselves): a half-open breaker must
-     * never wait for a trial call that will not report.
+     * <p>Whatever escapes (a {@link VirtualMachineError}, rethrown by design), the breaker permission and the bulkhead
+     * slot the current attempt holds are given back first (interceptors settle what they hold themselves): a half-open
+     * breaker must never wait for a trial call that will not report, and a bulkhead must not lose a slot for good. A
+     * call that already runs keeps its slot until it ends.
      */
     @Override
     public Outcome.Status run(Execution<I, O> x) {
         if (x.barredBy() != null) {
             chain.skipped(x, step.name(), StepKind.MODEL, FailureKind.BARRED, x.barredBy() + " at '" + x.barredAt()
                     + "': policy forbids other models for this failure", chain.time().nanoTime());
+            return null;
+        }
+        if (x.noThread() != null) {
+            // An async execution the executor had no thread for runs on the caller's thread: no model call there.
+            chain.skipped(x, step.name(), StepKind.MODEL, FailureKind.BULKHEAD_FULL, x.noThread(),
+                    chain.time().nanoTime());
             return null;
         }
         if (run(x, 1)) {
@@ -149,12 +166,20 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
         try {
             return retryLoop(x, firstNumber);
         } catch (Throwable t) {
-            if (breaker != null) {
-                try {
+            try {
+                if (breaker != null) {
                     breaker.release(x);
-                } catch (Throwable ignored) {
-                    // Already failing: the original error is what the caller must see.
                 }
+                if (bulkhead != null) {
+                    bulkhead.release(x);
+                }
+                InFlightCall flight = x.heldFlight;
+                x.heldFlight = null;
+                if (flight != null) {
+                    flight.abandonIfNotStarted(); // its slot comes back only if the call never started
+                }
+            } catch (Throwable ignored) {
+                // Already failing: the original error is what the caller must see.
             }
             throw t;
         }
@@ -177,6 +202,9 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
                 return false;
             }
             ModelResponse response = attempt(x, request);
+            if (bulkhead != null) {
+                bulkhead.release(x); // still held only when no call was made (an interceptor answered or refused)
+            }
             AttemptResult result = x.result; // null when the call answered and no interceptor ran
             x.result = null;
             if (response != null) {

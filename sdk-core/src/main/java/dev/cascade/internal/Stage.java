@@ -1,8 +1,8 @@
 package dev.cascade.internal;
 
 /**
- * One check a model attempt passes before its call: the deadline, the circuit breaker, the rate limiter (and, next, a
- * bulkhead). A step's stages are built once, in that order, when the chain is built; every attempt, each retry
+ * One check a model attempt passes before its call: the deadline, the circuit breaker, the rate limiter, the bulkhead.
+ * A step's stages are built once, in that order, when the chain is built; every attempt, each retry
  * included, passes all of them again. A stage that says no costs no waiting and builds no exception: the step is
  * skipped at once with the stage's kind and reason. Stages are immutable or thread-safe: one serves every execution.
  */

@@ -8,6 +8,7 @@ import dev.cascade.config.RetrySpec;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.ModelClient;
 import dev.cascade.spi.ReviewQueue;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 
@@ -27,13 +28,14 @@ public sealed interface StepDef<I, O> {
     Map<String, String> policies();
 
     /**
-     * A model step with its resolved policies. {@code timeoutNanos} is 0 when unset; {@code retrySpec}, {@code breaker}
-     * and {@code limiter} are {@code null} when unset. {@code stepModel} is the model name set on the step, or
+     * A model step with its resolved policies. {@code timeoutNanos} is 0 when unset; {@code retrySpec}, {@code breaker},
+     * {@code limiter} and {@code bulkhead} are {@code null} when unset. {@code stepModel} is the model name set on the step, or
      * {@code null} to ask the client on every call ({@link #model()}); {@code pricing} the step's own price, or
      * {@code null}.
      */
     record Model<I, O>(String name, ModelClient client, String stepModel, Pricing pricing, long timeoutNanos, RetrySpec retrySpec,
-                       CircuitBreaker breaker, RateLimiter limiter, Function<? super I, ModelRequest> prompt,
+                       CircuitBreaker breaker, RateLimiter limiter, Bulkhead bulkhead,
+                       Function<? super I, ModelRequest> prompt,
                        Function<? super ModelResponse, ? extends O> parse, Predicate<? super O> accept,
                        int maxOutputTokens, Map<String, String> policies) implements StepDef<I, O> {
         @Override

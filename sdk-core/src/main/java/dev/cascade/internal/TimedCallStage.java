@@ -12,8 +12,11 @@ import dev.cascade.spi.Events;
 import dev.cascade.spi.FailureClassifier;
 import dev.cascade.spi.FailureClassifier.Classification;
 import dev.cascade.spi.ModelCallException;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.opentelemetry.context.Context;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,18 +25,25 @@ import java.util.concurrent.TimeoutException;
  * classified. A timed call hands off to a pool thread in the OpenTelemetry context current at the hand-off (an
  * interceptor's, when one made its context current around {@code proceed}); a handshake with that thread decides
  * whether the call happened and who settles it if the caller stops waiting first (see {@link InFlightCall}).
- * Thread-safe: one serves every execution of its step.
+ *
+ * <p>The call takes over the attempt's bulkhead slot ({@link BulkheadStage}) and gives it back when the client really
+ * returns, or at once when the call never started. An executor with no thread for the hand-off refuses it: the call is
+ * not made, and the attempt fails as {@code BULKHEAD_FULL} (no room, like a full bulkhead). Thread-safe: one serves
+ * every execution of its step.
  */
 final class TimedCallStage<I, O> {
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
     /** Whether interceptors own the call's context (else: the execution's context, when a listener set one). */
     private final boolean intercepted;
+    /** Where timed calls run: the chain's executor, or the default executor's hand-off side (CascadeThreads). */
+    private final ExecutorService callExecutor;
 
     TimedCallStage(ChainConfig<I, O> chain, StepDef.Model<I, O> step, boolean intercepted) {
         this.chain = chain;
         this.step = step;
         this.intercepted = intercepted;
+        this.callExecutor = CascadeThreads.callExecutor(chain.executor());
     }
 
     /**
@@ -58,11 +68,14 @@ final class TimedCallStage<I, O> {
         x.now = start;
         ModelResponse response = null;
         Throwable error = null;
-        InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request);
+        Bulkhead slot = x.heldSlot;
+        x.heldSlot = null; // the call owns the slot now: InFlightCall, or callHere's finally, gives it back
+        InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request, slot);
+        x.heldFlight = flight;
         try {
-            response = timeout == Long.MAX_VALUE
-                    ? step.client().call(request) // no timeout and no deadline: on the caller's thread, no hand-off
-                    : chain.time().callWithTimeout(context(x).wrap(flight), timeout, chain.executor());
+            response = flight == null
+                    ? callHere(request, slot) // no timeout and no deadline: on the caller's thread, no hand-off
+                    : chain.time().callWithTimeout(context(x).wrap(flight), timeout, callExecutor);
             if (response == null) {
                 // A contract breach, recorded as UNAVAILABLE: see ModelClient's javadoc for why.
                 error = new IllegalStateException("model client returned null");
@@ -71,12 +84,23 @@ final class TimedCallStage<I, O> {
             Failures.rethrowFatal(e);
             error = e;
         }
+        x.heldFlight = null;
         x.callEnd = chain.time().nanoTime();
         if (error == null) {
             return response;
         }
         x.result = failed(x, error, flight, timeout);
         return null;
+    }
+
+    private ModelResponse callHere(ModelRequest request, Bulkhead slot) throws Exception {
+        try {
+            return step.client().call(request);
+        } finally {
+            if (slot != null) {
+                slot.onComplete();
+            }
+        }
     }
 
     private Context context(Execution<I, O> x) {
@@ -89,7 +113,10 @@ final class TimedCallStage<I, O> {
     /** Classifies the failure and finds where the call is now that the caller stops waiting. */
     private AttemptResult failed(Execution<I, O> x, Throwable error, InFlightCall flight, long timeout) {
         boolean cancelled = isCancellation(x, error);
-        Classification c = cancelled ? Classification.of(FailureKind.CANCELLED) : classify(chain, error);
+        // The executor had no thread for the hand-off: the call was never made; no room, like a full bulkhead.
+        boolean noThread = error instanceof RejectedExecutionException && flight != null && !flight.started();
+        Classification c = cancelled ? Classification.of(FailureKind.CANCELLED)
+                : noThread ? Classification.of(FailureKind.BULKHEAD_FULL) : classify(chain, error);
         FailureKind kind = c.kind();
         // Never started: the provider never saw it. Still running: it may yet finish and be billed, so what the
         // attempt holds stays held until it ends (or the grace runs out).
@@ -108,7 +135,9 @@ final class TimedCallStage<I, O> {
         String reason = !(error instanceof TimeoutException) || kind != FailureKind.TIMEOUT ? Failures.describe(error)
                 : "attempt timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + "ms"
                 + (neverStarted ? " before the call started (no executor thread was free in time)" : "");
-        if (notSent) {
+        if (noThread) {
+            reason = "not called: the chain's executor has no thread free for the timed call (" + reason + ")";
+        } else if (notSent) {
             reason += " (request never sent; not counted by the circuit breaker)";
         }
         return AttemptResult.ofFailedCall(error, kind, c.retryAfter(), reason, !neverStarted,

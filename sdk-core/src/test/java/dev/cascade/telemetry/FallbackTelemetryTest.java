@@ -130,6 +130,37 @@ class FallbackTelemetryTest {
                 .satisfies(p -> assertThat(p.getAttributes().get(FAILURE_KIND)).isEqualTo("NO_PERMIT"));
     }
 
+    /** A full bulkhead is recorded like every admission skip: the skip counter and the root's skip event carry its kind. */
+    @Test
+    void aFullBulkheadIsRecordedLikeEveryAdmissionSkip() {
+        io.github.resilience4j.bulkhead.Bulkhead slots = io.github.resilience4j.bulkhead.Bulkhead.of("gpt-4o-slots",
+                io.github.resilience4j.bulkhead.BulkheadConfig.custom().maxConcurrentCalls(1)
+                        .maxWaitDuration(Duration.ZERO).build());
+        assertThat(slots.tryAcquirePermission()).isTrue(); // someone else's call holds the only slot
+        FakeModel advanced = FakeModel.answering("openai", "gpt-4o",
+                new ModelResponse("big answer", Usage.of(20, 5), "stop", "gpt-4o"));
+        Cascade<String, String> chain = Cascade.<String, String>builder("triage-full")
+                .prompt(ModelRequest::of)
+                .parse(ModelResponse::text)
+                .timeSource(time)
+                .model("advanced", advanced, s -> s.bulkhead(slots))
+                .model("cheap", cheapUp())
+                .openTelemetry(sdk)
+                .build();
+
+        Outcome<String> out = chain.execute("printer on fire");
+
+        assertThat(out.answeredBy()).contains("cheap");
+        assertThat(advanced.calls()).isZero();
+        assertThat(longPoints(METRIC_SKIPS)).singleElement().satisfies(p -> {
+            assertThat(p.getAttributes().get(FAILURE_KIND)).isEqualTo("BULKHEAD_FULL");
+            assertThat(p.getAttributes().get(STEP)).isEqualTo("advanced");
+        });
+        assertThat(span("cascade triage-full").getEvents()).filteredOn(e -> e.getName().equals(EVENT_STEP_SKIPPED))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getAttributes().asMap().values()).contains("BULKHEAD_FULL"));
+    }
+
     /** A retry that runs carries the wait before it on its own span. */
     @Test
     void aRetryThatRunsNamesTheWaitBeforeIt() {

@@ -275,6 +275,12 @@ public class CascadeProperties {
         /** Output-token cap sent with every model request of the chain (steps may override). */
         private Integer maxOutputTokens;
 
+        /**
+         * Whether async executions and timed model calls run on virtual threads when the JVM has them (JDK 21+); false
+         * keeps them on Cascade's bounded platform-thread pool. Unset: true.
+         */
+        private Boolean virtualThreads;
+
         /** Name of a Function<String, String> bean that picks the first step for an input. */
         private String router;
 
@@ -301,6 +307,14 @@ public class CascadeProperties {
 
         public LastResort getLastResort() {
             return lastResort;
+        }
+
+        public Boolean getVirtualThreads() {
+            return virtualThreads;
+        }
+
+        public void setVirtualThreads(Boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
         }
 
         public void setLastResort(LastResort lastResort) {
@@ -429,6 +443,12 @@ public class CascadeProperties {
         private RateLimitProps rateLimit;
 
         /**
+         * Model steps: the step's bulkhead, a bound on its calls in flight (calls beyond it are skipped as
+         * BULKHEAD_FULL, not queued; a call abandoned at its timeout counts until it really ends). Unset: none.
+         */
+        private BulkheadProps bulkhead;
+
+        /**
          * Model steps: the model the bean calls, by the name the chain's budget prices it under (the built-in catalogue
          * or {@code budget.prices.<name>}) and telemetry reports. Needed on a budgeted chain when the bean does not
          * report its model (a Cascade ModelClient whose model() is null). Default: the bean's own model name.
@@ -535,6 +555,14 @@ public class CascadeProperties {
 
         public void setCircuitBreaker(CircuitBreakerProps circuitBreaker) {
             this.circuitBreaker = circuitBreaker;
+        }
+
+        public BulkheadProps getBulkhead() {
+            return bulkhead;
+        }
+
+        public void setBulkhead(BulkheadProps bulkhead) {
+            this.bulkhead = bulkhead;
         }
 
         public RateLimitProps getRateLimit() {
@@ -823,6 +851,21 @@ public class CascadeProperties {
 
         public void setSlowCallRateThreshold(Float slowCallRateThreshold) {
             this.slowCallRateThreshold = slowCallRateThreshold;
+        }
+    }
+
+    /** Bulkhead of a model step. */
+    public static class BulkheadProps {
+
+        /** Calls of the step in flight at once; further calls are skipped. Unset: 25. */
+        private Integer maxConcurrentCalls;
+
+        public Integer getMaxConcurrentCalls() {
+            return maxConcurrentCalls;
+        }
+
+        public void setMaxConcurrentCalls(Integer maxConcurrentCalls) {
+            this.maxConcurrentCalls = maxConcurrentCalls;
         }
     }
 

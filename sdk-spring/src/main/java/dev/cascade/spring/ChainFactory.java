@@ -119,6 +119,9 @@ final class ChainFactory {
         if (p.getLateCompletionGrace() != null) {
             b.lateCompletionGrace(p.getLateCompletionGrace());
         }
+        if (p.getVirtualThreads() != null) {
+            b.virtualThreads(p.getVirtualThreads());
+        }
         if (p.getAccept() != null) {
             b.accept(bean(at + ".accept", p.getAccept(), GATE, "Predicate<String>"));
         }
@@ -309,6 +312,7 @@ final class ChainFactory {
             {"timeout", s.getTimeout() == null ? null : "x"}, {"retry", s.getRetry() == null ? null : "x"},
             {"circuit-breaker", s.getCircuitBreaker() == null ? null : "x"},
             {"rate-limit", s.getRateLimit() == null ? null : "x"},
+            {"bulkhead", s.getBulkhead() == null ? null : "x"},
             {"max-output-tokens", s.getMaxOutputTokens() == null ? null : "x"},
             {"accept", s.getAccept()}, {"resource-name", s.getResourceName()},
             {"model-name", s.getModelName()}, {"pricing", s.getPricing() == null ? null : "x"}};
@@ -392,6 +396,9 @@ final class ChainFactory {
                 }
                 if (rl != null) {
                     spec.rateLimit(x -> x.permits(rl.getPermits()).period(rl.getPeriod()));
+                }
+                if (s.getBulkhead() != null) {
+                    spec.bulkhead(x -> set(s.getBulkhead().getMaxConcurrentCalls(), x::maxConcurrentCalls));
                 }
             });
         return client;
