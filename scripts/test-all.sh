@@ -4,7 +4,8 @@
 #
 #   scripts/test-all.sh
 #
-# 1. Installs Debian's chromium and chromium-driver when missing (the reviewer console's browser test drives them).
+# 1. Installs Debian's chromium and chromium-driver when missing (the reviewer console's browser tests drive them), and
+#    npm (the console's accessibility check fetches axe-core with `npm pack` on first use).
 # 2. Builds Jaeger v1.75.0 into .tools/bin when missing (scripts/jaeger.sh; needs Go >= 1.24.6) and exports
 #    CASCADE_JAEGER_BIN for the telemetry tests, which start and stop it themselves. Without Go the two Jaeger tests
 #    are skipped with a warning, except under CI=true, where the run stops.
@@ -24,12 +25,16 @@ CONSUMERS=(plain-maven spring-boot spring-boot-langchain4j test-kit)
 
 step() { echo "test-all: $*" >&2; }
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  step "installing chromium and chromium-driver for the browser test"
+MISSING=()
+if ! command -v chromium >/dev/null 2>&1; then MISSING+=(chromium); fi
+if ! command -v chromedriver >/dev/null 2>&1; then MISSING+=(chromium-driver); fi
+if ! command -v npm >/dev/null 2>&1; then MISSING+=(npm); fi
+if [ "${#MISSING[@]}" -gt 0 ]; then
+  step "installing ${MISSING[*]} for the reviewer console's browser and accessibility tests"
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${MISSING[@]}" >/dev/null
 fi
 
 step "Jaeger binary for the telemetry tests"
