@@ -13,12 +13,13 @@ import dev.cascade.event.ExecutionInfo;
  * tracing are interceptors too. Register one with {@link dev.cascade.CascadeBuilder#intercept}; it then applies to
  * every model step of that chain.
  *
- * <p><b>Where it sits.</b> An attempt passes the deadline, the circuit breaker and the rate limiter first, then the
- * step's prompt mapper builds the request; then the interceptors run, outermost first (a chain's budget, then the
- * interceptors in the order they were added), and the innermost {@link Invocation#proceed proceed} makes the timed
- * call and classifies a failure. What the outermost interceptor returns is the attempt's result: an answer is parsed,
- * gated and recorded; a failure is recorded, then retried (through every stage again) or the chain falls back to the
- * next step; a refusal skips the step at once, recorded with the refusal's admission kind and reason.
+ * <p><b>Where it sits.</b> An attempt passes the deadline, the circuit breaker, the rate limiter and the bulkhead
+ * first, then the step's prompt mapper builds the request; then the interceptors run, outermost first (a chain's
+ * budget, then the interceptors in the order they were added), and the innermost {@link Invocation#proceed proceed}
+ * makes the timed call and classifies a failure. What the outermost interceptor returns is the attempt's result: an
+ * answer is parsed, gated and recorded; a failure is recorded, then retried (through every stage again) or the chain
+ * falls back to the next step; a refusal skips the step at once, recorded with the refusal's admission kind and
+ * reason.
  *
  * <p><b>What an interceptor may do</b>, from {@link #intercept}:
  * <ul>
