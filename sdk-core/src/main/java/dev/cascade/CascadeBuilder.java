@@ -272,7 +272,8 @@ public final class CascadeBuilder<I, O> {
     public CascadeBuilder<I, O> onFailure(FailureKind kind, UnaryOperator<FailurePolicy> change) {
         Objects.requireNonNull(kind, "kind");
         FailurePolicy current = policies.getOrDefault(kind, kind.defaultPolicy());
-        FailurePolicy next = Objects.requireNonNull(change.apply(current), () -> "onFailure(" + kind + ") returned null");
+        FailurePolicy next = Objects.requireNonNull(change.apply(current),
+                () -> "onFailure(" + kind + ") returned null");
         if (kind.isAdmission() && !next.withAlert(current.alert()).equals(current)) {
             throw new CascadeConfigurationException("onFailure." + kind, next, "an admission refusal is never"
                     + " retried, always falls through and never counts for the breaker; only its alert may be"
@@ -494,7 +495,8 @@ public final class CascadeBuilder<I, O> {
             if (p instanceof PendingModel<I, O> m) {
                 def = modelStep(m, regs);
             } else if (p instanceof PendingRules<I, O> r) {
-                def = new StepDef.Rules<>(r.name(), r.rules(), Map.of("rules", String.valueOf(r.rules().rules().size())));
+                def = new StepDef.Rules<>(r.name(), r.rules(),
+                        Map.of("rules", String.valueOf(r.rules().rules().size())));
             } else if (p instanceof PendingCustom<I, O> c) {
                 def = new StepDef.Custom<>(c.name(), c.function(), Map.of());
             } else {
@@ -711,7 +713,8 @@ public final class CascadeBuilder<I, O> {
         if (gate != null) {
             policies.put("accept", s.accept() != null ? "step" : "chain");
         }
-        return new StepDef.Model<>(m.name(), m.client(), s.modelName(), s.pricing(), s.timeout() == null ? 0 : s.timeout().toNanos(), rs,
-                breaker, limiter, bulkhead, p, q, gate, s.maxOutputTokens(), java.util.Collections.unmodifiableMap(policies));
+        long timeoutNanos = s.timeout() == null ? 0 : s.timeout().toNanos();
+        return new StepDef.Model<>(m.name(), m.client(), s.modelName(), s.pricing(), timeoutNanos, rs, breaker, limiter,
+                bulkhead, p, q, gate, s.maxOutputTokens(), java.util.Collections.unmodifiableMap(policies));
     }
 }

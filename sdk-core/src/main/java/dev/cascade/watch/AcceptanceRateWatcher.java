@@ -116,8 +116,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** Answers per window and step. Default: 100. Must be >= 1. */
         public Builder windowSize(int answers) {
             if (answers < 1) {
-                throw new CascadeConfigurationException("acceptanceRateWatcher.windowSize", answers, "must be >= 1, was " + answers,
-                        "use a value >= 1");
+                throw new CascadeConfigurationException("acceptanceRateWatcher.windowSize", answers,
+                        "must be >= 1, was " + answers, "use a value >= 1");
             }
             this.windowSize = answers;
             return this;
@@ -126,8 +126,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** How many times its baseline a window's rejection share must exceed to drift. Default: 2. Must be > 1. */
         public Builder multiple(double multiple) {
             if (!(multiple > 1) || Double.isInfinite(multiple)) {
-                throw new CascadeConfigurationException("acceptanceRateWatcher.multiple", multiple, "must be > 1 and finite, was " + multiple,
-                        "use a value > 1 and finite");
+                throw new CascadeConfigurationException("acceptanceRateWatcher.multiple", multiple,
+                        "must be > 1 and finite, was " + multiple, "use a value > 1 and finite");
             }
             this.multiple = multiple;
             return this;
@@ -136,8 +136,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** By how much (a share, 0.05 = 5 points) it must also exceed its baseline. Default: 0.05. In [0, 1). */
         public Builder margin(double margin) {
             if (!(margin >= 0 && margin < 1)) {
-                throw new CascadeConfigurationException("acceptanceRateWatcher.margin", margin, "must be in [0, 1), was " + margin,
-                        "use a value in [0, 1)");
+                throw new CascadeConfigurationException("acceptanceRateWatcher.margin", margin,
+                        "must be in [0, 1), was " + margin, "use a value in [0, 1)");
             }
             this.margin = margin;
             return this;
@@ -146,8 +146,8 @@ public final class AcceptanceRateWatcher implements CascadeListener {
         /** The rejection share above which any window is an anomaly. Default: 0.30. Must be in (0, 1]. */
         public Builder ceiling(double share) {
             if (!(share > 0 && share <= 1)) {
-                throw new CascadeConfigurationException("acceptanceRateWatcher.ceiling", share, "must be in (0, 1], was " + share,
-                        "use a value in (0, 1]");
+                throw new CascadeConfigurationException("acceptanceRateWatcher.ceiling", share,
+                        "must be in (0, 1], was " + share, "use a value in (0, 1]");
             }
             this.ceiling = share;
             return this;

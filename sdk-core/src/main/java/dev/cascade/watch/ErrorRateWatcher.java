@@ -130,8 +130,8 @@ public final class ErrorRateWatcher implements CascadeListener {
         /** Calls per window and step. Default: 100. Must be >= 1. */
         public Builder windowSize(int calls) {
             if (calls < 1) {
-                throw new CascadeConfigurationException("errorRateWatcher.windowSize", calls, "must be >= 1, was " + calls,
-                        "use a value >= 1");
+                throw new CascadeConfigurationException("errorRateWatcher.windowSize", calls,
+                        "must be >= 1, was " + calls, "use a value >= 1");
             }
             this.windowSize = calls;
             return this;
@@ -140,8 +140,8 @@ public final class ErrorRateWatcher implements CascadeListener {
         /** The failure rate above which any window is an anomaly. Default: 0.05 (5%). Must be in (0, 1]. */
         public Builder threshold(double rate) {
             if (!(rate > 0 && rate <= 1)) {
-                throw new CascadeConfigurationException("errorRateWatcher.threshold", rate, "must be in (0, 1], was " + rate,
-                        "use a value in (0, 1]");
+                throw new CascadeConfigurationException("errorRateWatcher.threshold", rate,
+                        "must be in (0, 1], was " + rate, "use a value in (0, 1]");
             }
             this.threshold = rate;
             return this;
@@ -150,8 +150,8 @@ public final class ErrorRateWatcher implements CascadeListener {
         /** How many times its baseline a window's rate must exceed. Default: 3. Must be > 1. */
         public Builder multiple(double multiple) {
             if (!(multiple > 1) || Double.isInfinite(multiple)) {
-                throw new CascadeConfigurationException("errorRateWatcher.multiple", multiple, "must be > 1 and finite, was " + multiple,
-                        "use a value > 1 and finite");
+                throw new CascadeConfigurationException("errorRateWatcher.multiple", multiple,
+                        "must be > 1 and finite, was " + multiple, "use a value > 1 and finite");
             }
             this.multiple = multiple;
             return this;
@@ -163,8 +163,8 @@ public final class ErrorRateWatcher implements CascadeListener {
          */
         public Builder minimumBaseline(double rate) {
             if (!(rate >= 0 && rate < 1)) {
-                throw new CascadeConfigurationException("errorRateWatcher.minimumBaseline", rate, "must be in [0, 1), was " + rate,
-                        "use a value in [0, 1)");
+                throw new CascadeConfigurationException("errorRateWatcher.minimumBaseline", rate,
+                        "must be in [0, 1), was " + rate, "use a value in [0, 1)");
             }
             this.minimumBaseline = rate;
             return this;
