@@ -89,7 +89,8 @@ class PackageDependenciesTest {
                 .layer("Integrations").definedBy("dev.cascade.telemetry..", "dev.cascade.langchain4j..")
                 .layer("Engine").definedBy("dev.cascade.internal..")
                 .layer("Features").definedBy("dev.cascade.budget..", "dev.cascade.review..", "dev.cascade.watch..",
-                        "dev.cascade.rules..", "dev.cascade.adapter..", "dev.cascade.jdbc..", "dev.cascade.testing..")
+                        "dev.cascade.rules..", "dev.cascade.adapter..", "dev.cascade.jdbc..", "dev.cascade.testing..",
+                        "dev.cascade.cache..")
                 .layer("SPI").definedBy("dev.cascade.spi..")
                 .layer("Events").definedBy("dev.cascade.event..")
                 .layer("Config").definedBy("dev.cascade.config..")
