@@ -200,6 +200,11 @@ public final class Scorers {
         });
     }
 
+    /** {@link #llmJudge(ModelClient, Function, double)} on {@code String.valueOf(answer)}. */
+    public static <O> Scorer<O> llmJudge(ModelClient judge, double passAt) {
+        return llmJudge(judge, String::valueOf, passAt);
+    }
+
     static final String JUDGE_SYSTEM = "You grade answers. Compare the answer to grade with the expected answer for the"
             + " question. Reply with one number from 0 (wrong) to 1 (fully right) and nothing else.";
 
