@@ -143,7 +143,10 @@ public final class Scorers {
      */
     @SafeVarargs
     public static <O> Scorer<O> allOf(Scorer<O>... scorers) {
-        List<Scorer<O>> list = List.of(scorers);
+        List<Scorer<O>> list = new java.util.ArrayList<>(scorers.length);
+        for (Scorer<O> s : scorers) {
+            list.add(Objects.requireNonNull(s, "scorer"));
+        }
         if (list.isEmpty()) {
             throw new IllegalArgumentException("allOf needs at least one scorer");
         }
