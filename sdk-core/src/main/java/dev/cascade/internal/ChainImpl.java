@@ -27,7 +27,6 @@ import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.Events;
 import io.opentelemetry.context.Context;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +52,8 @@ public final class ChainImpl<I, O> {
     private final Route defaultRoute;
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
+    /** Draws execution ids' sequence numbers (1, 2, ...); one object, so handing it on allocates nothing. */
+    private final java.util.function.LongSupplier nextId = ids::incrementAndGet;
     /** Whether the chain ends in a review step: only then are unused model answers kept (for the reviewer). */
     private final boolean hasReview;
 
@@ -194,12 +195,13 @@ public final class ChainImpl<I, O> {
      */
     private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag, String noThread) {
         long start = config.time().nanoTime();
-        long seq = ids.incrementAndGet();
         long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
         Events events = config.events();
+        // With listeners the id is needed now; without, it is drawn when first needed (see Execution#idSeq).
+        long seq = events.enabled() ? ids.incrementAndGet() : 0;
         ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), idPrefix + Long.toHexString(seq),
                 context, parent != null ? parent : Context.current(), start) : null;
-        Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, start, deadline, info, cancelFlag,
+        Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, nextId, start, deadline, info, cancelFlag,
                 hasReview);
         if (noThread != null) {
             x.rare().noThread = noThread;
@@ -216,8 +218,8 @@ public final class ChainImpl<I, O> {
         }
         // The end of the last attempt is the end of the execution: what follows is building this value.
         long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
-        Outcome<O> outcome = Outcome.create(config.name(), idPrefix, seq, status, x.answer, x.answeredBy,
-                x.attempts(), route, x.review, Duration.ofNanos(end - start));
+        Outcome<O> outcome = Outcome.create(config.name(), idPrefix, x.idSeqOrZero(), nextId, status, x.answer,
+                x.answeredBy, x.attempts(), route, x.review, end - start);
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
         }

@@ -23,7 +23,13 @@ final class Execution<I, O> {
     final I input;
     final CallContext context;
     private final String idPrefix;
-    private final long idSeq;
+    /**
+     * The id's sequence number; 0 until drawn from {@code ids}. Drawn only when something needs the id during the
+     * execution (an interceptor, the review step, listeners): most executions leave it to their outcome, which draws
+     * it only if asked, so they pay no atomic increment on a counter every thread of the chain shares.
+     */
+    private long idSeq;
+    private final java.util.function.LongSupplier ids;
     private String id;
     final long startNanos;
     /** Absolute deadline on the chain's ticker; {@link Long#MAX_VALUE} when the chain has none. */
@@ -138,8 +144,9 @@ final class Execution<I, O> {
     /** Whether the chain has a review step, so unused model answers are kept for the reviewer. */
     final boolean keepsAnswers;
 
-    Execution(I input, CallContext context, String idPrefix, long idSeq, long startNanos, long deadlineNanos,
-              ExecutionInfo info, AtomicBoolean cancelFlag, boolean keepsAnswers) {
+    Execution(I input, CallContext context, String idPrefix, long idSeq, java.util.function.LongSupplier ids,
+              long startNanos, long deadlineNanos, ExecutionInfo info, AtomicBoolean cancelFlag, boolean keepsAnswers) {
+        this.ids = ids;
         this.cancelFlag = cancelFlag;
         this.keepsAnswers = keepsAnswers;
         this.input = input;
@@ -211,9 +218,22 @@ final class Execution<I, O> {
     /** The execution's id, built on first use (most executions never need it as text). */
     String id() {
         if (id == null) {
-            id = info != null ? info.executionId() : idPrefix + Long.toHexString(idSeq);
+            id = info != null ? info.executionId() : idPrefix + Long.toHexString(idSeq());
         }
         return id;
+    }
+
+    /** The id's sequence number, drawn on first use; see {@link #idSeqOrZero()}. */
+    long idSeq() {
+        if (idSeq == 0) {
+            idSeq = ids.getAsLong();
+        }
+        return idSeq;
+    }
+
+    /** The id's sequence number, or 0 when nothing needed it yet (the outcome then draws it if asked). */
+    long idSeqOrZero() {
+        return idSeq;
     }
 
     /** The number the next call of {@code step} gets: one more than its calls so far. */
