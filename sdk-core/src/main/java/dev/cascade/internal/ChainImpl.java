@@ -32,9 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -50,10 +48,7 @@ public final class ChainImpl<I, O> {
     private final LastResortRunner<I, O> lastResort;
     private final Map<String, Integer> index;
     private final Route defaultRoute;
-    private final String idPrefix;
-    private final AtomicLong ids = new AtomicLong();
-    /** Draws execution ids' sequence numbers (1, 2, ...); one object, so handing it on allocates nothing. */
-    private final java.util.function.LongSupplier nextId = ids::incrementAndGet;
+    private final ExecutionIds ids = new ExecutionIds();
     /** Whether the chain ends in a review step: only then are unused model answers kept (for the reviewer). */
     private final boolean hasReview;
 
@@ -69,8 +64,6 @@ public final class ChainImpl<I, O> {
         this.index = config.index();
         this.hasReview = defs.stream().anyMatch(s -> s instanceof StepDef.Review);
         this.defaultRoute = new Route(defs.get(0).name(), false, "no router");
-        // Ids unique across chains and restarts without UUID's SecureRandom cost on every call.
-        this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL) + "-";
     }
 
     private StepRunner<I, O> runner(StepDef<I, O> step, DoubleSupplier jitter) {
@@ -198,11 +191,10 @@ public final class ChainImpl<I, O> {
         long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
         Events events = config.events();
         // With listeners the id is needed now; without, it is drawn when first needed (see Execution#idSeq).
-        long seq = events.enabled() ? ids.incrementAndGet() : 0;
-        ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), idPrefix + Long.toHexString(seq),
+        long seq = events.enabled() ? ids.getAsLong() : 0;
+        ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), ids.id(seq),
                 context, parent != null ? parent : Context.current(), start) : null;
-        Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, nextId, start, deadline, info, cancelFlag,
-                hasReview);
+        Execution<I, O> x = new Execution<>(input, context, ids, seq, start, deadline, info, cancelFlag, hasReview);
         if (noThread != null) {
             x.rare().noThread = noThread;
         }
@@ -218,8 +210,8 @@ public final class ChainImpl<I, O> {
         }
         // The end of the last attempt is the end of the execution: what follows is building this value.
         long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
-        Outcome<O> outcome = Outcome.create(config.name(), idPrefix, x.idSeqOrZero(), nextId, status, x.answer,
-                x.answeredBy, x.attempts(), route, x.review, end - start);
+        Outcome<O> outcome = Outcome.create(config.name(), ids.prefix, x.idSeqOrZero(), ids, status, x.answer,
+                x.answeredBy, x.attempts(), route, x.review(), end - start);
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
         }

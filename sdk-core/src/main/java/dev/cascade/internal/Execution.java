@@ -22,14 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Execution<I, O> {
     final I input;
     final CallContext context;
-    private final String idPrefix;
     /**
      * The id's sequence number; 0 until drawn from {@code ids}. Drawn only when something needs the id during the
      * execution (an interceptor, the review step, listeners): most executions leave it to their outcome, which draws
      * it only if asked, so they pay no atomic increment on a counter every thread of the chain shares.
      */
     private long idSeq;
-    private final java.util.function.LongSupplier ids;
+    private final ExecutionIds ids;
     private String id;
     final long startNanos;
     /** Absolute deadline on the chain's ticker; {@link Long#MAX_VALUE} when the chain has none. */
@@ -39,7 +38,7 @@ final class Execution<I, O> {
     // Most executions record one or two attempts: they live in fields, and a list is made only for a third.
     private Attempt first;
     private Attempt second;
-    private List<Attempt> more;
+    // A third attempt and later ones: in Rare#more (with the first two), made only then.
     /** The ticker reading at the end of the latest recorded attempt; 0 before any. */
     long lastNanos;
 
@@ -47,8 +46,6 @@ final class Execution<I, O> {
     O answer;
     String answeredBy;
     boolean cancelled;
-    /** The review step's handle, once it queued the input. */
-    dev.cascade.api.ReviewHandle<O> review;
 
     /**
      * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages
@@ -96,6 +93,12 @@ final class Execution<I, O> {
          * where model and custom steps are skipped ({@code BULKHEAD_FULL}) with this reason; rules and review run.
          */
         String noThread;
+        /** Every attempt, once there are more than two (see {@link Execution#record}); null until then. */
+        List<Attempt> more;
+        /** The review step's handle, once it queued the input. */
+        dev.cascade.api.ReviewHandle<O> review;
+        /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
+        AtomicBoolean cancelFlag;
         /**
          * The text of model answers that were not used, by attempt index; null until the first. Completion text: it
          * goes to the review queue only, never to events, spans or logs.
@@ -139,19 +142,18 @@ final class Execution<I, O> {
         return rare == null ? null : rare.lastResortMode;
     }
 
-    /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
-    private final AtomicBoolean cancelFlag;
     /** Whether the chain has a review step, so unused model answers are kept for the reviewer. */
     final boolean keepsAnswers;
 
-    Execution(I input, CallContext context, String idPrefix, long idSeq, java.util.function.LongSupplier ids,
-              long startNanos, long deadlineNanos, ExecutionInfo info, AtomicBoolean cancelFlag, boolean keepsAnswers) {
+    Execution(I input, CallContext context, ExecutionIds ids, long idSeq, long startNanos, long deadlineNanos,
+              ExecutionInfo info, AtomicBoolean cancelFlag, boolean keepsAnswers) {
         this.ids = ids;
-        this.cancelFlag = cancelFlag;
+        if (cancelFlag != null) {
+            rare().cancelFlag = cancelFlag;
+        }
         this.keepsAnswers = keepsAnswers;
         this.input = input;
         this.context = context;
-        this.idPrefix = idPrefix;
         this.idSeq = idSeq;
         this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
@@ -173,12 +175,13 @@ final class Execution<I, O> {
         } else if (second == null) {
             second = a;
         } else {
-            if (more == null) {
-                more = new ArrayList<>(6);
-                more.add(first);
-                more.add(second);
+            Rare<I, O> r = rare();
+            if (r.more == null) {
+                r.more = new ArrayList<>(6);
+                r.more.add(first);
+                r.more.add(second);
             }
-            more.add(a);
+            r.more.add(a);
         }
         spentMicros += cost.micros();
         lastNanos = endedAt;
@@ -201,6 +204,7 @@ final class Execution<I, O> {
 
     /** How many attempts were recorded. */
     private int recordedCount() {
+        List<Attempt> more = more();
         return more != null ? more.size() : second != null ? 2 : first != null ? 1 : 0;
     }
 
@@ -211,6 +215,7 @@ final class Execution<I, O> {
 
     /** The attempts so far, as an immutable list. */
     List<Attempt> attempts() {
+        List<Attempt> more = more();
         return more != null ? List.copyOf(more) : second != null ? List.of(first, second)
                 : first != null ? List.of(first) : List.of();
     }
@@ -218,7 +223,7 @@ final class Execution<I, O> {
     /** The execution's id, built on first use (most executions never need it as text). */
     String id() {
         if (id == null) {
-            id = info != null ? info.executionId() : idPrefix + Long.toHexString(idSeq());
+            id = info != null ? info.executionId() : ids.id(idSeq());
         }
         return id;
     }
@@ -234,6 +239,19 @@ final class Execution<I, O> {
     /** The id's sequence number, or 0 when nothing needed it yet (the outcome then draws it if asked). */
     long idSeqOrZero() {
         return idSeq;
+    }
+
+    private List<Attempt> more() {
+        return rare == null ? null : rare.more;
+    }
+
+    /** The review step's handle, once it queued the input; null before (and without one). */
+    dev.cascade.api.ReviewHandle<O> review() {
+        return rare == null ? null : rare.review;
+    }
+
+    void review(dev.cascade.api.ReviewHandle<O> handle) {
+        rare().review = handle;
     }
 
     /** The number the next call of {@code step} gets: one more than its calls so far. */
@@ -264,7 +282,7 @@ final class Execution<I, O> {
 
     /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */
     boolean cancelRequested() {
-        return cancelFlag != null && cancelFlag.get();
+        return rare != null && rare.cancelFlag != null && rare.cancelFlag.get();
     }
 
     long remainingNanos(long now) {

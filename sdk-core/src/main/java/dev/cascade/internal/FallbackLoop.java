@@ -39,7 +39,7 @@ final class FallbackLoop<I, O> {
             }
             // null: this step did not answer; fall back to the next.
         }
-        if (status == Outcome.Status.UNANSWERED && x.review == null && lastResort.run(x)) {
+        if (status == Outcome.Status.UNANSWERED && x.review() == null && lastResort.run(x)) {
             status = Outcome.Status.ANSWERED;
         } else if (status == Outcome.Status.UNANSWERED && x.cancelled) {
             status = Outcome.Status.CANCELLED;
