@@ -210,7 +210,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
             if (x.neverStarted) {
                 number--; // the next real call keeps this attempt's number
             }
-            if (chain.events().enabled()) {
+            if (chain.events().wantsRetryEvents()) {
                 chain.events().fire(CascadeListener::onRetryScheduled, new RetryScheduled(x.info, step.name(),
                         number + 1, result.failure(), Duration.ofNanos(decision.delayNanos())));
             }
