@@ -49,8 +49,6 @@ public final class ChainImpl<I, O> {
     private final Map<String, Integer> index;
     private final Route defaultRoute;
     private final ExecutionIds ids = new ExecutionIds();
-    /** Whether the chain ends in a review step: only then are unused model answers kept (for the reviewer). */
-    private final boolean hasReview;
 
     public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter) {
         this.config = config;
@@ -62,7 +60,6 @@ public final class ChainImpl<I, O> {
         }
         this.steps = new FallbackLoop<>(list, lastResort);
         this.index = config.index();
-        this.hasReview = defs.stream().anyMatch(s -> s instanceof StepDef.Review);
         this.defaultRoute = new Route(defs.get(0).name(), false, "no router");
     }
 
@@ -194,7 +191,7 @@ public final class ChainImpl<I, O> {
         long seq = events.enabled() ? ids.getAsLong() : 0;
         ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), ids.id(seq),
                 context, parent != null ? parent : Context.current(), start) : null;
-        Execution<I, O> x = new Execution<>(input, context, ids, seq, start, deadline, info, cancelFlag, hasReview);
+        Execution<I, O> x = new Execution<>(input, context, ids, seq, start, deadline, info, cancelFlag);
         if (noThread != null) {
             x.rare().noThread = noThread;
         }

@@ -38,7 +38,8 @@ final class Execution<I, O> {
     // Most executions record one or two attempts: they live in fields, and a list is made only for a third.
     private Attempt first;
     private Attempt second;
-    // A third attempt and later ones: in Rare#more (with the first two), made only then.
+    /** Every attempt, once there are more than two; null until then. */
+    private List<Attempt> more;
     /** The ticker reading at the end of the latest recorded attempt; 0 before any. */
     long lastNanos;
 
@@ -93,8 +94,6 @@ final class Execution<I, O> {
          * where model and custom steps are skipped ({@code BULKHEAD_FULL}) with this reason; rules and review run.
          */
         String noThread;
-        /** Every attempt, once there are more than two (see {@link Execution#record}); null until then. */
-        List<Attempt> more;
         /** The review step's handle, once it queued the input. */
         dev.cascade.api.ReviewHandle<O> review;
         /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
@@ -142,16 +141,13 @@ final class Execution<I, O> {
         return rare == null ? null : rare.lastResortMode;
     }
 
-    /** Whether the chain has a review step, so unused model answers are kept for the reviewer. */
-    final boolean keepsAnswers;
 
     Execution(I input, CallContext context, ExecutionIds ids, long idSeq, long startNanos, long deadlineNanos,
-              ExecutionInfo info, AtomicBoolean cancelFlag, boolean keepsAnswers) {
+              ExecutionInfo info, AtomicBoolean cancelFlag) {
         this.ids = ids;
         if (cancelFlag != null) {
             rare().cancelFlag = cancelFlag;
         }
-        this.keepsAnswers = keepsAnswers;
         this.input = input;
         this.context = context;
         this.idSeq = idSeq;
@@ -175,13 +171,12 @@ final class Execution<I, O> {
         } else if (second == null) {
             second = a;
         } else {
-            Rare<I, O> r = rare();
-            if (r.more == null) {
-                r.more = new ArrayList<>(6);
-                r.more.add(first);
-                r.more.add(second);
+            if (more == null) {
+                more = new ArrayList<>(6);
+                more.add(first);
+                more.add(second);
             }
-            r.more.add(a);
+            more.add(a);
         }
         spentMicros += cost.micros();
         lastNanos = endedAt;
@@ -204,7 +199,6 @@ final class Execution<I, O> {
 
     /** How many attempts were recorded. */
     private int recordedCount() {
-        List<Attempt> more = more();
         return more != null ? more.size() : second != null ? 2 : first != null ? 1 : 0;
     }
 
@@ -215,7 +209,6 @@ final class Execution<I, O> {
 
     /** The attempts so far, as an immutable list. */
     List<Attempt> attempts() {
-        List<Attempt> more = more();
         return more != null ? List.copyOf(more) : second != null ? List.of(first, second)
                 : first != null ? List.of(first) : List.of();
     }
@@ -239,10 +232,6 @@ final class Execution<I, O> {
     /** The id's sequence number, or 0 when nothing needed it yet (the outcome then draws it if asked). */
     long idSeqOrZero() {
         return idSeq;
-    }
-
-    private List<Attempt> more() {
-        return rare == null ? null : rare.more;
     }
 
     /** The review step's handle, once it queued the input; null before (and without one). */
