@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The result of one execution, as a value: the answer (if a step gave one), which step gave it, every attempt in
@@ -28,8 +29,13 @@ public final class Outcome<O> {
     private final String chain;
     /** The id, or (for the engine's outcomes) its prefix; see {@link #executionId()}. */
     private final String idText;
-    /** -1 when {@code idText} is the whole id; else the sequence number the id ends with, in hex. */
+    /**
+     * -1 when {@code idText} is the whole id; else the sequence number the id ends with, in hex (0 while it is still to
+     * be drawn from {@code idSource}).
+     */
     private final long idSeq;
+    /** Where the sequence number comes from when the execution did not need its id; null otherwise. */
+    private final LongSupplier idSource;
     private String executionId;
     private final Status status;
     private final O answer;
@@ -37,20 +43,31 @@ public final class Outcome<O> {
     private final List<Attempt> attempts;
     private final Route route;
     private final ReviewHandle<O> review;
+    /** The elapsed time as given, or null when given in nanoseconds ({@code elapsedNanos}; the engine's form). */
     private final Duration elapsed;
+    private final long elapsedNanos;
 
     Outcome(String chain, String idText, long idSeq, Status status, O answer, String answeredBy,
             List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed) {
+        this(chain, idText, idSeq, null, status, answer, answeredBy, attempts, route, review,
+                Objects.requireNonNull(elapsed), 0);
+    }
+
+    private Outcome(String chain, String idText, long idSeq, LongSupplier idSource, Status status, O answer,
+                    String answeredBy, List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed,
+                    long elapsedNanos) {
         this.chain = Objects.requireNonNull(chain);
         this.idText = Objects.requireNonNull(idText);
         this.idSeq = idSeq;
+        this.idSource = idSource;
+        this.elapsedNanos = elapsedNanos;
         this.status = Objects.requireNonNull(status);
         this.answer = answer;
         this.answeredBy = answeredBy;
         this.attempts = List.copyOf(attempts);
         this.route = Objects.requireNonNull(route);
         this.review = review;
-        this.elapsed = Objects.requireNonNull(elapsed);
+        this.elapsed = elapsed;
     }
 
     /**
@@ -76,6 +93,27 @@ public final class Outcome<O> {
         return new Outcome<>(chain, idPrefix, idSeq, status, answer, answeredBy, attempts, route, review, elapsed);
     }
 
+    /**
+     * The engine's form (it makes one outcome per execution, so this one saves what it can): the id is built from a
+     * prefix and a sequence number only when asked for, and when the execution never needed its id
+     * ({@code idSeq == 0}) the number itself is drawn from {@code idSource} then, once per outcome; the elapsed time
+     * is given in nanoseconds.
+     *
+     * @param idSeq      the id's sequence number ({@code >= 1}), or 0 to draw it from {@code idSource} on first use
+     * @param idSource   gives unique sequence numbers ({@code >= 1}); required when {@code idSeq} is 0
+     * @param elapsedNanos wall time from the start of the execution to its outcome, in nanoseconds
+     */
+    public static <O> Outcome<O> create(String chain, String idPrefix, long idSeq, LongSupplier idSource,
+                                        Status status, O answer, String answeredBy, List<Attempt> attempts,
+                                        Route route, ReviewHandle<O> review, long elapsedNanos) {
+        if (idSeq < 0 || idSeq == 0 && idSource == null) {
+            throw new IllegalArgumentException("idSeq must be >= 1, or 0 with an idSource; was " + idSeq
+                    + (idSource == null ? " without an idSource" : ""));
+        }
+        return new Outcome<>(chain, idPrefix, idSeq, idSeq == 0 ? idSource : null, status, answer, answeredBy,
+                attempts, route, review, null, elapsedNanos);
+    }
+
     public String chain() {
         return chain;
     }
@@ -84,11 +122,22 @@ public final class Outcome<O> {
     public String executionId() {
         String id = executionId;
         if (id == null) {
+            if (idSource != null) {
+                return drawnId();
+            }
             // Racy but benign: every thread builds the same string.
             id = idSeq < 0 ? idText : idText + Long.toHexString(idSeq);
             executionId = id;
         }
         return id;
+    }
+
+    /** The id of an outcome whose sequence number is drawn on first use: drawn once, whichever thread asks first. */
+    private synchronized String drawnId() {
+        if (executionId == null) {
+            executionId = idText + Long.toHexString(idSource.getAsLong());
+        }
+        return executionId;
     }
 
     public Status status() {
@@ -126,7 +175,7 @@ public final class Outcome<O> {
 
     /** Wall time from the start of the execution to its outcome. */
     public Duration elapsed() {
-        return elapsed;
+        return elapsed != null ? elapsed : Duration.ofNanos(elapsedNanos);
     }
 
     /** Tokens reported by every model call of this execution, summed. */
@@ -184,6 +233,6 @@ public final class Outcome<O> {
     @Override
     public String toString() {
         return "Outcome[chain=" + chain + ", status=" + status + ", answeredBy=" + answeredBy + ", attempts="
-                + attempts.size() + ", elapsed=" + elapsed + "]";
+                + attempts.size() + ", elapsed=" + elapsed() + "]";
     }
 }

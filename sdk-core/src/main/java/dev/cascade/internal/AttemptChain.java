@@ -171,7 +171,7 @@ final class AttemptChain<I, O> implements AttemptInterceptor.Invocation {
 
     @Override
     public String circuitState() {
-        return x.heldPermit == null ? null : x.heldPermit.getState().name();
+        return x.permitHeld ? step.breaker().getState().name() : null;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The step's circuit breaker: an open breaker skips the step at once ({@code CIRCUIT_OPEN}). The permission it grants
- * is held in {@code x.heldPermit} until the call's result is recorded ({@link #record}) or given back.
+ * is held in {@code x.permitHeld} until the call's result is recorded ({@link #record}) or given back.
  *
  * <p>Why the breaker is asked before the rate limiter: a permit spent on a call that an open breaker then refuses is a
  * permit wasted, and under an outage it would starve the half-open trial calls. A last resort probe passes an open
@@ -59,14 +59,19 @@ final class BreakerStage implements Stage {
         if (until != 0) {
             refusedUntil = 0;
         }
-        x.heldPermit = breaker;
+        x.permitHeld = true;
         return true;
     }
 
     @Override
+    public FailureKind refusal() {
+        return FailureKind.CIRCUIT_OPEN;
+    }
+
+    @Override
     public void release(Execution<?, ?> x) {
-        if (x.heldPermit != null) {
-            x.heldPermit = null;
+        if (x.permitHeld) {
+            x.permitHeld = false;
             breaker.releasePermission();
         }
     }
@@ -76,10 +81,10 @@ final class BreakerStage implements Stage {
      * not made, a failure the policy does not count) the permission given back.
      */
     void record(Execution<?, ?> x, boolean success, boolean counts, Throwable error) {
-        if (x.heldPermit == null) {
+        if (!x.permitHeld) {
             return;
         }
-        x.heldPermit = null;
+        x.permitHeld = false;
         long took = x.callEnd - x.now;
         if (success) {
             breaker.onSuccess(took, TimeUnit.NANOSECONDS);
@@ -102,7 +107,6 @@ final class BreakerStage implements Stage {
     }
 
     private boolean refuse(Execution<?, ?> x, CircuitBreaker.State state) {
-        x.refusal = FailureKind.CIRCUIT_OPEN;
         // Built once per state: skips are the hot path of an outage.
         String reason = reasons[state.ordinal()];
         if (reason == null) {

@@ -8,7 +8,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
  * ({@code BULKHEAD_FULL}), never waited for. After the rate limiter: a rate permit is spent whether or not a call
  * follows, while a bulkhead slot is given back, so asking the limiter first wastes nothing.
  *
- * <p>The slot it takes sits in {@code x.heldSlot} until the timed call takes it over ({@link TimedCallStage}); from
+ * <p>The slot it takes sits in {@code x.slotHeld} until the timed call takes it over ({@link TimedCallStage}); from
  * then on the call owns it and gives it back only when the client really returns (or the call never started), so a
  * call abandoned by its timeout that ignores the interrupt keeps its slot and a hanging client ties up at most N
  * threads. While no call holds it, {@link #release} gives it back: a later stage or an interceptor refused, the prompt
@@ -27,21 +27,24 @@ final class BulkheadStage implements Stage {
     @Override
     public boolean enter(Execution<?, ?> x) {
         if (bulkhead.tryAcquirePermission()) {
-            x.heldSlot = bulkhead;
+            x.slotHeld = true;
             return true;
         }
-        x.refusal = FailureKind.BULKHEAD_FULL;
         x.refusalReason = reason;
         return false;
+    }
+
+    @Override
+    public FailureKind refusal() {
+        return FailureKind.BULKHEAD_FULL;
     }
 
     /** Gives back the slot the attempt still holds; nothing when its call took it over. */
     @Override
     public void release(Execution<?, ?> x) {
-        Bulkhead slot = x.heldSlot;
-        if (slot != null) {
-            x.heldSlot = null;
-            slot.releasePermission(); // no call was made: nothing for the bulkhead's events to report
+        if (x.slotHeld) {
+            x.slotHeld = false;
+            bulkhead.releasePermission(); // no call was made: nothing for the bulkhead's events to report
         }
     }
 }

@@ -27,15 +27,12 @@ import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.Events;
 import io.opentelemetry.context.Context;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -51,10 +48,7 @@ public final class ChainImpl<I, O> {
     private final LastResortRunner<I, O> lastResort;
     private final Map<String, Integer> index;
     private final Route defaultRoute;
-    private final String idPrefix;
-    private final AtomicLong ids = new AtomicLong();
-    /** Whether the chain ends in a review step: only then are unused model answers kept (for the reviewer). */
-    private final boolean hasReview;
+    private final ExecutionIds ids = new ExecutionIds();
 
     public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter) {
         this.config = config;
@@ -66,10 +60,7 @@ public final class ChainImpl<I, O> {
         }
         this.steps = new FallbackLoop<>(list, lastResort);
         this.index = config.index();
-        this.hasReview = defs.stream().anyMatch(s -> s instanceof StepDef.Review);
         this.defaultRoute = new Route(defs.get(0).name(), false, "no router");
-        // Ids unique across chains and restarts without UUID's SecureRandom cost on every call.
-        this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL) + "-";
     }
 
     private StepRunner<I, O> runner(StepDef<I, O> step, DoubleSupplier jitter) {
@@ -194,13 +185,13 @@ public final class ChainImpl<I, O> {
      */
     private Outcome<O> run(I input, CallContext context, Context parent, AtomicBoolean cancelFlag, String noThread) {
         long start = config.time().nanoTime();
-        long seq = ids.incrementAndGet();
         long deadline = config.deadlineNanos() == 0 ? Long.MAX_VALUE : start + config.deadlineNanos();
         Events events = config.events();
-        ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), idPrefix + Long.toHexString(seq),
+        // With listeners the id is needed now; without, it is drawn when first needed (see Execution#idSeq).
+        long seq = events.enabled() ? ids.getAsLong() : 0;
+        ExecutionInfo info = events.enabled() ? new ExecutionInfo(config.name(), ids.id(seq),
                 context, parent != null ? parent : Context.current(), start) : null;
-        Execution<I, O> x = new Execution<>(input, context, idPrefix, seq, start, deadline, info, cancelFlag,
-                hasReview);
+        Execution<I, O> x = new Execution<>(input, context, ids, seq, start, deadline, info, cancelFlag);
         if (noThread != null) {
             x.rare().noThread = noThread;
         }
@@ -216,8 +207,8 @@ public final class ChainImpl<I, O> {
         }
         // The end of the last attempt is the end of the execution: what follows is building this value.
         long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
-        Outcome<O> outcome = Outcome.create(config.name(), idPrefix, seq, status, x.answer, x.answeredBy,
-                x.attempts(), route, x.review, Duration.ofNanos(end - start));
+        Outcome<O> outcome = Outcome.create(config.name(), ids.prefix, x.idSeqOrZero(), ids, status, x.answer,
+                x.answeredBy, x.attempts(), route, x.review(), end - start);
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
         }

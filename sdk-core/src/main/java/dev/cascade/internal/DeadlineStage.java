@@ -19,10 +19,14 @@ final class DeadlineStage implements Stage {
         long now = time.nanoTime();
         x.now = now;
         if (x.deadlineNanos - now <= 0) {
-            x.refusal = FailureKind.NO_TIME;
             x.refusalReason = "deadline reached before attempt " + x.attemptNumber;
             return false;
         }
         return true;
+    }
+
+    @Override
+    public FailureKind refusal() {
+        return FailureKind.NO_TIME;
     }
 }

@@ -22,8 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Execution<I, O> {
     final I input;
     final CallContext context;
-    private final String idPrefix;
-    private final long idSeq;
+    /**
+     * The id's sequence number; 0 until drawn from {@code ids}. Drawn only when something needs the id during the
+     * execution (an interceptor, the review step, listeners): most executions leave it to their outcome, which draws
+     * it only if asked, so they pay no atomic increment on a counter every thread of the chain shares.
+     */
+    private long idSeq;
+    private final ExecutionIds ids;
     private String id;
     final long startNanos;
     /** Absolute deadline on the chain's ticker; {@link Long#MAX_VALUE} when the chain has none. */
@@ -33,6 +38,7 @@ final class Execution<I, O> {
     // Most executions record one or two attempts: they live in fields, and a list is made only for a third.
     private Attempt first;
     private Attempt second;
+    /** Every attempt, once there are more than two; null until then. */
     private List<Attempt> more;
     /** The ticker reading at the end of the latest recorded attempt; 0 before any. */
     long lastNanos;
@@ -41,18 +47,17 @@ final class Execution<I, O> {
     O answer;
     String answeredBy;
     boolean cancelled;
-    /** The review step's handle, once it queued the input. */
-    dev.cascade.api.ReviewHandle<O> review;
 
     /**
      * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages
-     * took ({@code -1} when none; the call's start once it started), the breaker permission it holds and must give back on every path
-     * (null when none), and why a stage refused it. Fields, not an object per attempt: most executions make one.
+     * took ({@code -1} when none; the call's start once it started), whether it holds the step's breaker permission
+     * (which it must give back on every path), and why a stage refused it (the stage's kind is known to the runner).
+     * Fields, not an object per attempt: most executions make one. Flags rather than references to the breaker and
+     * the bulkhead, which the step has: fewer bytes per execution (see issue 17's allocation target).
      */
     int attemptNumber;
     long now;
-    io.github.resilience4j.circuitbreaker.CircuitBreaker heldPermit;
-    FailureKind refusal;
+    boolean permitHeld;
     String refusalReason;
     /** The timed call's end (its start is {@code now}); see TimedCallStage. */
     long callEnd;
@@ -61,12 +66,10 @@ final class Execution<I, O> {
     /** The attempt's result past the interceptors, or a failure of the call alone; null for a plain answer. */
     dev.cascade.spi.AttemptResult result;
     /**
-     * The bulkhead slot the attempt took (see BulkheadStage) and has not yet handed to its call; null when none. The
+     * Whether the attempt holds a slot of the step's bulkhead (see BulkheadStage) not yet handed to its call. The
      * timed call takes it over; every path on which no call is made gives it back.
      */
-    io.github.resilience4j.bulkhead.Bulkhead heldSlot;
-    /** The timed call in progress: its slot (if any) is given back here if it never started. Null otherwise. */
-    InFlightCall heldFlight;
+    boolean slotHeld;
 
     /** What only failing or skipping executions need; null until then, so a plain answer does not pay for it. */
     private Rare<I, O> rare;
@@ -91,6 +94,15 @@ final class Execution<I, O> {
          * where model and custom steps are skipped ({@code BULKHEAD_FULL}) with this reason; rules and review run.
          */
         String noThread;
+        /** The review step's handle, once it queued the input. */
+        dev.cascade.api.ReviewHandle<O> review;
+        /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
+        AtomicBoolean cancelFlag;
+        /**
+         * The text of model answers that were not used, by attempt index; null until the first. Completion text: it
+         * goes to the review queue only, never to events, spans or logs.
+         */
+        Map<Integer, String> unusedAnswers;
     }
 
     Rare<I, O> rare() {
@@ -129,24 +141,15 @@ final class Execution<I, O> {
         return rare == null ? null : rare.lastResortMode;
     }
 
-    /** Set by {@code Future.cancel} of an async execution; null for a sync one (the interrupt is its signal). */
-    private final AtomicBoolean cancelFlag;
-    private int recorded;
-    /** Whether the chain has a review step, so unused model answers are kept for the reviewer. */
-    final boolean keepsAnswers;
-    /**
-     * The text of model answers that were not used, by attempt index; null until the first. Completion text: it goes
-     * to the review queue only, never to events, spans or logs.
-     */
-    private Map<Integer, String> unusedAnswers;
 
-    Execution(I input, CallContext context, String idPrefix, long idSeq, long startNanos, long deadlineNanos,
-              ExecutionInfo info, AtomicBoolean cancelFlag, boolean keepsAnswers) {
-        this.cancelFlag = cancelFlag;
-        this.keepsAnswers = keepsAnswers;
+    Execution(I input, CallContext context, ExecutionIds ids, long idSeq, long startNanos, long deadlineNanos,
+              ExecutionInfo info, AtomicBoolean cancelFlag) {
+        this.ids = ids;
+        if (cancelFlag != null) {
+            rare().cancelFlag = cancelFlag;
+        }
         this.input = input;
         this.context = context;
-        this.idPrefix = idPrefix;
         this.idSeq = idSeq;
         this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
@@ -177,21 +180,26 @@ final class Execution<I, O> {
         }
         spentMicros += cost.micros();
         lastNanos = endedAt;
-        recorded++;
         return a;
     }
 
     /** Keeps the text of the answer of the attempt recorded last, which was not used. */
     void keepUnusedAnswer(String text) {
-        if (unusedAnswers == null) {
-            unusedAnswers = new HashMap<>(4);
+        Rare<I, O> r = rare();
+        if (r.unusedAnswers == null) {
+            r.unusedAnswers = new HashMap<>(4);
         }
-        unusedAnswers.put(recorded - 1, text);
+        r.unusedAnswers.put(recordedCount() - 1, text);
     }
 
     /** The unused model answers by attempt index; empty when none (or the chain has no review step). */
     Map<Integer, String> unusedAnswers() {
-        return unusedAnswers == null ? Map.of() : Map.copyOf(unusedAnswers);
+        return rare == null || rare.unusedAnswers == null ? Map.of() : Map.copyOf(rare.unusedAnswers);
+    }
+
+    /** How many attempts were recorded. */
+    private int recordedCount() {
+        return more != null ? more.size() : second != null ? 2 : first != null ? 1 : 0;
     }
 
     /** Whether no attempt was recorded yet. */
@@ -208,9 +216,31 @@ final class Execution<I, O> {
     /** The execution's id, built on first use (most executions never need it as text). */
     String id() {
         if (id == null) {
-            id = info != null ? info.executionId() : idPrefix + Long.toHexString(idSeq);
+            id = info != null ? info.executionId() : ids.id(idSeq());
         }
         return id;
+    }
+
+    /** The id's sequence number, drawn on first use; see {@link #idSeqOrZero()}. */
+    long idSeq() {
+        if (idSeq == 0) {
+            idSeq = ids.getAsLong();
+        }
+        return idSeq;
+    }
+
+    /** The id's sequence number, or 0 when nothing needed it yet (the outcome then draws it if asked). */
+    long idSeqOrZero() {
+        return idSeq;
+    }
+
+    /** The review step's handle, once it queued the input; null before (and without one). */
+    dev.cascade.api.ReviewHandle<O> review() {
+        return rare == null ? null : rare.review;
+    }
+
+    void review(dev.cascade.api.ReviewHandle<O> handle) {
+        rare().review = handle;
     }
 
     /** The number the next call of {@code step} gets: one more than its calls so far. */
@@ -241,7 +271,7 @@ final class Execution<I, O> {
 
     /** Whether the caller cancelled, even if a client swallowed the interrupt that told us. */
     boolean cancelRequested() {
-        return cancelFlag != null && cancelFlag.get();
+        return rare != null && rare.cancelFlag != null && rare.cancelFlag.get();
     }
 
     long remainingNanos(long now) {

@@ -16,10 +16,13 @@ import dev.cascade.spi.CascadeListener;
 final class GateStage<I, O> {
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
+    /** Whether the chain has a review step: only then is the text of a refused answer kept (for the reviewer). */
+    private final boolean keepsAnswers;
 
     GateStage(ChainConfig<I, O> chain, StepDef.Model<I, O> step) {
         this.chain = chain;
         this.step = step;
+        this.keepsAnswers = chain.steps().stream().anyMatch(s -> s instanceof StepDef.Review);
     }
 
     /** Whether the answer passed the parser and the gate (then it is the execution's answer). */
@@ -57,7 +60,7 @@ final class GateStage<I, O> {
             chain.events().fire(CascadeListener::onAttemptFinished, new AttemptFinished(x.info, a, response));
         }
         if (rejection != null) {
-            if (x.keepsAnswers && !response.isEmpty()) {
+            if (keepsAnswers && !response.isEmpty()) {
                 x.keepUnusedAnswer(response.text()); // for the reviewer only; never in events, spans or logs
             }
             return false;

@@ -18,8 +18,12 @@ final class LimiterStage implements Stage {
         if (limiter.acquirePermission()) {
             return true;
         }
-        x.refusal = FailureKind.NO_PERMIT;
         x.refusalReason = reason;
         return false;
+    }
+
+    @Override
+    public FailureKind refusal() {
+        return FailureKind.NO_PERMIT;
     }
 }

@@ -27,13 +27,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.opentelemetry.context.Context;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
- * Runs one model step: a retry loop around an ordered list of stages, built once when the chain is built.
+ * Runs one model step: a retry loop around a fixed sequence of stages, built once when the chain is built.
  * <pre>
  * retry loop (this class; the decision: {@link RetryDecision}, the waits: {@link RetryPolicy})
  *   └ every attempt: deadline ▸ circuit breaker ▸ rate limiter ▸ bulkhead ▸ prompt ▸ interceptors (budget first)
@@ -51,8 +49,12 @@ import java.util.function.DoubleSupplier;
 final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     private final ChainConfig<I, O> chain;
     private final StepDef.Model<I, O> step;
-    private final Stage[] stages;
+    // The stages, in the order an attempt passes them; null when the step has none of that kind. Fields called
+    // directly, not a loop over a Stage[]: that loop's interface call sees every stage class of every chain in the
+    // process (megamorphic: no inlining, a virtual call per stage per attempt); here each call site has one class.
+    private final DeadlineStage deadline;
     private final BreakerStage breaker;
+    private final LimiterStage limiter;
     private final BulkheadStage bulkhead;
     private final AttemptInterceptor[] interceptors;
     private final TimedCallStage<I, O> call;
@@ -66,23 +68,11 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
     ModelStepRunner(ChainConfig<I, O> chain, StepDef.Model<I, O> step, DoubleSupplier jitter) {
         this.chain = chain;
         this.step = step;
-        List<Stage> list = new ArrayList<>(5);
-        if (chain.deadlineNanos() > 0) {
-            list.add(new DeadlineStage(chain.time()));
-        }
+        this.deadline = chain.deadlineNanos() > 0 ? new DeadlineStage(chain.time()) : null;
         this.breaker = step.breaker() == null ? null : new BreakerStage(step.breaker(), chain.time());
-        if (breaker != null) {
-            list.add(breaker);
-        }
-        if (step.limiter() != null) {
-            list.add(new LimiterStage(step.limiter()));
-        }
+        this.limiter = step.limiter() == null ? null : new LimiterStage(step.limiter());
         // After the limiter (a spent rate permit is not given back; a slot is), before the prompt and the interceptors.
         this.bulkhead = step.bulkhead() == null ? null : new BulkheadStage(step.bulkhead());
-        if (bulkhead != null) {
-            list.add(bulkhead);
-        }
-        this.stages = list.toArray(new Stage[0]);
         this.interceptors = chain.interceptors().toArray(new AttemptInterceptor[0]);
         this.call = new TimedCallStage<>(chain, step, interceptors.length > 0);
         this.gate = new GateStage<>(chain, step);
@@ -167,17 +157,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
             return retryLoop(x, firstNumber);
         } catch (Throwable t) {
             try {
-                if (breaker != null) {
-                    breaker.release(x);
-                }
-                if (bulkhead != null) {
-                    bulkhead.release(x);
-                }
-                InFlightCall flight = x.heldFlight;
-                x.heldFlight = null;
-                if (flight != null) {
-                    flight.abandonIfNotStarted(); // its slot comes back only if the call never started
-                }
+                releaseStages(x);
             } catch (Throwable ignored) {
                 // Already failing: the original error is what the caller must see.
             }
@@ -192,13 +172,14 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
         for (int number = firstNumber; ; number++) {
             x.attemptNumber = number;
             x.now = -1;
-            if (!enterStages(x)) {
-                skip(x, number, x.refusal, x.refusalReason, x.now);
+            Stage refused = enterStages(x);
+            if (refused != null) {
+                skip(x, number, refused.refusal(), x.refusalReason, x.now);
                 return false;
             }
             if (request == null && (request = prompt(x)) == null) {
                 // Built after the stages said yes: a skipped step does not pay for its prompt.
-                releaseStages(x, stages.length);
+                releaseStages(x);
                 return false;
             }
             ModelResponse response = attempt(x, request);
@@ -214,7 +195,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
                 return gate.pass(x, number, response, x.now, x.callEnd, result == null ? Money.ZERO : result.cost());
             }
             if (result.kind() == AttemptResult.Kind.REFUSED) {
-                releaseStages(x, stages.length);
+                releaseStages(x);
                 skip(x, number, result.failure(), result.reason(), x.now);
                 return false;
             }
@@ -229,7 +210,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
             if (x.neverStarted) {
                 number--; // the next real call keeps this attempt's number
             }
-            if (chain.events().enabled()) {
+            if (chain.events().wantsRetryEvents()) {
                 chain.events().fire(CascadeListener::onRetryScheduled, new RetryScheduled(x.info, step.name(),
                         number + 1, result.failure(), Duration.ofNanos(decision.delayNanos())));
             }
@@ -305,20 +286,39 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
         return decision;
     }
 
-    private boolean enterStages(Execution<I, O> x) {
-        for (int i = 0; i < stages.length; i++) {
-            if (!stages[i].enter(x)) {
-                releaseStages(x, i);
-                return false;
-            }
+    /**
+     * Passes the attempt through the stages in order: deadline ▸ breaker ▸ limiter ▸ bulkhead. Returns the stage that
+     * refused it (what the stages before it took is given back), or null when every stage let it go on.
+     */
+    private Stage enterStages(Execution<I, O> x) {
+        if (deadline != null && !deadline.enter(x)) {
+            return deadline;
         }
-        return true;
+        if (breaker != null && !breaker.enter(x)) {
+            return breaker;
+        }
+        if (limiter != null && !limiter.enter(x)) {
+            releaseStages(x);
+            return limiter;
+        }
+        if (bulkhead != null && !bulkhead.enter(x)) {
+            releaseStages(x);
+            return bulkhead;
+        }
+        return null;
     }
 
-    /** Gives back what the first {@code count} stages took, innermost first. */
-    private void releaseStages(Execution<I, O> x, int count) {
-        for (int i = count - 1; i >= 0; i--) {
-            stages[i].release(x);
+    /**
+     * Gives back what the stages hold for the attempt, innermost first: the bulkhead slot (unless its call took it
+     * over) and the breaker permission (unless its result was recorded). The deadline and the limiter hold nothing (a
+     * spent rate permit is not given back). Each release is a no-op when nothing is held.
+     */
+    private void releaseStages(Execution<I, O> x) {
+        if (bulkhead != null) {
+            bulkhead.release(x);
+        }
+        if (breaker != null) {
+            breaker.release(x);
         }
     }
 

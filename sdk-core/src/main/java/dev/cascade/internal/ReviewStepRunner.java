@@ -45,7 +45,7 @@ final class ReviewStepRunner<I, O> implements StepRunner<I, O> {
         if (handle == null) {
             return Outcome.Status.UNANSWERED;
         }
-        x.review = handle;
+        x.review(handle);
         return status(x, handle);
     }
 

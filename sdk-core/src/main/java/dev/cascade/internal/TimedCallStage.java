@@ -56,7 +56,7 @@ final class TimedCallStage<I, O> {
         if (events.enabled()) {
             events.fire(CascadeListener::onAttemptStarted, new AttemptStarted(x.info, step.name(), StepKind.MODEL,
                     number, step.client().provider(), step.model(), request.maxOutputTokens().orElse(0), request,
-                    x.heldPermit == null ? null : x.heldPermit.getState().name()));
+                    x.permitHeld ? step.breaker().getState().name() : null));
         }
         long remaining = x.now >= 0 ? x.remainingNanos(x.now) : Long.MAX_VALUE; // the deadline stage read x.now
         long timeout = step.timeoutNanos() > 0 ? Math.min(step.timeoutNanos(), remaining) : remaining;
@@ -68,10 +68,12 @@ final class TimedCallStage<I, O> {
         x.now = start;
         ModelResponse response = null;
         Throwable error = null;
-        Bulkhead slot = x.heldSlot;
-        x.heldSlot = null; // the call owns the slot now: InFlightCall, or callHere's finally, gives it back
+        Bulkhead slot = null;
+        if (x.slotHeld) {
+            x.slotHeld = false; // the call owns the slot now: InFlightCall, or callHere's finally, gives it back
+            slot = step.bulkhead();
+        }
         InFlightCall flight = timeout == Long.MAX_VALUE ? null : new InFlightCall(step.client(), request, slot);
-        x.heldFlight = flight;
         try {
             response = flight == null
                     ? callHere(request, slot) // no timeout and no deadline: on the caller's thread, no hand-off
@@ -81,16 +83,27 @@ final class TimedCallStage<I, O> {
                 error = new IllegalStateException("model client returned null");
             }
         } catch (Throwable e) {
+            if (e instanceof VirtualMachineError && flight != null) {
+                // Escaping: the flight's slot comes back only if the call never started.
+                abandon(flight);
+            }
             Failures.rethrowFatal(e);
             error = e;
         }
-        x.heldFlight = null;
         x.callEnd = chain.time().nanoTime();
         if (error == null) {
             return response;
         }
         x.result = failed(x, error, flight, timeout);
         return null;
+    }
+
+    private static void abandon(InFlightCall flight) {
+        try {
+            flight.abandonIfNotStarted();
+        } catch (Throwable ignored) {
+            // Already failing: the original error is what the caller must see.
+        }
     }
 
     private ModelResponse callHere(ModelRequest request, Bulkhead slot) throws Exception {

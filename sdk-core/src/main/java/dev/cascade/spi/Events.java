@@ -1,6 +1,7 @@
 package dev.cascade.spi;
 
 import dev.cascade.event.CircuitStateChanged;
+import dev.cascade.event.RetryScheduled;
 
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -18,10 +19,13 @@ import java.util.function.BiConsumer;
 public final class Events {
     private final CascadeListener[] listeners;
     private final boolean circuitEvents;
+    private final boolean retryEvents;
 
     public Events(List<CascadeListener> listeners) {
         this.listeners = listeners.toArray(new CascadeListener[0]);
-        this.circuitEvents = listeners.stream().anyMatch(Events::overridesCircuitEvents);
+        this.circuitEvents = listeners.stream().anyMatch(l -> overrides(l, "onCircuitStateChanged",
+                CircuitStateChanged.class));
+        this.retryEvents = listeners.stream().anyMatch(l -> overrides(l, "onRetryScheduled", RetryScheduled.class));
     }
 
     /**
@@ -32,10 +36,17 @@ public final class Events {
         return circuitEvents;
     }
 
-    private static boolean overridesCircuitEvents(CascadeListener l) {
+    /**
+     * Whether some listener overrides {@link CascadeListener#onRetryScheduled}: only then does the engine build the
+     * event (a retry is on the hot path of a failing provider, and telemetry does not need it).
+     */
+    public boolean wantsRetryEvents() {
+        return retryEvents;
+    }
+
+    private static boolean overrides(CascadeListener l, String method, Class<?> event) {
         try {
-            return l.getClass().getMethod("onCircuitStateChanged", CircuitStateChanged.class).getDeclaringClass()
-                    != CascadeListener.class;
+            return l.getClass().getMethod(method, event).getDeclaringClass() != CascadeListener.class;
         } catch (NoSuchMethodException e) {
             return true; // cannot tell: subscribe, correctness first
         }

@@ -92,15 +92,39 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
      */
     public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.40.0";
 
-    private static final Object ATTEMPT_SPAN = new Object();
-    /** A failed attempt whose retry was scheduled: its wait goes on the retry's span, or it is a fallback. */
-    private static final Object RETRY_PENDING = new Object();
+    /** The attachment key of an execution's {@link Trace}. */
+    private static final Object TRACE = new Object();
 
-    private record PendingRetry(Attempt failed, long delayMillis) {
+    /**
+     * What telemetry keeps for one execution, in one attachment (one lookup per event rather than one per item: each
+     * lookup takes the execution's lock). Confined to the execution's thread, like the events that use it.
+     */
+    private static final class Trace {
+        /** The span of the attempt in progress, or null. */
+        Open attempt;
+        /** A failed attempt whose retry was scheduled: its wait goes on the retry's span, or it is a fallback. */
+        Attempt retryOf;
+        long retryDelayMillis;
+        /** A last resort announced for a step: its attempt's span says so. Null when none. */
+        LastResort lastResort;
+
+        /** Takes the pending retry, if any: true when it was for {@code step}. */
+        boolean takeRetryOf(String step) {
+            Attempt failed = retryOf;
+            retryOf = null;
+            return failed != null && failed.step().equals(step);
+        }
     }
 
-    /** A last resort announced for a step: its attempt's span says so. */
-    private static final Object LAST_RESORT_PENDING = new Object();
+    /** The execution's trace state, made on first use. */
+    private static Trace trace(ExecutionInfo x) {
+        Trace t = x.attachment(TRACE);
+        if (t == null) {
+            t = new Trace();
+            x.attach(TRACE, t);
+        }
+        return t;
+    }
 
     /** What an attempt's end needs from its start; {@code lastResort}: the chain's last resort (never a fallback). */
     private record Open(Span span, String provider, String requestModel, boolean lastResort) {
@@ -248,10 +272,9 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
             return invocation.proceed(invocation.request());
         }
         Context parent = x.executionContext() != null ? x.executionContext() : x.parentContext();
-        PendingRetry retry = x.attachment(RETRY_PENDING);
-        if (retry != null) {
-            x.attach(RETRY_PENDING, null);
-        }
+        Trace trace = trace(x);
+        long retryDelayMillis = trace.retryDelayMillis;
+        boolean retried = trace.takeRetryOf(invocation.step());
         String model = invocation.model();
         ModelRequest r = invocation.request();
         String provider = invocation.client().provider();
@@ -275,13 +298,13 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         if (circuitState != null) {
             b.setAttribute(CIRCUIT_STATE, circuitState);
         }
-        if (retry != null && retry.failed().step().equals(invocation.step())) {
-            b.setAttribute(RETRY_DELAY_MS, retry.delayMillis());
+        if (retried) {
+            b.setAttribute(RETRY_DELAY_MS, retryDelayMillis);
         }
-        LastResort last = x.attachment(LAST_RESORT_PENDING);
+        LastResort last = trace.lastResort;
         boolean lastResort = last != null;
         if (last != null) {
-            x.attach(LAST_RESORT_PENDING, null);
+            trace.lastResort = null;
             b.setAttribute(LAST_RESORT, last.mode().label());
             if (last.delay().toNanos() > 0) {
                 b.setAttribute(RETRY_DELAY_MS, last.delay().toMillis());
@@ -295,14 +318,14 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         }
         Span span = b.startSpan();
         Open open = new Open(span, provider, model, lastResort);
-        x.attach(ATTEMPT_SPAN, open);
+        trace.attempt = open;
         AttemptResult result;
         try (io.opentelemetry.context.Scope ignored = parent.with(span).makeCurrent()) {
             result = invocation.proceed(r);
         }
-        if (result.kind() == AttemptResult.Kind.REFUSED && x.attachment(ATTEMPT_SPAN) == open) {
+        if (result.kind() == AttemptResult.Kind.REFUSED && trace.attempt == open) {
             // Refused inside this span (by a later interceptor): no attempt is recorded, so end the span here.
-            x.attach(ATTEMPT_SPAN, null);
+            trace.attempt = null;
             span.setAttribute(FAILURE_KIND, result.failure().name());
             span.setAttribute(REASON, redactor.apply(String.valueOf(result.reason())));
             span.end();
@@ -321,6 +344,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                 .setAttribute(FIRST_STEP, e.firstStep())
                 .startSpan();
         x.setExecutionContext(x.parentContext().with(root));
+        x.attach(TRACE, new Trace());
     }
 
     @Override
@@ -330,27 +354,27 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         }
         ExecutionInfo x = e.execution();
         Context parent = x.executionContext() != null ? x.executionContext() : x.parentContext();
-        if (x.attachment(RETRY_PENDING) != null) {
-            x.attach(RETRY_PENDING, null);
-        }
+        Trace trace = trace(x);
+        trace.retryOf = null;
         Span span = tracer.spanBuilder(spanName(e.stepKind(), e.step()))
                 .setParent(parent)
                 .setSpanKind(SpanKind.INTERNAL)
                 .setAttribute(STEP, e.step())
                 .setAttribute(STEP_KIND, kindName(e.stepKind()))
                 .startSpan();
-        x.attach(ATTEMPT_SPAN, new Open(span, null, null, false));
+        trace.attempt = new Open(span, null, null, false);
     }
 
     @Override
     public void onAttemptFinished(AttemptFinished e) {
         ExecutionInfo x = e.execution();
         Attempt a = e.attempt();
-        Open open = x.attachment(ATTEMPT_SPAN);
+        Trace trace = trace(x);
+        Open open = trace.attempt;
         if (open == null) {
             return;
         }
-        x.attach(ATTEMPT_SPAN, null);
+        trace.attempt = null;
         Span span = open.span();
         span.setAttribute(STATUS, statusName(a.status()));
         if (a.stepKind() == StepKind.MODEL) {
@@ -393,12 +417,13 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
     public void onAttemptFailed(AttemptFailed e) {
         ExecutionInfo x = e.execution();
         Attempt a = e.attempt();
-        Open open = x.attachment(ATTEMPT_SPAN);
+        Trace trace = trace(x);
+        Open open = trace.attempt;
         Span span;
         // A last-resort attempt is not a fallback: its step fell back (or was skipped) already.
-        boolean lastResort = open != null ? open.lastResort() : x.attachment(LAST_RESORT_PENDING) != null;
+        boolean lastResort = open != null ? open.lastResort() : trace.lastResort != null;
         if (open == null) {
-            x.attach(LAST_RESORT_PENDING, null);
+            trace.lastResort = null;
         }
         if (open != null) {
             span = open.span();
@@ -410,13 +435,14 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                     .setAttribute(STEP_KIND, kindName(a.stepKind()))
                     .startSpan();
         }
-        x.attach(ATTEMPT_SPAN, null);
+        trace.attempt = null;
         String kind = a.failure() == null ? "UNKNOWN" : a.failure().name();
         span.setAttribute(ERROR_TYPE, kind);
         span.setAttribute(FAILURE_KIND, kind);
         if (e.retrying()) {
             // The wait is written on the retry's span when it starts: a retry that admission then refuses never ran.
-            x.attach(RETRY_PENDING, new PendingRetry(a, e.retryIn().toMillis()));
+            trace.retryOf = a;
+            trace.retryDelayMillis = e.retryIn().toMillis();
         }
         String reason = a.reason() == null ? null : redactor.apply(a.reason());
         if (reason != null) {
@@ -440,15 +466,12 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         root(x).addEvent(EVENT_STEP_SKIPPED, Attributes.of(STEP, a.step(), FAILURE_KIND,
                 a.failure().name(), REASON, reason));
         metrics.skip(x.chain(), a);
-        x.attach(LAST_RESORT_PENDING, null);
-        PendingRetry retry = x.attachment(RETRY_PENDING);
-        if (retry != null) {
-            x.attach(RETRY_PENDING, null);
-            if (retry.failed().step().equals(a.step())) {
-                // The retry was refused after its wait: the step falls back on the failure before it.
-                fallback(x, a.step(), retry.failed().failure() == null ? "UNKNOWN"
-                        : retry.failed().failure().name(), reason);
-            }
+        Trace trace = trace(x);
+        trace.lastResort = null;
+        Attempt failed = trace.retryOf;
+        if (trace.takeRetryOf(a.step())) {
+            // The retry was refused after its wait: the step falls back on the failure before it.
+            fallback(x, a.step(), failed.failure() == null ? "UNKNOWN" : failed.failure().name(), reason);
         }
     }
 
@@ -458,7 +481,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         ExecutionInfo x = e.execution();
         root(x).addEvent(EVENT_LAST_RESORT, Attributes.of(STEP, e.step(), LAST_RESORT, e.mode().label(),
                 RETRY_DELAY_MS, e.delay().toMillis()));
-        x.attach(LAST_RESORT_PENDING, e);
+        trace(x).lastResort = e;
         metrics.lastResort(x.chain(), e.step(), e.mode().label());
     }
 
