@@ -64,7 +64,7 @@ import javax.sql.DataSource;
  *
  * <p><b>Crashes.</b> Every flush renews the instance's leases for {@link Builder#leaseExpiry} (default 30 s) and
  * publishes a <em>mark</em>: what the instance may have used since that flush (holds in flight, settled spend not yet
- * written, plus a headroom of about {@link Builder#markAhead} (default 5 s) of its spend rate). The instance never uses
+ * written, plus a headroom of about {@link Builder#markAhead} (default 1 s) of its spend rate). The instance never uses
  * more than its published mark. When a lease expires (any instance's flush reaps expired leases of the others; a
  * restarted instance with the same {@link Builder#instanceId} takes over its own at once), the mark is counted as
  * spent and the rest of the slice goes back to the account. So after a crash the record is conservative by at most the
@@ -659,7 +659,8 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
         double rate = used / (double) elapsed; // micros per nano
         long lowWater = Math.max(2 * maxHold, (long) (rate * 3 * flushIntervalNanos));
         long needed = need >= 0 ? Math.max(0, reservedNow + need - base) : 0;
-        boolean wantMore = !returning && (need >= 0 || base - reservedNow < lowWater);
+        // Off the hot path, only a slice in use is topped up: one given back by flush() stays given back.
+        boolean wantMore = !returning && (need >= 0 || (used > 0 && base - reservedNow < lowWater));
         long grant = 0;
         boolean refused = false;
         long returned = 0;
@@ -674,12 +675,18 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
             if (available < needed || (need >= 0 && available < 0)) {
                 refused = need >= 0;
             } else {
+                // What the slice should hold free after this lease: a share of what is left, what the rate needs,
+                // at most maxSlice; and never less than the hold waiting for it.
                 long byRate = Math.max((long) (rate * sliceTargetNanos), 16 * maxHold);
-                long desired = Math.max(needed, Math.min((long) (available * sliceFraction), byRate));
+                long target = Math.min((long) (available * sliceFraction), byRate);
                 if (maxSliceMicros > 0) {
-                    desired = Math.max(needed, Math.min(desired, maxSliceMicros));
+                    target = Math.min(target, maxSliceMicros);
                 }
-                grant = Math.min(available, desired);
+                long free = base - reservedNow;
+                grant = Math.min(available, Math.max(needed, target - free));
+                if (grant < 0) {
+                    grant = 0;
+                }
             }
         } else if (returning) {
             returned = Math.max(0, base - reservedNow);
@@ -779,7 +786,7 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
         private double sliceFraction = 0.05;
         private Duration sliceTarget = Duration.ofSeconds(10);
         private long maxSliceMicros;
-        private Duration markAhead = Duration.ofSeconds(5);
+        private Duration markAhead = Duration.ofSeconds(1);
         private Duration idleReturn = Duration.ofSeconds(2);
         private OutagePolicy outagePolicy = OutagePolicy.failClosed();
         private Meter meter;
@@ -863,7 +870,7 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
         /**
          * How far ahead of its use the published mark runs, in time at the current spend rate (never less than four
          * times the largest hold seen). Larger: more spending through a database outage, and more counted as spent
-         * after a crash. Default 5 s.
+         * after a crash. Default 1 s.
          */
         public Builder markAhead(Duration ahead) {
             this.markAhead = range("markAhead", ahead, Duration.ZERO, Duration.ofHours(1));
