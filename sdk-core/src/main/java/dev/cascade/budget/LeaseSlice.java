@@ -41,6 +41,11 @@ final class LeaseSlice {
     long lowWater;
     /** A flush whose commit was not answered: applied locally only if the row shows its sequence number. */
     Plan inDoubt;
+    private double smoothedRate;
+    /** Settles since the last flush started. */
+    int settles;
+    /** Set by a hold that left the slice low; a racy hint, so volatile and outside the monitor. */
+    private volatile boolean lowFlag;
 
     /** The outcome of one flush of this slice, applied locally once its transaction is known to have committed. */
     record Plan(long seq, long flushedUnflushed, long flushedOld, long usedSnapshot, long newSlice, long mark,
@@ -75,7 +80,29 @@ final class LeaseSlice {
             maxHold = amount;
         }
         lastReserveNanos = nowNanos;
+        if (!uncapped && slice - reserved - unflushed < lowWater) {
+            lowFlag = true; // read by the ledger after the hold: time to lease more, off the hot path
+        }
         return generation;
+    }
+
+    /**
+     * The spend rate, smoothed over about a second (an exponential average weighted by the time each sample covers), so
+     * the mark and the slice size follow the traffic without collapsing between two close flushes.
+     */
+    synchronized double rate(double sample, long elapsedNanos) {
+        double alpha = Math.min(1.0, elapsedNanos / 1e9);
+        smoothedRate = smoothedRate + alpha * (sample - smoothedRate);
+        return Math.max(smoothedRate, sample);
+    }
+
+    /** Whether a hold left the slice below its low-water mark since the last call; clears the flag. */
+    boolean takeLow() {
+        if (lowFlag) {
+            lowFlag = false;
+            return true;
+        }
+        return false;
     }
 
     /** Whether what is free has fallen below the low-water mark: time to lease more, off the hot path. */
@@ -104,7 +131,9 @@ final class LeaseSlice {
         }
     }
 
-    synchronized void settle(long amount, long actual, int gen) {
+    /** Settles a hold; returns the number of settles since the last flush started. */
+    synchronized int settle(long amount, long actual, int gen) {
+        settles++;
         if (gen == generation) {
             reserved -= amount;
             unflushed += actual;
@@ -112,6 +141,7 @@ final class LeaseSlice {
             oldReserved -= amount;
             oldUnflushed += actual;
         }
+        return settles;
     }
 
     /** Reserved + unflushed + old: whether a flush has anything to say for this slice. */

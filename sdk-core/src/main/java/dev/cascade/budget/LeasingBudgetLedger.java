@@ -168,6 +168,8 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
     private final Events events;
 
     private final Map<String, LeaseSlice> slices = new ConcurrentHashMap<>();
+    /** The first slice leased per account: the one the hot path finds without building a composite key. */
+    private final Map<String, LeaseSlice> byAccount = new ConcurrentHashMap<>();
     private final Map<String, Open> open = new ConcurrentHashMap<>();
     private final AtomicReference<Map<String, Boolean>> settled = new AtomicReference<>(new ConcurrentHashMap<>());
     private volatile Map<String, Boolean> settledBefore = Map.of();
@@ -176,7 +178,6 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
 
     /** One database conversation at a time per instance: the flusher and a reservation that must lease. */
     private final ReentrantLock db = new ReentrantLock();
-    private final AtomicLong settlesSinceFlush = new AtomicLong();
     private volatile long validUntilNanos = System.nanoTime(); // no lease is valid before the first flush
     private volatile long lastFlushNanos = System.nanoTime();
     private volatile boolean unreachable;
@@ -308,7 +309,7 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
         long now = System.nanoTime();
         int gen = s.tryReserve(h.amountMicros(), now - validUntilNanos < 0, now);
         if (gen != LeaseSlice.NEED_SYNC) {
-            if (s.runningLow()) {
+            if (s.takeLow()) {
                 wakeFlusher();
             }
             return gen;
@@ -360,10 +361,18 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
     }
 
     private LeaseSlice slice(Hold h) {
+        // The common case, one cap per account, without building the composite key.
+        LeaseSlice first = byAccount.get(h.account());
+        if (first != null && first.limit == h.limitMicros()) {
+            return first;
+        }
         String key = h.account() + '\u0000' + h.limitMicros();
         LeaseSlice s = slices.get(key);
-        return s != null ? s : slices.computeIfAbsent(key, k -> new LeaseSlice(h.account(), h.limitMicros(),
-                h.windowEnd()));
+        if (s == null) {
+            s = slices.computeIfAbsent(key, k -> new LeaseSlice(h.account(), h.limitMicros(), h.windowEnd()));
+            byAccount.putIfAbsent(h.account(), s);
+        }
+        return s;
     }
 
     private static void undo(Open o, int upTo) {
@@ -383,13 +392,14 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
                     ? "reservation '" + reservationId + "' is already settled; a reservation is settled exactly once"
                     : "no open reservation '" + reservationId + "'; reserve before settling");
         }
+        int settles = 0;
         for (int i = 0; i < o.slices().length; i++) {
-            o.slices()[i].settle(o.amounts()[i], actualMicros, o.generations()[i]);
+            settles = Math.max(settles, o.slices()[i].settle(o.amounts()[i], actualMicros, o.generations()[i]));
         }
         remember(reservationId);
         if (closed) {
             flushQuietly(false);
-        } else if (settlesSinceFlush.incrementAndGet() >= flushBatch) {
+        } else if (settles >= flushBatch) {
             wakeFlusher();
         }
     }
@@ -547,7 +557,11 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
                 }
             }
             work.sort(Comparator.comparing(s -> s.key));
-            settlesSinceFlush.set(0);
+            for (LeaseSlice s : work) {
+                synchronized (s) {
+                    s.settles = 0;
+                }
+            }
             List<LeaseSlice.Plan> plans = new ArrayList<>(work.size());
             Map<String, long[]> seen = new java.util.HashMap<>();
             try {
@@ -656,7 +670,7 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
         }
         long consumed = Math.min(flushed, row.slice());
         long base = row.slice() - consumed;
-        double rate = used / (double) elapsed; // micros per nano
+        double rate = s.rate(used / (double) elapsed, elapsed); // micros per nano, smoothed over about a second
         long lowWater = Math.max(2 * maxHold, (long) (rate * 3 * flushIntervalNanos));
         long needed = need >= 0 ? Math.max(0, reservedNow + need - base) : 0;
         // Off the hot path, only a slice in use is topped up: one given back by flush() stays given back.
