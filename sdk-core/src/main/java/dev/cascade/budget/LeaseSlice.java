@@ -15,6 +15,8 @@ import java.time.Instant;
 final class LeaseSlice {
     /** An expiry returned a slice (the lease row was reaped): its in-flight holds and unflushed spend are "old". */
     static final int NEED_SYNC = -1;
+    /** The slice was forgotten (its window ended, it held nothing): look the account up again. */
+    static final int RETIRED = -2;
 
     final String account;
     final long limit;
@@ -42,6 +44,7 @@ final class LeaseSlice {
     /** A flush whose commit was not answered: applied locally only if the row shows its sequence number. */
     Plan inDoubt;
     private double smoothedRate;
+    private boolean retired;
     /** Settles since the last flush started. */
     int settles;
     /** Set by a hold that left the slice low; a racy hint, so volatile and outside the monitor. */
@@ -66,6 +69,9 @@ final class LeaseSlice {
      * @return the generation the hold belongs to, or {@link #NEED_SYNC} when the database must be asked first
      */
     synchronized int tryReserve(long amount, boolean leaseValid, long nowNanos) {
+        if (retired) {
+            return RETIRED;
+        }
         if (!uncapped) {
             long used = reserved + unflushed;
             long free = slice - used;
@@ -112,6 +118,9 @@ final class LeaseSlice {
 
     /** Holds {@code amount} beyond the lease, while the database is unreachable, within {@code allowance}. */
     synchronized int tryOverdraft(long amount, long allowance, long nowNanos) {
+        if (retired) {
+            return RETIRED;
+        }
         if (amount > allowance - overdraft) {
             return NEED_SYNC;
         }
@@ -151,6 +160,22 @@ final class LeaseSlice {
 
     synchronized boolean idleSince(long cutoffNanos) {
         return reserved == 0 && lastReserveNanos - cutoffNanos < 0;
+    }
+
+    synchronized boolean retired() {
+        return retired;
+    }
+
+    /**
+     * Retires the slice if it holds nothing at all (no lease, no hold, nothing unflushed): a hold that finds it
+     * retired looks the account up again, so nothing is ever held in a slice the ledger forgot.
+     */
+    synchronized boolean retireIfEmpty() {
+        if (slice == 0 && reserved == 0 && unflushed == 0 && oldReserved == 0 && oldUnflushed == 0
+                && inDoubt == null) {
+            retired = true;
+        }
+        return retired;
     }
 
     /** Money leased and not used: what returning the slice would give back. */

@@ -305,16 +305,24 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
 
     /** Holds one amount: from the slice, or after asking the database. NEED_SYNC: refused. */
     private int hold(Hold h) {
-        LeaseSlice s = slice(h);
-        long now = System.nanoTime();
-        int gen = s.tryReserve(h.amountMicros(), now - validUntilNanos < 0, now);
-        if (gen != LeaseSlice.NEED_SYNC) {
-            if (s.takeLow()) {
-                wakeFlusher();
+        while (true) {
+            LeaseSlice s = slice(h);
+            long now = System.nanoTime();
+            int gen = s.tryReserve(h.amountMicros(), now - validUntilNanos < 0, now);
+            if (gen == LeaseSlice.RETIRED) {
+                continue; // forgotten meanwhile: the map has (or makes) its successor
             }
-            return gen;
+            if (gen != LeaseSlice.NEED_SYNC) {
+                if (s.takeLow()) {
+                    wakeFlusher();
+                }
+                return gen;
+            }
+            gen = holdSlowly(s, h.amountMicros());
+            if (gen != LeaseSlice.RETIRED) {
+                return gen;
+            }
         }
-        return holdSlowly(s, h.amountMicros());
     }
 
     private int holdSlowly(LeaseSlice s, long amount) {
@@ -448,6 +456,11 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
         return held;
     }
 
+    /** How many slices (account and cap) this instance keeps now. */
+    int sliceCount() { // package-private: for LeasingBudgetLedgerTest
+        return slices.size();
+    }
+
     /** How many slices this instance has leased since it started. */
     public long leasesTaken() {
         return leasesTaken.get();
@@ -543,6 +556,9 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
             if (!tookOver) {
                 takeOver();
             }
+            if (only != null && only.retired()) {
+                return null; // forgotten: the caller looks the account up again
+            }
             List<LeaseSlice> work = new ArrayList<>();
             if (giveBack != null) {
                 work.addAll(giveBack);
@@ -623,6 +639,7 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
             if (startNanos - lastReapNanos > validityNanos / 2 || lastReapNanos == 0) {
                 lastReapNanos = startNanos;
                 reap(now);
+                forgetEndedWindows(now);
             }
             return only == null ? null : plans.get(0);
         } finally {
@@ -721,6 +738,30 @@ public final class LeasingBudgetLedger implements BudgetLedger, AutoCloseable {
         LeaseStore.writeLease(c, s.account, instanceId, s.limit, newSlice, mark, reservedNow + oldReservedNow, credit,
                 p.seq(), expiresAt);
         return p;
+    }
+
+    /**
+     * Memory and rows stay flat over time: a slice whose budget window ended and that holds nothing (its money given
+     * back, as an idle slice's is) is forgotten, with its empty lease row. A late hold on that window starts afresh.
+     */
+    private void forgetEndedWindows(Instant now) {
+        boolean forgot = false;
+        for (Map.Entry<String, LeaseSlice> e : slices.entrySet()) {
+            LeaseSlice s = e.getValue();
+            if (s.windowEnd != null && s.windowEnd.isBefore(now) && s.retireIfEmpty()) {
+                slices.remove(e.getKey(), s);
+                byAccount.remove(s.account, s);
+                views.remove(s.account);
+                forgot = true;
+            }
+        }
+        if (forgot) {
+            try {
+                tx.inTransaction("forget(" + instanceId + ")", (c, d) -> LeaseStore.deleteEmpty(c, instanceId));
+            } catch (RuntimeException e) {
+                // Empty rows only: deleted next time, or at close.
+            }
+        }
     }
 
     /** Expires other instances' leases past their expiry: marks counted as spent, the rest of their slices returned. */

@@ -322,6 +322,34 @@ class LeasingBudgetLedgerTest {
     }
 
     @Test
+    void slicesOfEndedWindowsAreForgottenOnceTheyHoldNothingSoMemoryStaysFlat() throws Exception {
+        JdbcConnectionPool h2 = JdbcConnectionPool.create("jdbc:h2:mem:leasing-windows;DB_CLOSE_DELAY=-1", "sa", "");
+        closing.add(h2::dispose);
+        LeasingBudgetLedger ledger = track(leasing(h2).idleReturn(Duration.ZERO).build());
+        ledger.createSchema();
+        Instant ended = Instant.now().minus(Duration.ofHours(1));
+        for (int hour = 0; hour < 24; hour++) {
+            Hold h = new Hold("t|HOUR|" + hour, 1_000_000, 100, ended.minus(Duration.ofHours(hour)));
+            assertThat(ledger.reserve("r" + hour, List.of(h))).isNull();
+            ledger.settle("r" + hour, 60);
+        }
+        Hold current = new Hold("t|HOUR|now", 1_000_000, 100, Instant.now().plus(Duration.ofHours(1)));
+        assertThat(ledger.reserve("open", List.of(current))).isNull();
+
+        poll("ended windows forgotten", () -> ledger.sliceCount() == 1);
+
+        JdbcBudgetLedger direct = new JdbcBudgetLedger(h2);
+        assertThat(direct.balance("t|HOUR|3")).isEqualTo(new Balance(60, 0)); // the spend stays recorded
+        // A late hold on a forgotten window starts a fresh slice on the same row.
+        assertThat(ledger.reserve("late", List.of(new Hold("t|HOUR|3", 1_000_000, 100, ended)))).isNull();
+        ledger.settle("late", 40);
+        ledger.settle("open", 100);
+        ledger.flush();
+        assertThat(direct.balance("t|HOUR|3")).isEqualTo(new Balance(100, 0));
+        assertThat(direct.balance("t|HOUR|now")).isEqualTo(new Balance(100, 0));
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheSettingAndTheValue() {
         JdbcConnectionPool any = JdbcConnectionPool.create("jdbc:h2:mem:unused", "sa", "");
         closing.add(any::dispose);
