@@ -20,6 +20,13 @@ public record BudgetAlert(Type type, String account, Money spent, Money limit, S
         /** A provider reported more usage than the reservation's worst case (the estimator was too low). */
         RESERVATION_EXCEEDED,
         /** The ledger could not record a settle (e.g. the database was unreachable): the hold stays open. */
-        SETTLE_FAILED
+        SETTLE_FAILED,
+        /**
+         * A leasing ledger cannot reach its database: it keeps spending what it leased and retries (raised once per
+         * outage; {@code account} is {@code ledger:<instance id>}, {@code limit} the money it holds in slices).
+         */
+        LEDGER_UNREACHABLE,
+        /** A leasing ledger reached its database again after {@link #LEDGER_UNREACHABLE} and wrote what it spent. */
+        LEDGER_RECONNECTED
     }
 }

@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JdbcBudgetLedgerTest {
 
-    enum Db { POSTGRESQL, H2, IN_MEMORY }
+    enum Db { POSTGRESQL, H2, IN_MEMORY, LEASED_POSTGRESQL, LEASED_H2 }
 
     enum SqlDb { POSTGRESQL, H2 }
 
@@ -60,6 +60,7 @@ class JdbcBudgetLedgerTest {
 
     private EmbeddedPostgres postgres;
     private final List<JdbcConnectionPool> pools = new ArrayList<>();
+    private final List<LeasingBudgetLedger> leased = new ArrayList<>();
 
     @BeforeAll
     void startPostgres() throws Exception {
@@ -75,6 +76,8 @@ class JdbcBudgetLedgerTest {
 
     @AfterEach
     void closePools() {
+        leased.forEach(LeasingBudgetLedger::close);
+        leased.clear();
         pools.forEach(JdbcConnectionPool::dispose);
         pools.clear();
     }
@@ -108,7 +111,17 @@ class JdbcBudgetLedgerTest {
             case POSTGRESQL -> jdbc(SqlDb.POSTGRESQL);
             case H2 -> jdbc(SqlDb.H2);
             case IN_MEMORY -> new InMemoryBudgetLedger();
+            case LEASED_POSTGRESQL -> leasing(SqlDb.POSTGRESQL);
+            case LEASED_H2 -> leasing(SqlDb.H2);
         };
+    }
+
+    /** The leasing ledger runs the same contract: one instance, its slices leased from fresh tables. */
+    private LeasingBudgetLedger leasing(SqlDb db) throws SQLException {
+        LeasingBudgetLedger ledger = LeasingBudgetLedger.builder(freshPool(db, "")).build();
+        leased.add(ledger);
+        ledger.createSchema();
+        return ledger;
     }
 
     private static Hold hold(String account, long limit, long amount) {

@@ -20,6 +20,7 @@ import org.springframework.util.ClassUtils;
 import dev.cascade.CascadeRegistries;
 import dev.cascade.budget.InMemoryBudgetLedger;
 import dev.cascade.budget.JdbcBudgetLedger;
+import dev.cascade.budget.LeasingBudgetLedger;
 import dev.cascade.review.DurableReviewQueue;
 import dev.cascade.review.InMemoryReviewStore;
 import dev.cascade.review.JdbcReviewStore;
@@ -59,17 +60,36 @@ public class CascadeAutoConfiguration {
     /** The ledger every chain's budget books on: in memory, or on the application's DataSource. */
     @Bean
     @ConditionalOnMissingBean
-    public BudgetLedger cascadeBudgetLedger(CascadeProperties properties, ObjectProvider<DataSource> dataSource) {
-        CascadeProperties.StoreType type = properties.getLedger().getType();
-        if (type == CascadeProperties.StoreType.MEMORY) {
+    public BudgetLedger cascadeBudgetLedger(CascadeProperties properties, ObjectProvider<DataSource> dataSource,
+                                            ObjectProvider<CascadeTelemetry> telemetry,
+                                            ObjectProvider<OpenTelemetry> openTelemetry,
+                                            ObjectProvider<CascadeMeters> meters) {
+        CascadeProperties.LedgerType type = properties.getLedger().getType();
+        if (type == CascadeProperties.LedgerType.MEMORY) {
             return new InMemoryBudgetLedger();
         }
-        if (type == CascadeProperties.StoreType.JDBC) {
+        if (type == CascadeProperties.LedgerType.JDBC || type == CascadeProperties.LedgerType.JDBC_LEASED) {
+            String name = type == CascadeProperties.LedgerType.JDBC ? "jdbc" : "jdbc-leased";
             DataSource ds = dataSource.getIfUnique();
             if (ds == null) {
-                throw new CascadeConfigurationException("cascade.ledger.type", "is 'jdbc' but the application has"
-                        + " no single DataSource bean", "Configure a DataSource (spring.datasource.url ...), or set"
-                        + " cascade.ledger.type to memory.");
+                throw new CascadeConfigurationException("cascade.ledger.type", "is '" + name + "' but the application"
+                        + " has no single DataSource bean", "Configure a DataSource (spring.datasource.url ...), or"
+                        + " set cascade.ledger.type to memory.");
+            }
+            if (type == CascadeProperties.LedgerType.JDBC_LEASED) {
+                CascadeTelemetry listener = telemetry.getIfAvailable();
+                io.opentelemetry.api.metrics.Meter meter = null;
+                if (listener != null) { // metrics and alerts go where the chains' telemetry goes
+                    OpenTelemetry otel = openTelemetry.getIfUnique(GlobalOpenTelemetryReader::read);
+                    CascadeMeters micrometer = meters.getIfAvailable();
+                    meter = (micrometer != null ? micrometer.withMeters(otel) : otel).getMeter("dev.cascade");
+                }
+                LeasingBudgetLedger ledger = LeaseSettings.build(ds, properties.getLedger().getLease(), meter,
+                        listener);
+                if (properties.getLedger().isCreateSchema()) {
+                    ledger.createSchema();
+                }
+                return ledger;
             }
             JdbcBudgetLedger ledger = new JdbcBudgetLedger(ds);
             if (properties.getLedger().isCreateSchema()) {
@@ -78,7 +98,7 @@ public class CascadeAutoConfiguration {
             return ledger;
         }
         throw new CascadeConfigurationException("cascade.ledger.type", "is not set", "Set cascade.ledger.type to"
-                + " memory or jdbc.");
+                + " memory, jdbc or jdbc-leased.");
     }
 
     /**

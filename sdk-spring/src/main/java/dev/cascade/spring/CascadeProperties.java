@@ -191,21 +191,44 @@ public class CascadeProperties {
         JDBC
     }
 
+    /** Which budget ledger every chain's budget books on ({@code cascade.ledger.type}). */
+    public enum LedgerType {
+        /** In the application's memory: one process, lost on restart. */
+        MEMORY,
+        /** On the application's DataSource: every reserve and settle is a database statement; shared by processes. */
+        JDBC,
+        /**
+         * On the application's DataSource, leasing slices of each budget and spending them in memory, written back in
+         * batches ({@code cascade.ledger.lease.*}); shared by processes at in-memory speed.
+         */
+        JDBC_LEASED
+    }
+
     /** Budget ledger settings. */
     public static class Ledger {
 
-        /** The ledger: memory (one process) or jdbc (the application's DataSource; shared by processes). */
-        private StoreType type = StoreType.MEMORY;
+        /**
+         * The ledger: memory (one process), jdbc (the application's DataSource; shared by processes) or jdbc-leased
+         * (the DataSource, with slices leased and spent in memory; see cascade.ledger.lease).
+         */
+        private LedgerType type = LedgerType.MEMORY;
 
         /** Whether the JDBC ledger creates its tables on startup when they are missing. */
         private boolean createSchema = true;
 
-        public StoreType getType() {
+        /** Settings of the jdbc-leased ledger. */
+        private final Lease lease = new Lease();
+
+        public LedgerType getType() {
             return type;
         }
 
-        public void setType(StoreType type) {
+        public void setType(LedgerType type) {
             this.type = type;
+        }
+
+        public Lease getLease() {
+            return lease;
         }
 
         public boolean isCreateSchema() {
@@ -214,6 +237,124 @@ public class CascadeProperties {
 
         public void setCreateSchema(boolean createSchema) {
             this.createSchema = createSchema;
+        }
+    }
+
+    /** The jdbc-leased ledger's settings ({@code cascade.ledger.lease.*}); each unset one keeps the ledger's default. */
+    public static class Lease {
+
+        /** This instance's id on its lease rows (e.g. the pod name); a restarted instance with the same id takes over
+         *  its predecessor's leases at once. Default: pid@host plus a random suffix. */
+        private String instanceId;
+
+        /** How often settled spend is written and leases renewed. Default 250ms. */
+        private Duration flushInterval;
+
+        /** Settles after which a flush starts before its interval. Default 1000. */
+        private Integer flushBatch;
+
+        /** How long a lease lives without a flush; after a crash its unused money returns this long after the last
+         *  flush. At least 4 flush intervals. Default 30s. */
+        private Duration expiry;
+
+        /** The share of what an account still has that one lease asks for at most, in (0, 1]. Default 0.05. */
+        private Double sliceFraction;
+
+        /** How much of this instance's spend rate a lease asks for at most. Default 10s. */
+        private Duration sliceTarget;
+
+        /** The largest slice one lease holds, in USD. Default: no cap beyond slice-fraction and slice-target. */
+        private BigDecimal maxSlice;
+
+        /** How far ahead of its spend rate the published "may have used" mark runs: what an instance can spend through
+         *  a database outage, and what a crash counts as spent beyond the calls in flight. Default 1s. */
+        private Duration markAhead;
+
+        /** A slice without a reservation for this long gives its unused money back. Default 2s. */
+        private Duration idleReturn;
+
+        /** When a slice is used up while the database is unreachable: unset (default) refuses (fail closed); an amount
+         *  in USD lets each account overdraw by at most that much per instance and outage. */
+        private BigDecimal outageAllowance;
+
+        public String getInstanceId() {
+            return instanceId;
+        }
+
+        public void setInstanceId(String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        public Duration getFlushInterval() {
+            return flushInterval;
+        }
+
+        public void setFlushInterval(Duration flushInterval) {
+            this.flushInterval = flushInterval;
+        }
+
+        public Integer getFlushBatch() {
+            return flushBatch;
+        }
+
+        public void setFlushBatch(Integer flushBatch) {
+            this.flushBatch = flushBatch;
+        }
+
+        public Duration getExpiry() {
+            return expiry;
+        }
+
+        public void setExpiry(Duration expiry) {
+            this.expiry = expiry;
+        }
+
+        public Double getSliceFraction() {
+            return sliceFraction;
+        }
+
+        public void setSliceFraction(Double sliceFraction) {
+            this.sliceFraction = sliceFraction;
+        }
+
+        public Duration getSliceTarget() {
+            return sliceTarget;
+        }
+
+        public void setSliceTarget(Duration sliceTarget) {
+            this.sliceTarget = sliceTarget;
+        }
+
+        public BigDecimal getMaxSlice() {
+            return maxSlice;
+        }
+
+        public void setMaxSlice(BigDecimal maxSlice) {
+            this.maxSlice = maxSlice;
+        }
+
+        public Duration getMarkAhead() {
+            return markAhead;
+        }
+
+        public void setMarkAhead(Duration markAhead) {
+            this.markAhead = markAhead;
+        }
+
+        public Duration getIdleReturn() {
+            return idleReturn;
+        }
+
+        public void setIdleReturn(Duration idleReturn) {
+            this.idleReturn = idleReturn;
+        }
+
+        public BigDecimal getOutageAllowance() {
+            return outageAllowance;
+        }
+
+        public void setOutageAllowance(BigDecimal outageAllowance) {
+            this.outageAllowance = outageAllowance;
         }
     }
 

@@ -202,7 +202,7 @@ class BadConfigurationTest {
     void unknownLedgerType() {
         FailureAnalysis a = analysisOf("cascade.ledger.type=redis");
         assertThat(a.getDescription()).contains("cascade.ledger.type").contains("'redis'");
-        assertThat(a.getAction()).isEqualTo("Set cascade.ledger.type to one of [memory, jdbc].");
+        assertThat(a.getAction()).isEqualTo("Set cascade.ledger.type to one of [memory, jdbc, jdbc-leased].");
     }
 
     @Configuration(proxyBeanMethods = false)
