@@ -38,9 +38,17 @@ public final class Outcome<O> {
     private final Route route;
     private final ReviewHandle<O> review;
     private final Duration elapsed;
+    /** What the chain's response cache did; null on a chain without one. */
+    private final CacheLookup cache;
 
     Outcome(String chain, String idText, long idSeq, Status status, O answer, String answeredBy,
             List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed) {
+        this(chain, idText, idSeq, status, answer, answeredBy, attempts, route, review, elapsed, null);
+    }
+
+    private Outcome(String chain, String idText, long idSeq, Status status, O answer, String answeredBy,
+            List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed, CacheLookup cache) {
+        this.cache = cache;
         this.chain = Objects.requireNonNull(chain);
         this.idText = Objects.requireNonNull(idText);
         this.idSeq = idSeq;
@@ -76,8 +84,34 @@ public final class Outcome<O> {
         return new Outcome<>(chain, idPrefix, idSeq, status, answer, answeredBy, attempts, route, review, elapsed);
     }
 
+    /**
+     * A copy that records what the chain's response cache did (the engine's; public for stubs in users' tests).
+     */
+    public Outcome<O> withCacheLookup(CacheLookup lookup) {
+        return new Outcome<>(chain, idText, idSeq, status, answer, answeredBy, attempts, route, review, elapsed,
+                Objects.requireNonNull(lookup, "lookup"));
+    }
+
     public String chain() {
         return chain;
+    }
+
+    /** Present when the response cache answered ({@code answeredBy} is then {@code "cache"}): similarity, saved cost. */
+    public Optional<CacheHit> cacheHit() {
+        return cache == null ? Optional.empty() : Optional.ofNullable(cache.hit());
+    }
+
+    /** What the chain's response cache did, hit or miss; empty on a chain without a cache. */
+    public Optional<CacheLookup> cacheLookup() {
+        return Optional.ofNullable(cache);
+    }
+
+    /**
+     * What the response cache saved this execution: the cost the cached answer had when it was first obtained, or
+     * {@link Money#ZERO} when the cache did not answer. Reported beside {@link #cost()}, which is zero on a hit.
+     */
+    public Money savedCost() {
+        return cache == null || cache.hit() == null ? Money.ZERO : cache.hit().savedCost();
     }
 
     /** A unique id for this execution (also the review item's default idempotency key). */
@@ -184,6 +218,7 @@ public final class Outcome<O> {
     @Override
     public String toString() {
         return "Outcome[chain=" + chain + ", status=" + status + ", answeredBy=" + answeredBy + ", attempts="
-                + attempts.size() + ", elapsed=" + elapsed + "]";
+                + attempts.size() + ", elapsed=" + elapsed + (cache != null && cache.hit() != null
+                ? ", cacheHit=" + cache.hit().similarity() : "") + "]";
     }
 }
