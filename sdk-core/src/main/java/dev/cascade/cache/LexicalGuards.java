@@ -119,16 +119,22 @@ public final class LexicalGuards implements MatchGuard {
             List.of("email|e-mail|emails", "sms|text message|texts|phone number", "authenticator app|authenticator",
                     "push notification|push notifications"),
             List.of("basic plan|basic tier", "pro plan|pro", "premium|premium plan", "business plan|business tier",
-                    "enterprise|enterprise plan", "family plan", "student plan|student discount"),
+                    "enterprise|enterprise plan", "family plan", "student plan"),
             List.of("usd|dollars|dollar", "eur|euro|euros", "gbp|pounds|pound", "jpy|yen", "cad", "aud"),
             List.of("today", "yesterday", "tomorrow", "last week", "last month", "next week", "next month"),
-            List.of("admin|administrator", "owner", "guest", "viewer", "editor"));
+            List.of("admin|administrator", "owner", "guest", "viewer", "editor"),
+            List.of("black", "white", "red", "blue", "green", "yellow", "pink", "purple", "orange", "grey|gray",
+                    "silver", "gold", "beige", "brown", "navy"),
+            List.of("xs|extra small", "small", "medium", "large", "xl|extra large", "xxl"),
+            List.of("fedex", "dhl", "ups", "usps", "dpd", "royal mail", "canada post", "gls", "hermes"),
+            List.of("google|gmail", "microsoft|outlook|office 365|hotmail", "apple|icloud", "yahoo", "facebook",
+                    "slack", "zoom", "dropbox", "onedrive"));
 
     private static final Map<String, String> NUMBER_WORDS = Map.ofEntries(Map.entry("two", "2"),
             Map.entry("three", "3"), Map.entry("four", "4"), Map.entry("five", "5"), Map.entry("six", "6"),
             Map.entry("seven", "7"), Map.entry("eight", "8"), Map.entry("nine", "9"), Map.entry("ten", "10"),
-            Map.entry("eleven", "11"), Map.entry("twelve", "12"), Map.entry("twice", "2x"),
-            Map.entry("thrice", "3x"), Map.entry("double", "2x"));
+            Map.entry("eleven", "11"), Map.entry("twelve", "12"), Map.entry("twice", "2"),
+            Map.entry("thrice", "3"), Map.entry("double", "2"));
 
     /** Letter-and-digit words that are ordinary vocabulary, not identifiers. */
     private static final Set<String> NOT_IDENTIFIERS = Set.of("2fa", "3ds", "3d", "3g", "4g", "5g", "4k", "mp3",
@@ -360,16 +366,28 @@ public final class LexicalGuards implements MatchGuard {
     }
 
     private static final Set<String> SWITCH_VERBS = Set.of("turn", "turned", "turning", "turns", "switch",
-            "switched", "switching", "toggle", "toggled", "set", "put", "keep", "flip", "it", "them", "mode", "is",
-            "be", "feature", "setting", "option", "notifications", "sync", "autopay", "auto-renew", "renewal");
+            "switched", "switching", "toggle", "toggled", "toggling", "set", "put", "keep", "flip");
+    /** After these, "on"/"off" is a preposition ("on the device", "off my card"), not a switch. */
+    private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "my", "your", "our", "his", "her",
+            "their", "this", "that", "these", "those", "of", "all", "every", "each", "some", "any");
 
+    /**
+     * "on"/"off" is a switch right after a switch verb ("turn on the light"), or a few words after one when no
+     * determiner follows ("turn notifications off", "switch it on"); elsewhere ("on the device") it is not.
+     */
     private static boolean switchContext(List<String> words, int i) {
-        for (int j = Math.max(0, i - 3); j < i; j++) {
+        if (i > 0 && SWITCH_VERBS.contains(words.get(i - 1))) {
+            return true;
+        }
+        if (i + 1 < words.size() && DETERMINERS.contains(words.get(i + 1))) {
+            return false;
+        }
+        for (int j = Math.max(0, i - 3); j < i - 1; j++) {
             if (SWITCH_VERBS.contains(words.get(j))) {
                 return true;
             }
         }
-        return false;
+        return i > 0 && (words.get(i - 1).equals("mode") || words.get(i - 1).equals("setting"));
     }
 
     private static String collect(Pattern p, String text, Set<String> into) {
