@@ -90,6 +90,7 @@ public final class CacheEvaluation {
         Map<String, Object> embedding = LookupCost.embedding(pairs, model, 50);
         Map<String, Object> lookups = LookupCost.lookups(pairs, model, threshold, guards);
         Map<String, Object> memory = LookupCost.memory(model.dimensions());
+        Map<String, Object> guardCost = LookupCost.guard(pairs, guards);
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model.id());
@@ -104,9 +105,15 @@ public final class CacheEvaluation {
         summary.put("realCacheWithGuards", realGuarded);
         summary.put("realCacheWithoutGuards", realUnguarded);
         summary.put("embeddingMedianMicros", embedding.get("medianMicros"));
+        summary.put("embeddingCpuMedianMicros", ((Map<?, ?>) embedding.get("cpuTime")).get("medianMicros"));
         summary.put("semanticHitMedianMicros", ((Map<?, ?>) lookups.get("semanticHit")).get("medianMicros"));
         summary.put("semanticMissMedianMicros", ((Map<?, ?>) lookups.get("semanticMiss")).get("medianMicros"));
+        summary.put("semanticHitCpuMedianMicros",
+                ((Map<?, ?>) lookups.get("semanticHitCpuTime")).get("medianMicros"));
+        summary.put("semanticMissCpuMedianMicros",
+                ((Map<?, ?>) lookups.get("semanticMissCpuTime")).get("medianMicros"));
         summary.put("bytesPerEntry", memory.get("bytesPerEntryMeasured"));
+        summary.put("guardMeanMicrosPerCall", guardCost.get("meanMicrosPerCall"));
         Map<String, Object> w = new LinkedHashMap<>(workload);
         w.remove("wrongHitList");
         w.remove("unlabelledHitList");
@@ -117,6 +124,7 @@ public final class CacheEvaluation {
         report.put("embeddingLatency", embedding);
         report.put("lookupLatency", lookups);
         report.put("memoryPerEntry", memory);
+        report.put("guardCost", guardCost);
         report.put("replayedWorkloadWithGuards", workload);
         Map<String, Object> wu = new LinkedHashMap<>(workloadUnguarded);
         report.put("replayedWorkloadWithoutGuards", wu);

@@ -82,13 +82,23 @@ final class LookupCost {
         List<Long> hits = new ArrayList<>();
         List<Long> misses = new ArrayList<>();
         List<Long> exact = new ArrayList<>();
+        List<Long> hitsCpu = new ArrayList<>();
+        List<Long> missesCpu = new ArrayList<>();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         // the set repeats some texts across pairs: those probes are exact hits, timed apart
         for (String p : probes) {
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             ResponseCache.Lookup<String> l = cache.lookup(p, ctx);
             long dt = System.nanoTime() - t0;
+            long cpu = threads.getCurrentThreadCpuTime() - c0;
             boolean exactHit = l.report(null).hitIfAny().map(h -> h.exact()).orElse(false);
-            (exactHit ? exact : l.hit() ? hits : misses).add(dt);
+            if (exactHit) {
+                exact.add(dt);
+            } else {
+                (l.hit() ? hits : misses).add(dt);
+                (l.hit() ? hitsCpu : missesCpu).add(cpu);
+            }
         }
         Random rnd = new Random(7);
         for (int i = 0; i < 2_000; i++) {
@@ -104,8 +114,39 @@ final class LookupCost {
         m.put("entriesInScope", stored.size());
         m.put("semanticScanLimit", cache.spec().semanticScanLimit());
         m.put("semanticHit", stats(toArray(hits)));
+        m.put("semanticHitCpuTime", stats(toArray(hitsCpu)));
         m.put("semanticMiss", stats(toArray(misses)));
+        m.put("semanticMissCpuTime", stats(toArray(missesCpu)));
         m.put("exactHitForReference", stats(toArray(exact)));
+        return m;
+    }
+
+    /** The guard's cost per call, over every same-scope pair of the set (normalised texts), after warm-up. */
+    static Map<String, Object> guard(List<EvalPair> pairs, MatchGuard guard) {
+        List<String[]> inputs = new ArrayList<>();
+        for (EvalPair p : pairs) {
+            if (!p.crossScope()) {
+                inputs.add(new String[] {ResponseCache.normalise(p.b()), ResponseCache.normalise(p.a())});
+            }
+        }
+        int refused = 0;
+        for (int round = 0; round < 200; round++) {
+            for (String[] in : inputs) {
+                refused += guard.refuse(in[0], in[1]).isPresent() ? 1 : 0;
+            }
+        }
+        int rounds = 200;
+        long t0 = System.nanoTime();
+        for (int round = 0; round < rounds; round++) {
+            for (String[] in : inputs) {
+                refused += guard.refuse(in[0], in[1]).isPresent() ? 1 : 0;
+            }
+        }
+        long dt = System.nanoTime() - t0;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("calls", (long) rounds * inputs.size());
+        m.put("meanMicrosPerCall", ThresholdSweep.round(dt / 1000.0 / rounds / inputs.size(), 2));
+        m.put("refusedSoFar", refused);
         return m;
     }
 
