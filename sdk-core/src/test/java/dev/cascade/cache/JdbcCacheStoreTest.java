@@ -159,7 +159,7 @@ class JdbcCacheStoreTest {
         time.advance(Duration.ofMinutes(1));
         JdbcCacheStore<?> store = (JdbcCacheStore<?>) a.cache().orElseThrow().store();
         assertThat(b.execute("q9", globex).cacheHit()).isEmpty(); // semantic candidates: none alive
-        assertThat(store.purgeExpired(time.now())).isEqualTo(1) // globex's q1; q9 was stored just now;
+        assertThat(store.purgeExpired(time.now())).isEqualTo(1); // globex q1; q9 was stored just now
         assertThat(b.execute("q1", globex).cacheHit()).isEmpty();
     }
 
