@@ -142,6 +142,23 @@ class CacheStoresOnlyCompleteAnswersTest {
     }
 
     @Test
+    void anAnswerOfTheLastResortIsNotCached() {
+        // The only step is rate limited (no retry of its own); the last resort waits out Retry-After and gets an
+        // answer: a storm-time answer, not one to serve again.
+        ScriptedModel model = new ScriptedModel("m")
+                .thenThrow(ModelCallException.rateLimited("429 Too Many Requests", Duration.ofSeconds(1)))
+                .thenAnswer("late answer");
+        Cascade<String, String> chain = Cascade.<String, String>builder("c").prompt(CacheStoresOnlyCompleteAnswersTest::prompt)
+                .parse(ModelResponse::text).timeSource(time).deadline(Duration.ofSeconds(5))
+                .model("m", model).cache(c -> { }).build();
+        Outcome<String> first = chain.execute("my order 1234 never arrived");
+        assertThat(first.answer()).contains("late answer");
+        assertThat(first.cacheLookup().orElseThrow().stored()).isEqualTo("answered by the last resort");
+        assertThat(chain.execute("my order 1234 never arrived").cacheHit()).isEmpty();
+        assertThat(model.calls()).isEqualTo(3);
+    }
+
+    @Test
     void aCancelledExecutionIsNotCached() throws Exception {
         ScriptedModel model = new ScriptedModel("m").then(r -> {
             Thread.currentThread().interrupt();
