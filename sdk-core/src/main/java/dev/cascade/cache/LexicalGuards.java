@@ -150,7 +150,8 @@ public final class LexicalGuards implements MatchGuard {
             "afternoon", "evening", "is there", "any");
 
     private static final Pattern TOKEN = Pattern.compile(
-            "[\\p{L}\\p{N}][\\p{L}\\p{N}._%+\\-/@:#']*[\\p{L}\\p{N}]|[\\p{L}\\p{N}]|[#$€£¥]\\p{N}(?:[\\p{N}.,]*\\p{N})?");
+            "[\\p{L}\\p{N}][\\p{L}\\p{N}._%+\\-/@:#']*[\\p{L}\\p{N}]|[\\p{L}\\p{N}]"
+                    + "|[#$€£¥]\\p{N}(?:[\\p{N}.,]*\\p{N})?");
     private static final Pattern EMAIL = Pattern.compile("[\\p{L}\\p{N}._%+\\-]+@[\\p{L}\\p{N}.\\-]+\\.[\\p{L}]{2,}");
     private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?://|www\\.)\\S+");
     private static final Pattern NUMBER_TOKEN = Pattern.compile("[#$€£¥]?(\\d{1,3}(?:,\\d{3})+|\\d+)(\\.\\d+)?"
@@ -158,7 +159,8 @@ public final class LexicalGuards implements MatchGuard {
     private static final Pattern VERSION = Pattern.compile("v?\\d+(\\.\\d+){2,}");
     private static final Pattern HAS_DIGIT = Pattern.compile(".*\\d.*");
     private static final Pattern HAS_LETTER = Pattern.compile(".*\\p{L}.*");
-    private static final Pattern QUOTED = Pattern.compile("\"([^\"]{1,80})\"|“([^”]{1,80})”|'([^'\\s][^']{0,78}[^'\\s])'"
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]{1,80})\"|“([^”]{1,80})”"
+            + "|'([^'\\s][^']{0,78}[^'\\s])'"
             + "(?=[\\s.,!?;:)]|$)");
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?:;]+");
 

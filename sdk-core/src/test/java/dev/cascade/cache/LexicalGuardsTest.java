@@ -1,5 +1,10 @@
 package dev.cascade.cache;
 
+import dev.cascade.Cascade;
+import dev.cascade.api.ModelRequest;
+import dev.cascade.api.ModelResponse;
+import dev.cascade.api.Outcome;
+import dev.cascade.api.Usage;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -196,6 +201,28 @@ class LexicalGuardsTest {
     @Test
     void identicalTextsAreAllowed() {
         assertThat(refuse("I can't unlock order A-1 on iPhone", "I can't unlock order A-1 on iPhone")).isEmpty();
+    }
+
+    /**
+     * A chain's cache guards with {@link LexicalGuards#defaults()} unless told otherwise: with an embedding model that
+     * matches everything, "disable" is still not served the answer stored for "enable".
+     */
+    @Test
+    void theCacheUsesTheDefaultGuardsUnlessToldOtherwise() {
+        assertThat(CacheSpec.builder().build().guard()).isSameAs(LexicalGuards.defaults());
+        Cascade<String, String> chain = Cascade.<String, String>builder("guarded")
+                .prompt(q -> ModelRequest.of("Answer.", q))
+                .parse(ModelResponse::text)
+                .model("m", request -> ModelResponse.of("answer to " + request.user(), Usage.of(10, 10)))
+                .cache(c -> c.embeddingModel(TestEmbeddings.everythingMatches()))
+                .build();
+        chain.execute("How do I enable two-factor authentication?");
+        Outcome<String> disable = chain.execute("How do I disable two-factor authentication?");
+        assertThat(disable.cacheHit()).isEmpty();
+        assertThat(disable.cacheLookup().orElseThrow().refusedBy()).isEqualTo(LexicalGuards.ACTION);
+        assertThat(disable.answer()).contains("answer to How do I disable two-factor authentication?");
+        Outcome<String> paraphrase = chain.execute("How can I enable two-factor authentication?");
+        assertThat(paraphrase.cacheHit()).isPresent();
     }
 
     @Nested

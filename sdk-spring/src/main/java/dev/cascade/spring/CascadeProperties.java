@@ -427,7 +427,7 @@ public class CascadeProperties {
         /** Largest entry stored (input + answer text + vector); larger answers are not cached. Unset: 64KB. */
         private DataSize maxEntrySize;
 
-        /** Cosine similarity a semantic hit needs, in (0, 1]. Unset: 0.92. */
+        /** Cosine similarity a semantic hit needs, in (0, 1]. Unset: 0.94 (CacheSpec.DEFAULT_SIMILARITY_THRESHOLD). */
         private Double similarityThreshold;
 
         /** Newest entries of a scope compared per semantic lookup. Unset: 1000. */

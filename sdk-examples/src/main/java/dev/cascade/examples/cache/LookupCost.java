@@ -214,7 +214,8 @@ final class LookupCost {
         long[] s = nanos.clone();
         Arrays.sort(s);
         m.put("medianMicros", ThresholdSweep.round(s[s.length / 2] / 1000.0, 1));
-        m.put("p90Micros", ThresholdSweep.round(s[(int) Math.min(s.length - 1, Math.floor(s.length * 0.9))] / 1000.0, 1));
+        int p90 = (int) Math.min(s.length - 1, Math.floor(s.length * 0.9));
+        m.put("p90Micros", ThresholdSweep.round(s[p90] / 1000.0, 1));
         m.put("maxMicros", ThresholdSweep.round(s[s.length - 1] / 1000.0, 1));
         return m;
     }

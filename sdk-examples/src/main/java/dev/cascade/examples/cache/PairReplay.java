@@ -40,7 +40,8 @@ final class PairReplay {
                     ns -> EvalChains.chain(sim, ns, store, model, threshold, guard));
             Cascade<String, String> cb = chains.computeIfAbsent(p.scopeB().namespace(),
                     ns -> EvalChains.chain(sim, ns, store, model, threshold, guard));
-            Outcome<String> first = ca.execute(p.a(), CallContext.empty().withTenant(p.id() + "/" + p.scopeA().tenant()));
+            Outcome<String> first = ca.execute(p.a(), CallContext.empty()
+                    .withTenant(p.id() + "/" + p.scopeA().tenant()));
             if (first.cacheHit().isPresent() || !first.isAnswered()) {
                 throw new IllegalStateException("pair " + p.id() + ": a was not answered by the model");
             }

@@ -48,7 +48,8 @@ public final class CacheSemanticSnippets {
     /** Any LangChain4j embedding model as the cache's. */
     public static LangChain4jEmbeddingModel otherModel(dev.langchain4j.model.embedding.EmbeddingModel openAiSmall) {
         // tag::cache-other-embeddings[]
-        LangChain4jEmbeddingModel embeddings = LangChain4jEmbeddingModel.of("text-embedding-3-small", openAiSmall, 1536);
+        LangChain4jEmbeddingModel embeddings =
+                LangChain4jEmbeddingModel.of("text-embedding-3-small", openAiSmall, 1536);
         // end::cache-other-embeddings[]
         return embeddings;
     }

@@ -52,7 +52,7 @@ final class CacheSnippets {
                 .model("cheap", cheap)
                 .cache(c -> c
                         .embeddingModel(minilm)                   // turns semantic lookup on; default exact only
-                        .similarityThreshold(0.92)                // cosine; default 0.92
+                        .similarityThreshold(0.92)                // cosine; default 0.94
                         .guard(guards))                           // last word on every semantic hit
                 .build();
         // end::cache-semantic[]
