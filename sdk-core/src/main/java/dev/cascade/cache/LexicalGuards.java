@@ -157,8 +157,6 @@ public final class LexicalGuards implements MatchGuard {
     private static final Pattern NUMBER_TOKEN = Pattern.compile("[#$€£¥]?(\\d{1,3}(?:,\\d{3})+|\\d+)(\\.\\d+)?"
             + "(%|st|nd|rd|th|k|m|gb|mb|tb|kg|lb|lbs|x|am|pm|h|hrs|min|mins|s|d)?");
     private static final Pattern VERSION = Pattern.compile("v?\\d+(\\.\\d+){2,}");
-    private static final Pattern HAS_DIGIT = Pattern.compile(".*\\d.*");
-    private static final Pattern HAS_LETTER = Pattern.compile(".*\\p{L}.*");
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]{1,80})\"|“([^”]{1,80})”"
             + "|'([^'\\s][^']{0,78}[^'\\s])'"
             + "(?=[\\s.,!?;:)]|$)");
@@ -173,8 +171,10 @@ public final class LexicalGuards implements MatchGuard {
     /** Inflected form (and phrase token) → base word; base word → the bases opposite to it. */
     private final Map<String, String> actionForms;
     private final Map<String, Set<String>> opposites;
-    /** Per group: alternative index → its synonyms (lower case, possibly several words). */
-    private final List<List<List<String>>> termGroups;
+    /** Synonym (lower-case words joined by a space) → the term-group alternatives it names (group * 1000 + index). */
+    private final Map<String, List<Integer>> terms;
+    /** The most words a synonym has. */
+    private final int longestTerm;
 
     private LexicalGuards(Builder b) {
         this.negation = b.negation;
@@ -200,19 +200,22 @@ public final class LexicalGuards implements MatchGuard {
         Map<String, Set<String>> frozen = new HashMap<>();
         opp.forEach((k, v) -> frozen.put(k, Set.copyOf(v)));
         this.opposites = Map.copyOf(frozen);
-        List<List<List<String>>> groups = new ArrayList<>();
-        for (List<String> g : b.termGroups) {
-            List<List<String>> alternatives = new ArrayList<>();
-            for (String alternative : g) {
-                List<String> synonyms = new ArrayList<>();
-                for (String s : alternative.split("\\|")) {
-                    synonyms.add(String.join(" ", words(s)));
+        Map<String, List<Integer>> index = new HashMap<>();
+        int longest = 0;
+        for (int g = 0; g < b.termGroups.size(); g++) {
+            List<String> alternatives = b.termGroups.get(g);
+            for (int a = 0; a < alternatives.size(); a++) {
+                for (String synonym : alternatives.get(a).split("\\|")) {
+                    List<String> w = words(synonym);
+                    longest = Math.max(longest, w.size());
+                    index.computeIfAbsent(String.join(" ", w), k -> new ArrayList<>()).add(g * 1000 + a);
                 }
-                alternatives.add(List.copyOf(synonyms));
             }
-            groups.add(List.copyOf(alternatives));
         }
-        this.termGroups = List.copyOf(groups);
+        Map<String, List<Integer>> frozenIndex = new HashMap<>();
+        index.forEach((k, v) -> frozenIndex.put(k, List.copyOf(v)));
+        this.terms = Map.copyOf(frozenIndex);
+        this.longestTerm = longest;
     }
 
     private static String[] pair(String a, String b) {
@@ -253,10 +256,8 @@ public final class LexicalGuards implements MatchGuard {
         if (entities && !a.entities.equals(b.entities)) {
             return Optional.of(ENTITY);
         }
-        for (int g = 0; g < termGroups.size(); g++) {
-            if (!a.terms.get(g).equals(b.terms.get(g))) {
-                return Optional.of(TERM);
-            }
+        if (!a.terms.equals(b.terms)) {
+            return Optional.of(TERM);
         }
         return Optional.empty();
     }
@@ -277,7 +278,7 @@ public final class LexicalGuards implements MatchGuard {
     }
 
     private record Analysis(boolean negated, Set<String> actions, Set<String> numbers, Set<String> identifiers,
-                            Set<String> entities, List<Set<Integer>> terms) {
+                            Set<String> entities, Set<Integer> terms) {
     }
 
     private Analysis analyse(String text) {
@@ -303,7 +304,7 @@ public final class LexicalGuards implements MatchGuard {
             if (negationWords.contains(bare) || w.endsWith("n't") || negationWords.contains(w)) {
                 negated = true;
             }
-            if (!HAS_DIGIT.matcher(w).matches() || NOT_IDENTIFIERS.contains(w)) {
+            if (!hasDigit(w) || NOT_IDENTIFIERS.contains(w)) {
                 String n = NUMBER_WORDS.get(w);
                 if (n != null && numbers) {
                     nums.add(n);
@@ -315,7 +316,7 @@ public final class LexicalGuards implements MatchGuard {
                 if (numbers) {
                     nums.add(canonicalNumber(nm));
                 }
-            } else if (VERSION.matcher(w).matches() || HAS_LETTER.matcher(w).matches()) {
+            } else if (hasLetter(w) || VERSION.matcher(w).matches()) {
                 if (identifiers) {
                     ids.add(w);
                 }
@@ -324,32 +325,38 @@ public final class LexicalGuards implements MatchGuard {
                 nums.add(w);
             }
         }
-        String joined = " " + String.join(" ", lower).replace("'", "") + " ";
-        Set<String> acts = actions ? actions(lower, joined) : Set.of();
-        List<Set<Integer>> terms = new ArrayList<>(termGroups.size());
-        for (List<List<String>> group : termGroups) {
-            Set<Integer> found = new TreeSet<>();
-            for (int i = 0; i < group.size(); i++) {
-                for (String synonym : group.get(i)) {
-                    if (joined.contains(" " + synonym + " ")) {
-                        found.add(i);
-                        break;
-                    }
+        List<String> bare = new ArrayList<>(lower.size());
+        for (String w : lower) {
+            bare.add(w.indexOf('\'') < 0 ? w : w.replace("'", ""));
+        }
+        Set<String> acts = actions ? actions(lower, bare) : Set.of();
+        Set<Integer> found = new TreeSet<>();
+        StringBuilder gram = new StringBuilder();
+        for (int i = 0; i < bare.size() && !terms.isEmpty(); i++) {
+            gram.setLength(0);
+            for (int n = 0; n < longestTerm && i + n < bare.size(); n++) {
+                if (n > 0) {
+                    gram.append(' ');
+                }
+                List<Integer> hit = terms.get(gram.append(bare.get(i + n)).toString());
+                if (hit != null) {
+                    found.addAll(hit);
                 }
             }
-            terms.add(found);
         }
-        return new Analysis(negated, acts, nums, ids, ents, terms);
+        return new Analysis(negated, acts, nums, ids, ents, found);
     }
 
-    private Set<String> actions(List<String> words, String joined) {
+    private Set<String> actions(List<String> words, List<String> bare) {
         Set<String> acts = new TreeSet<>();
-        for (Map.Entry<String, String> phrase : PHRASES.entrySet()) {
-            if (joined.contains(" " + phrase.getKey() + " ")) {
-                String base = actionForms.get(phrase.getValue());
-                if (base != null) {
-                    acts.add(base);
-                }
+        for (int i = 0; i < bare.size(); i++) {
+            String phrase = PHRASES.get(bare.get(i));
+            if (phrase == null && i + 1 < bare.size()) {
+                phrase = PHRASES.get(bare.get(i) + " " + bare.get(i + 1));
+            }
+            String base = phrase == null ? null : actionForms.get(phrase);
+            if (base != null) {
+                acts.add(base);
             }
         }
         for (int i = 0; i < words.size(); i++) {
@@ -390,6 +397,24 @@ public final class LexicalGuards implements MatchGuard {
             }
         }
         return i > 0 && (words.get(i - 1).equals("mode") || words.get(i - 1).equals("setting"));
+    }
+
+    private static boolean hasDigit(String w) {
+        for (int i = 0; i < w.length(); i++) {
+            if (Character.isDigit(w.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLetter(String w) {
+        for (int i = 0; i < w.length(); i++) {
+            if (Character.isLetter(w.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String collect(Pattern p, String text, Set<String> into) {
@@ -441,7 +466,7 @@ public final class LexicalGuards implements MatchGuard {
                     continue;
                 }
                 String w = t.toLowerCase(Locale.ROOT).replace("’", "'");
-                if (NOT_ENTITIES.contains(w) || HAS_DIGIT.matcher(w).matches()) {
+                if (NOT_ENTITIES.contains(w) || hasDigit(w)) {
                     continue;
                 }
                 out.add(w);

@@ -453,7 +453,7 @@ public class CascadeProperties {
 
         /**
          * Name of the MatchGuard bean asked before a semantic hit is served. Unset: the application's MatchGuard bean
-         * if it has exactly one, else none.
+         * if it has exactly one, else LexicalGuards.defaults().
          */
         private String guard;
 

@@ -114,6 +114,7 @@ public final class CacheEvaluation {
                 ((Map<?, ?>) lookups.get("semanticMissCpuTime")).get("medianMicros"));
         summary.put("bytesPerEntry", memory.get("bytesPerEntryMeasured"));
         summary.put("guardMeanMicrosPerCall", guardCost.get("meanMicrosPerCall"));
+        summary.put("guardMeanCpuMicrosPerCall", guardCost.get("meanCpuMicrosPerCall"));
         Map<String, Object> w = new LinkedHashMap<>(workload);
         w.remove("wrongHitList");
         w.remove("unlabelledHitList");

@@ -136,6 +136,8 @@ final class LookupCost {
             }
         }
         int rounds = 200;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int round = 0; round < rounds; round++) {
             for (String[] in : inputs) {
@@ -143,9 +145,11 @@ final class LookupCost {
             }
         }
         long dt = System.nanoTime() - t0;
+        long cpu = threads.getCurrentThreadCpuTime() - c0;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("calls", (long) rounds * inputs.size());
         m.put("meanMicrosPerCall", ThresholdSweep.round(dt / 1000.0 / rounds / inputs.size(), 2));
+        m.put("meanCpuMicrosPerCall", ThresholdSweep.round(cpu / 1000.0 / rounds / inputs.size(), 2));
         m.put("refusedSoFar", refused);
         return m;
     }

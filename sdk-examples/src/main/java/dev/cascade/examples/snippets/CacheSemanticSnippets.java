@@ -45,6 +45,16 @@ public final class CacheSemanticSnippets {
         return guards;
     }
 
+    /** Spring Boot: the default model as the application's embedding model bean (picked up by every cached chain). */
+    public static final class Beans {
+        // tag::cache-minilm-bean[]
+        @org.springframework.context.annotation.Bean
+        dev.cascade.cache.EmbeddingModel cacheEmbeddings() {
+            return MiniLmEmbeddingModel.get().warmUp();   // loads the model at start-up, not on the first request
+        }
+        // end::cache-minilm-bean[]
+    }
+
     /** Any LangChain4j embedding model as the cache's. */
     public static LangChain4jEmbeddingModel otherModel(dev.langchain4j.model.embedding.EmbeddingModel openAiSmall) {
         // tag::cache-other-embeddings[]
