@@ -72,6 +72,9 @@ final class ReplayedWorkload {
         Random rnd = new Random(seed);
         java.util.Collections.shuffle(fresh, rnd);
         List<String> asked = new ArrayList<>();
+        // paraphrases whose original was asked already, not used yet: the pool a paraphrase request draws from
+        List<String> ready = new ArrayList<>();
+        java.util.Set<String> released = new java.util.HashSet<>();
         int next = 0;
         for (int i = 0; i < size; i++) {
             double r = rnd.nextDouble();
@@ -79,16 +82,9 @@ final class ReplayedWorkload {
             if (r < 0.30 && !asked.isEmpty()) {
                 q = vary(asked.get(rnd.nextInt(asked.size())), rnd);
                 repeats++;
-            } else if (r < 0.50) {
-                for (int tries = 0; tries < 20 && q == null && !asked.isEmpty(); tries++) {
-                    List<String> ps = paraphrasesOf.get(ResponseCache.normalise(asked.get(rnd.nextInt(asked.size()))));
-                    if (ps != null && !ps.isEmpty()) {
-                        q = ps.remove(rnd.nextInt(ps.size()));
-                    }
-                }
-                if (q != null) {
-                    paraphrases++;
-                }
+            } else if (r < 0.50 && !ready.isEmpty()) {
+                q = ready.remove(rnd.nextInt(ready.size()));
+                paraphrases++;
             }
             if (q == null) {
                 q = fresh.get(next++ % fresh.size());
@@ -96,6 +92,10 @@ final class ReplayedWorkload {
             }
             asked.add(q);
             requests.add(q);
+            String n = ResponseCache.normalise(q);
+            if (released.add(n)) {
+                ready.addAll(paraphrasesOf.getOrDefault(n, List.of()));
+            }
         }
     }
 
