@@ -93,6 +93,13 @@ public interface Cascade<I, O> {
      * The circuit breaker guarding model step {@code step}, if that step has one: for health checks and operations
      * (read its state, or {@code reset()} it after a fix). Steps sharing a resource share the breaker.
      */
+    /**
+     * The chain's response cache (to read its counters or invalidate entries), or empty when it has none.
+     */
+    default Optional<dev.cascade.cache.ResponseCache<I, O>> cache() {
+        return Optional.empty();
+    }
+
     default Optional<CircuitBreaker> circuitBreaker(String step) {
         return Optional.empty();
     }

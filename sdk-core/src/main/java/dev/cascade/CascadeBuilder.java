@@ -8,6 +8,8 @@ import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Route;
 import dev.cascade.budget.Budget;
+import dev.cascade.cache.CacheSpec;
+import dev.cascade.cache.ResponseCache;
 import dev.cascade.config.BulkheadSpec;
 import dev.cascade.config.CircuitBreakerSpec;
 import dev.cascade.config.LastResortSpec;
@@ -120,6 +122,8 @@ public final class CascadeBuilder<I, O> {
     private LastResortSpec lastResort = LastResortSpec.ofDefaults();
     /** Whether lastResort(...) was called: describe() shows the policies a chain was given, not the defaults. */
     private boolean lastResortSet;
+    /** The response cache in front of the steps; null when none. */
+    private CacheSpec<I, O> cache;
 
     CascadeBuilder(String name) {
         this.name = Specs.name("name", name);
@@ -265,6 +269,31 @@ public final class CascadeBuilder<I, O> {
     public CascadeBuilder<I, O> lastResort(LastResortSpec spec) {
         this.lastResort = Objects.requireNonNull(spec, "lastResort");
         this.lastResortSet = true;
+        return this;
+    }
+
+    /**
+     * Puts a response cache in front of the steps: an exact, then semantic, hit in the caller's scope answers with
+     * {@code answeredBy = "cache"}, no model call and no budget reservation; a complete model answer is stored after
+     * the chain answers. Shorthand for {@link #cache(CacheSpec)} with a spec built in place, e.g.
+     * {@code cache(c -> c.namespace("faq-v3").ttl(Duration.ofHours(12)))}. Default: no cache.
+     *
+     * @throws CascadeConfigurationException if an option is out of range; its path starts at {@code cache}
+     */
+    public CascadeBuilder<I, O> cache(Consumer<CacheSpec.Builder<I, O>> configure) {
+        Objects.requireNonNull(configure, "cache");
+        CacheSpec.Builder<I, O> b = CacheSpec.builder();
+        try {
+            configure.accept(b);
+        } catch (CascadeConfigurationException e) {
+            throw e.within("chain '" + name + "'", "cache");
+        }
+        return cache(b.build());
+    }
+
+    /** The response cache as a spec built before ({@link CacheSpec#builder()}); see {@link #cache(Consumer)}. */
+    public CascadeBuilder<I, O> cache(CacheSpec<I, O> spec) {
+        this.cache = Objects.requireNonNull(spec, "cache");
         return this;
     }
 
@@ -539,7 +568,32 @@ public final class CascadeBuilder<I, O> {
                 events, List.copyOf(seam), clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(virtualThreads), description,
                 lateCompletionGrace.toNanos(), lastResort);
-        return new CascadeChain<>(new ChainImpl<>(config, jitter));
+        return new CascadeChain<>(new ChainImpl<>(config, jitter, responseCache(defs, clock, where)));
+    }
+
+    /** The chain's cache, keyed on what its steps are and what its prompts build; null when it has none. */
+    private ResponseCache<I, O> responseCache(List<StepDef<I, O>> defs, TimeSource clock, String where) {
+        if (cache == null) {
+            return null;
+        }
+        StringBuilder shape = new StringBuilder();
+        List<Function<? super I, ModelRequest>> prompts = new ArrayList<>();
+        for (StepDef<I, O> d : defs) {
+            shape.append(d.kind()).append(':').append(d.name());
+            if (d instanceof StepDef.Model<I, O> m) {
+                shape.append(':').append(m.client().provider()).append('/').append(m.model()).append(':')
+                        .append(m.maxOutputTokens());
+                if (prompts.stream().noneMatch(p -> p == m.prompt())) {
+                    prompts.add(m.prompt());
+                }
+            }
+            shape.append('\n');
+        }
+        try {
+            return ResponseCache.create(cache, name, shape.toString(), prompts, clock);
+        } catch (CascadeConfigurationException e) {
+            throw e.within(where, "");
+        }
     }
 
     /** What the chain's listeners may observe of its parts: its breakers, its review queue's depth. */

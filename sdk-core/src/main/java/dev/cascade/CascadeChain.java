@@ -23,6 +23,11 @@ final class CascadeChain<I, O> implements Cascade<I, O> {
     }
 
     @Override
+    public java.util.Optional<dev.cascade.cache.ResponseCache<I, O>> cache() {
+        return engine.cache();
+    }
+
+    @Override
     public String name() {
         return engine.name();
     }

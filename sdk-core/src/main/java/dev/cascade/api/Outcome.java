@@ -46,16 +46,19 @@ public final class Outcome<O> {
     /** The elapsed time as given, or null when given in nanoseconds ({@code elapsedNanos}; the engine's form). */
     private final Duration elapsed;
     private final long elapsedNanos;
+    /** What the chain's response cache did; null on a chain without one. */
+    private final CacheLookup cache;
 
     Outcome(String chain, String idText, long idSeq, Status status, O answer, String answeredBy,
             List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed) {
         this(chain, idText, idSeq, null, status, answer, answeredBy, attempts, route, review,
-                Objects.requireNonNull(elapsed), 0);
+                Objects.requireNonNull(elapsed), 0, null);
     }
 
     private Outcome(String chain, String idText, long idSeq, LongSupplier idSource, Status status, O answer,
                     String answeredBy, List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed,
-                    long elapsedNanos) {
+                    long elapsedNanos, CacheLookup cache) {
+        this.cache = cache;
         this.chain = Objects.requireNonNull(chain);
         this.idText = Objects.requireNonNull(idText);
         this.idSeq = idSeq;
@@ -111,11 +114,44 @@ public final class Outcome<O> {
                     + (idSource == null ? " without an idSource" : ""));
         }
         return new Outcome<>(chain, idPrefix, idSeq, idSeq == 0 ? idSource : null, status, answer, answeredBy,
-                attempts, route, review, null, elapsedNanos);
+                attempts, route, review, null, elapsedNanos, null);
+    }
+
+    /**
+     * A copy that records what the chain's response cache did (the engine's; public for stubs in users' tests). The
+     * copy has the same execution id as this outcome.
+     */
+    public Outcome<O> withCacheLookup(CacheLookup lookup) {
+        Objects.requireNonNull(lookup, "lookup");
+        if (idSource != null) {
+            String id = executionId();
+            return new Outcome<>(chain, id, -1, null, status, answer, answeredBy, attempts, route, review, elapsed,
+                    elapsedNanos, lookup);
+        }
+        return new Outcome<>(chain, idText, idSeq, null, status, answer, answeredBy, attempts, route, review, elapsed,
+                elapsedNanos, lookup);
     }
 
     public String chain() {
         return chain;
+    }
+
+    /** Present when the response cache answered ({@code answeredBy} is then {@code "cache"}): similarity, saved cost. */
+    public Optional<CacheHit> cacheHit() {
+        return cache == null ? Optional.empty() : Optional.ofNullable(cache.hit());
+    }
+
+    /** What the chain's response cache did, hit or miss; empty on a chain without a cache. */
+    public Optional<CacheLookup> cacheLookup() {
+        return Optional.ofNullable(cache);
+    }
+
+    /**
+     * What the response cache saved this execution: the cost the cached answer had when it was first obtained, or
+     * {@link Money#ZERO} when the cache did not answer. Reported beside {@link #cost()}, which is zero on a hit.
+     */
+    public Money savedCost() {
+        return cache == null || cache.hit() == null ? Money.ZERO : cache.hit().savedCost();
     }
 
     /** A unique id for this execution (also the review item's default idempotency key). */
@@ -233,6 +269,7 @@ public final class Outcome<O> {
     @Override
     public String toString() {
         return "Outcome[chain=" + chain + ", status=" + status + ", answeredBy=" + answeredBy + ", attempts="
-                + attempts.size() + ", elapsed=" + elapsed() + "]";
+                + attempts.size() + ", elapsed=" + elapsed() + (cache != null && cache.hit() != null
+                ? ", cacheHit=" + cache.hit().similarity() : "") + "]";
     }
 }

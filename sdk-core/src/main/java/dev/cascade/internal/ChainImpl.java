@@ -13,6 +13,7 @@ import dev.cascade.api.ReviewRequest;
 import dev.cascade.api.Route;
 import dev.cascade.api.StepKind;
 import dev.cascade.api.Usage;
+import dev.cascade.cache.ResponseCache;
 import dev.cascade.config.LastResortSpec;
 import dev.cascade.event.AttemptFailed;
 import dev.cascade.event.AttemptFinished;
@@ -49,8 +50,16 @@ public final class ChainImpl<I, O> {
     private final Map<String, Integer> index;
     private final Route defaultRoute;
     private final ExecutionIds ids = new ExecutionIds();
+    /** The response cache in front of the steps; null when the chain has none. */
+    private final ResponseCache<I, O> cache;
 
     public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter) {
+        this(config, jitter, null);
+    }
+
+    /** @param cache the response cache in front of the steps, or {@code null} */
+    public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter, ResponseCache<I, O> cache) {
+        this.cache = cache;
         this.config = config;
         this.defs = config.steps();
         this.lastResort = new LastResortRunner<>(config);
@@ -77,6 +86,10 @@ public final class ChainImpl<I, O> {
 
     public String name() {
         return config.name();
+    }
+
+    public Optional<ResponseCache<I, O>> cache() {
+        return Optional.ofNullable(cache);
     }
 
     public Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> circuitBreaker(String step) {
@@ -200,7 +213,16 @@ public final class ChainImpl<I, O> {
         if (info != null) {
             events.fire(CascadeListener::onExecutionStarted, new ExecutionStarted(info, route.firstStep()));
         }
-        Outcome.Status status = steps.run(x, route == defaultRoute ? 0 : index.get(route.firstStep()));
+        ResponseCache.Lookup<O> lookup = cache == null ? null : cache.lookup(input, context);
+        Outcome.Status status;
+        if (lookup != null && lookup.hit()) {
+            // Answered before any step: no model call, no budget reservation.
+            x.answer = lookup.answer();
+            x.answeredBy = ResponseCache.ANSWERED_BY;
+            status = Outcome.Status.ANSWERED;
+        } else {
+            status = steps.run(x, route == defaultRoute ? 0 : index.get(route.firstStep()));
+        }
         if (status == Outcome.Status.CANCELLED) {
             // Leave the interrupt for the caller to see; the outcome says what happened before it.
             Thread.currentThread().interrupt();
@@ -209,10 +231,57 @@ public final class ChainImpl<I, O> {
         long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
         Outcome<O> outcome = Outcome.create(config.name(), ids.prefix, x.idSeqOrZero(), ids, status, x.answer,
                 x.answeredBy, x.attempts(), route, x.review(), end - start);
+        if (lookup != null) {
+            outcome = outcome.withCacheLookup(lookup.report(lookup.hit() ? null : store(x, status, lookup, outcome)));
+        }
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
         }
         return outcome;
+    }
+
+    /**
+     * Stores the execution's answer when it may be cached: a complete answer of a model step (it passed the parser and
+     * the accept gate), not the last resort's; a reviewer's approved or edited answer later, when opted in.
+     *
+     * @return "stored", or why not (see {@link dev.cascade.api.CacheLookup#stored()})
+     */
+    private String store(Execution<I, O> x, Outcome.Status status, ResponseCache.Lookup<O> lookup, Outcome<O> o) {
+        if (status == Outcome.Status.PENDING_REVIEW) {
+            ReviewHandle<O> review = x.review();
+            if (!cache.spec().cacheReviewedAnswers() || review == null || lookup.key() == null) {
+                return "pending review";
+            }
+            String reviewStep = defs.get(defs.size() - 1).name();
+            review.decision().thenAccept(d -> {
+                if ((d.verdict() == ReviewDecision.Verdict.APPROVED || d.verdict() == ReviewDecision.Verdict.EDITED)
+                        && d.answer().isPresent()) {
+                    cache.store(lookup, d.answer().get(), o.cost(), reviewStep);
+                }
+            });
+            return "on review decision";
+        }
+        if (status != Outcome.Status.ANSWERED) {
+            return "not answered (" + status + ")";
+        }
+        Execution.Rare<I, O> rare = x.rareOrNull();
+        if (rare != null && rare.lastResortTried) {
+            return "answered by the last resort";
+        }
+        Attempt answered = null;
+        for (Attempt a : o.attempts()) {
+            if (a.status() == Status.ANSWERED) {
+                answered = a;
+            }
+        }
+        if (answered == null || answered.stepKind() != StepKind.MODEL) {
+            return "not answered by a model step";
+        }
+        String finish = answered.finishReason();
+        if (finish != null && (finish.equalsIgnoreCase("length") || finish.equalsIgnoreCase("max_tokens"))) {
+            return "cut short by the output cap (finish reason " + finish + ")";
+        }
+        return cache.store(lookup, x.answer, o.cost(), answered.step());
     }
 
     private Route route(I input) {

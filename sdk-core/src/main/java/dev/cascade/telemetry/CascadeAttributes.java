@@ -49,6 +49,18 @@ public final class CascadeAttributes {
     public static final AttributeKey<String> REASON = AttributeKey.stringKey("cascade.reason");
     public static final AttributeKey<String> STATUS = AttributeKey.stringKey("cascade.status");
     public static final AttributeKey<Double> COST_USD = AttributeKey.doubleKey("cascade.cost.usd");
+    /** On the execution span of a chain with a response cache: whether the cache answered. */
+    public static final AttributeKey<Boolean> CACHE_HIT = AttributeKey.booleanKey("cascade.cache.hit");
+    /** On a cache hit: {@code exact} or {@code semantic}; on the lookup metric also {@code miss}. */
+    public static final AttributeKey<String> CACHE_RESULT = AttributeKey.stringKey("cascade.cache.result");
+    /** The hit's similarity (1.0 exact), or on a miss the best semantic candidate's, when one was compared. */
+    public static final AttributeKey<Double> CACHE_SIMILARITY = AttributeKey.doubleKey("cascade.cache.similarity");
+    /** On a cache hit: the cost the cached answer had, which this execution did not spend. */
+    public static final AttributeKey<Double> CACHE_SAVED_USD = AttributeKey.doubleKey("cascade.cache.saved.usd");
+    /** On a miss: why the match guard refused the best semantic candidate (never the inputs). */
+    public static final AttributeKey<String> CACHE_REFUSED = AttributeKey.stringKey("cascade.cache.refused");
+    /** On a miss: {@code stored}, or why the execution's answer was not stored. */
+    public static final AttributeKey<String> CACHE_STORED = AttributeKey.stringKey("cascade.cache.stored");
     public static final AttributeKey<Double> BUDGET_REMAINING_USD = AttributeKey.doubleKey("cascade.budget.remaining.usd");
     public static final AttributeKey<String> CIRCUIT_STATE = AttributeKey.stringKey("cascade.circuit.state");
     public static final AttributeKey<String> ANSWERED_BY = AttributeKey.stringKey("cascade.answered_by");
@@ -84,6 +96,10 @@ public final class CascadeAttributes {
     public static final String METRIC_LAST_RESORTS = "cascade.last_resorts";
     public static final String METRIC_CIRCUIT_STATE = "cascade.circuit.state";
     public static final String METRIC_COST = "cascade.cost";
+    /** Response cache lookups by chain and {@link #CACHE_RESULT} (exact, semantic, miss): the hit rate. */
+    public static final String METRIC_CACHE_LOOKUPS = "cascade.cache.lookups";
+    /** Money the response cache saved (the cost the served answers had), in USD, by chain. */
+    public static final String METRIC_CACHE_SAVED = "cascade.cache.saved";
     public static final String METRIC_REVIEW_DEPTH = "cascade.review.queue.depth";
     public static final String METRIC_BUDGET_REMAINING = "cascade.budget.remaining";
     public static final String METRIC_BUDGET_ALERTS = "cascade.budget.alerts";
@@ -121,5 +137,7 @@ public final class CascadeAttributes {
             Map.entry(METRIC_BUDGET_REMAINING, List.of(BUDGET_ACCOUNT)),
             Map.entry(METRIC_BUDGET_ALERTS, List.of(BUDGET_ALERT, BUDGET_ACCOUNT)),
             Map.entry(METRIC_ANOMALIES, List.of(WATCHER, SUBJECT)),
-            Map.entry(METRIC_LATE_COMPLETIONS, List.of(CHAIN, STEP, LATE_RESULT)));
+            Map.entry(METRIC_LATE_COMPLETIONS, List.of(CHAIN, STEP, LATE_RESULT)),
+            Map.entry(METRIC_CACHE_LOOKUPS, List.of(CHAIN, CACHE_RESULT)),
+            Map.entry(METRIC_CACHE_SAVED, List.of(CHAIN)));
 }

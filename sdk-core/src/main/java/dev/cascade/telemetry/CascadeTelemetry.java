@@ -509,11 +509,34 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         if (cost.isPositive()) {
             root.setAttribute(COST_USD, cost.toUsd().doubleValue());
         }
+        o.cacheLookup().ifPresent(c -> cache(x, root, c));
         if (o.status() == Outcome.Status.UNANSWERED || o.status() == Outcome.Status.CANCELLED) {
             root.setStatus(StatusCode.ERROR, outcome);
         }
         root.end();
         metrics.execution(x.chain(), o);
+    }
+
+    /** The response cache's part of the execution span, and its metrics. */
+    private void cache(ExecutionInfo x, Span root, dev.cascade.api.CacheLookup c) {
+        dev.cascade.api.CacheHit hit = c.hit();
+        root.setAttribute(CACHE_HIT, hit != null);
+        if (!Double.isNaN(c.bestSimilarity())) {
+            root.setAttribute(CACHE_SIMILARITY, c.bestSimilarity());
+        }
+        if (hit != null) {
+            root.setAttribute(CACHE_RESULT, hit.exact() ? "exact" : "semantic");
+            root.setAttribute(CACHE_SAVED_USD, hit.savedCost().toUsd().doubleValue());
+        } else {
+            if (c.refusedBy() != null) {
+                root.setAttribute(CACHE_REFUSED, c.refusedBy());
+            }
+            if (c.stored() != null) {
+                root.setAttribute(CACHE_STORED, c.stored());
+            }
+        }
+        metrics.cacheLookup(x.chain(), hit == null ? "miss" : hit.exact() ? "exact" : "semantic",
+                hit == null ? Money.ZERO : hit.savedCost());
     }
 
     private void fallback(ExecutionInfo x, Attempt a) {

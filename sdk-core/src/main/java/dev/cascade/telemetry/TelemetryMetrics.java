@@ -40,6 +40,8 @@ final class TelemetryMetrics {
     private final LongCounter anomalies;
     private final LongCounter budgetAlerts;
     private final LongCounter lateCompletions;
+    private final LongCounter cacheLookups;
+    private final DoubleCounter cacheSaved;
     private final Map<Attributes, Supplier<Optional<Double>>> budgets = new ConcurrentHashMap<>();
 
     void observeBudget(Budget budget, Scope scope, String subject, Window window) {
@@ -125,6 +127,15 @@ final class TelemetryMetrics {
         this.lateCompletions = meter.counterBuilder(METRIC_LATE_COMPLETIONS)
                 .setUnit("{call}")
                 .setDescription("Model calls that ended (or whose grace ran out) after the chain had given up on them.")
+                .build();
+        this.cacheLookups = meter.counterBuilder(METRIC_CACHE_LOOKUPS)
+                .setUnit("{lookup}")
+                .setDescription("Response cache lookups by result (exact, semantic, miss).")
+                .build();
+        this.cacheSaved = meter.counterBuilder(METRIC_CACHE_SAVED)
+                .ofDoubles()
+                .setUnit("USD")
+                .setDescription("Money the response cache saved: the cost the answers it served had.")
                 .build();
         meter.gaugeBuilder(METRIC_BUDGET_REMAINING)
                 .setUnit("USD")
@@ -240,6 +251,14 @@ final class TelemetryMetrics {
                         k.kind().toLowerCase(Locale.ROOT)));
         executions.add(1, attrs);
         executionDuration.record(o.elapsed().toNanos() / 1e9, attrs);
+    }
+
+    /** A response cache lookup: counted by result, and what a hit saved added up. */
+    void cacheLookup(String chain, String result, dev.cascade.api.Money saved) {
+        cacheLookups.add(1, Attributes.of(CHAIN, chain, CACHE_RESULT, result));
+        if (saved.isPositive()) {
+            cacheSaved.add(saved.toUsd().doubleValue(), Attributes.of(CHAIN, chain));
+        }
     }
 
     void observeReviewQueue(String queue, LongSupplier depth) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 import dev.cascade.review.ReviewPolicy;
 
@@ -446,6 +447,17 @@ public class CascadeProperties {
          */
         private LastResort lastResort;
 
+        /** A response cache in front of the chain's steps; unset: no cache. */
+        private ChainCache cache;
+
+        public ChainCache getCache() {
+            return cache;
+        }
+
+        public void setCache(ChainCache cache) {
+            this.cache = cache;
+        }
+
         public LastResort getLastResort() {
             return lastResort;
         }
@@ -532,6 +544,154 @@ public class CascadeProperties {
 
         public void setOnFailure(Map<String, OnFailure> onFailure) {
             this.onFailure = onFailure;
+        }
+    }
+
+    /**
+     * A chain's response cache: exact, then semantic, lookups in the caller's scope (chain, tenant, namespace,
+     * system prompt, models and request options) before the steps run.
+     */
+    public static class ChainCache {
+
+        /** Whether the cache is on. Unset: true (setting the group turns it on). */
+        private Boolean enabled;
+
+        /** Namespace and version in every key, e.g. faq-v3; change it to start a fresh cache. Unset: default. */
+        private String namespace;
+
+        /** How long a stored answer is served. Unset: 1h. */
+        private Duration ttl;
+
+        /** Size of the in-memory store, in entries. Unset: 10000. */
+        private Integer maxEntries;
+
+        /** Largest entry stored (input + answer text + vector); larger answers are not cached. Unset: 64KB. */
+        private DataSize maxEntrySize;
+
+        /** Cosine similarity a semantic hit needs, in (0, 1]. Unset: 0.94 (CacheSpec.DEFAULT_SIMILARITY_THRESHOLD). */
+        private Double similarityThreshold;
+
+        /** Newest entries of a scope compared per semantic lookup. Unset: 1000. */
+        private Integer semanticScanLimit;
+
+        /**
+         * Where answers are kept: memory (this process) or jdbc (the application's DataSource, shared by instances).
+         * Unset: the application's CacheStore bean if it has exactly one, else memory.
+         */
+        private StoreType store;
+
+        /** Whether the jdbc store creates its table at start (idempotent). Unset: true. */
+        private Boolean createSchema;
+
+        /** Whether an answer a reviewer approved or edited is cached when the decision arrives. Unset: false. */
+        private Boolean cacheReviewedAnswers;
+
+        /**
+         * Name of the EmbeddingModel bean for semantic lookups. Unset: the application's EmbeddingModel bean if it
+         * has exactly one, else exact lookups only.
+         */
+        private String embeddingModel;
+
+        /**
+         * Name of the MatchGuard bean asked before a semantic hit is served. Unset: the application's MatchGuard bean
+         * if it has exactly one, else LexicalGuards.defaults().
+         */
+        private String guard;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getNamespace() {
+            return namespace;
+        }
+
+        public void setNamespace(String namespace) {
+            this.namespace = namespace;
+        }
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
+
+        public Integer getMaxEntries() {
+            return maxEntries;
+        }
+
+        public void setMaxEntries(Integer maxEntries) {
+            this.maxEntries = maxEntries;
+        }
+
+        public DataSize getMaxEntrySize() {
+            return maxEntrySize;
+        }
+
+        public void setMaxEntrySize(DataSize maxEntrySize) {
+            this.maxEntrySize = maxEntrySize;
+        }
+
+        public Double getSimilarityThreshold() {
+            return similarityThreshold;
+        }
+
+        public void setSimilarityThreshold(Double similarityThreshold) {
+            this.similarityThreshold = similarityThreshold;
+        }
+
+        public Integer getSemanticScanLimit() {
+            return semanticScanLimit;
+        }
+
+        public void setSemanticScanLimit(Integer semanticScanLimit) {
+            this.semanticScanLimit = semanticScanLimit;
+        }
+
+        public StoreType getStore() {
+            return store;
+        }
+
+        public void setStore(StoreType store) {
+            this.store = store;
+        }
+
+        public Boolean getCreateSchema() {
+            return createSchema;
+        }
+
+        public void setCreateSchema(Boolean createSchema) {
+            this.createSchema = createSchema;
+        }
+
+        public Boolean getCacheReviewedAnswers() {
+            return cacheReviewedAnswers;
+        }
+
+        public void setCacheReviewedAnswers(Boolean cacheReviewedAnswers) {
+            this.cacheReviewedAnswers = cacheReviewedAnswers;
+        }
+
+        public String getEmbeddingModel() {
+            return embeddingModel;
+        }
+
+        public void setEmbeddingModel(String embeddingModel) {
+            this.embeddingModel = embeddingModel;
+        }
+
+        public String getGuard() {
+            return guard;
+        }
+
+        public void setGuard(String guard) {
+            this.guard = guard;
         }
     }
 

@@ -170,6 +170,9 @@ final class ChainFactory {
         if (budget != null) {
             b.budget(budget);
         }
+        if (p.getCache() != null && !Boolean.FALSE.equals(p.getCache().getEnabled())) {
+            cache(b, at + ".cache", p.getCache());
+        }
         b.registries(registries);
         listeners.forEach(b::listener);
         classifiers.forEach(b::classifier);
@@ -234,6 +237,7 @@ final class ChainFactory {
             case "budget.limit.CHAIN.MONTH": return "budget.per-month";
             case "budget.limit.TENANT.DAY": return "budget.per-tenant-per-day";
             case "budget.softLimit.CHAIN.DAY": return "budget.soft-per-day";
+            case "cache.maxEntryBytes": return "cache.max-entry-size";
             default: break;
         }
         if (path.startsWith("onFailure.")) {
@@ -596,6 +600,69 @@ final class ChainFactory {
             }
             return q;
         });
+    }
+
+    /** The JDBC cache store every chain with {@code cache.store: jdbc} shares; made on first use. */
+    private dev.cascade.cache.JdbcCacheStore<String> jdbcCache;
+
+    /**
+     * The chain's response cache. Option values are checked by the core (its errors come out at the property, e.g.
+     * {@code cache.similarity-threshold}); beans and the store here.
+     */
+    @SuppressWarnings("unchecked")
+    private void cache(CascadeBuilder<String, String> b, String at, CascadeProperties.ChainCache p) {
+        Integer maxEntryBytes = null;
+        if (p.getMaxEntrySize() != null) {
+            long bytes = p.getMaxEntrySize().toBytes();
+            if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+                throw new CascadeConfigurationException(at + ".max-entry-size", p.getMaxEntrySize(), "must be from 1B"
+                        + " to 2GB, was " + p.getMaxEntrySize(), "Set " + at + ".max-entry-size to a size such as"
+                        + " 64KB.", null);
+            }
+            maxEntryBytes = (int) bytes;
+        }
+        dev.cascade.cache.CacheStore<String> store = switch (p.getStore() == null ? "bean" : p.getStore().name()) {
+            case "MEMORY" -> null;
+            case "JDBC" -> jdbcCacheStore(at, p);
+            default -> beans.getBeanProvider(dev.cascade.cache.CacheStore.class).getIfUnique();
+        };
+        dev.cascade.cache.EmbeddingModel embeddings = p.getEmbeddingModel() != null
+                ? bean(at + ".embedding-model", p.getEmbeddingModel(),
+                        ResolvableType.forClass(dev.cascade.cache.EmbeddingModel.class), "EmbeddingModel")
+                : beans.getBeanProvider(dev.cascade.cache.EmbeddingModel.class).getIfUnique();
+        dev.cascade.cache.MatchGuard guard = p.getGuard() != null
+                ? bean(at + ".guard", p.getGuard(), ResolvableType.forClass(dev.cascade.cache.MatchGuard.class),
+                        "MatchGuard")
+                : beans.getBeanProvider(dev.cascade.cache.MatchGuard.class).getIfUnique();
+        Integer bytes = maxEntryBytes;
+        b.cache(c -> {
+            set(p.getNamespace(), c::namespace);
+            set(p.getTtl(), c::ttl);
+            set(p.getMaxEntries(), c::maxEntries);
+            set(bytes, c::maxEntryBytes);
+            set(p.getSimilarityThreshold(), c::similarityThreshold);
+            set(p.getSemanticScanLimit(), c::semanticScanLimit);
+            set(p.getCacheReviewedAnswers(), c::cacheReviewedAnswers);
+            set(store, c::store);
+            set(embeddings, c::embeddingModel);
+            set(guard, c::guard);
+        });
+    }
+
+    private dev.cascade.cache.JdbcCacheStore<String> jdbcCacheStore(String at, CascadeProperties.ChainCache p) {
+        if (jdbcCache == null) {
+            javax.sql.DataSource ds = beans.getBeanProvider(javax.sql.DataSource.class).getIfUnique();
+            if (ds == null) {
+                throw new CascadeConfigurationException(at + ".store", "is jdbc, but the application has no single"
+                        + " DataSource bean", "Configure a DataSource (spring.datasource.url ...), or set " + at
+                        + ".store to memory.");
+            }
+            jdbcCache = dev.cascade.cache.JdbcCacheStore.create(ds, dev.cascade.cache.CacheCodec.strings());
+        }
+        if (!Boolean.FALSE.equals(p.getCreateSchema())) {
+            jdbcCache.createSchema();
+        }
+        return jdbcCache;
     }
 
     /** A Predicate<String>: an accept gate. */

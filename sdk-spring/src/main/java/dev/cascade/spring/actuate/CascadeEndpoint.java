@@ -54,6 +54,7 @@ public class CascadeEndpoint {
         m.put("deadline", e.chain().describe().deadline());
         m.put("steps", ChainStatus.steps(e));
         m.put("budget", ChainStatus.budget(e));
+        e.chain().cache().ifPresent(c -> m.put("cache", ChainStatus.cache(c)));
         ChainStatus.reviewDepth(e).ifPresent(d -> m.put("reviewQueueDepth", d));
         return m;
     }

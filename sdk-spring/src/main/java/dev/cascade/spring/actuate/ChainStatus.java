@@ -84,6 +84,27 @@ final class ChainStatus {
     }
 
     /**
+     * The chain's response cache since start in this instance: lookups, hits by kind, the hit rate, answers stored or
+     * refused, and the money saved (the cost the served answers had), beside the budget's money spent.
+     */
+    static Map<String, Object> cache(dev.cascade.cache.ResponseCache<?, ?> cache) {
+        dev.cascade.cache.CacheStats s = cache.stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("namespace", cache.spec().namespace());
+        m.put("lookups", s.lookups());
+        m.put("hits", s.hits());
+        m.put("exactHits", s.exactHits());
+        m.put("semanticHits", s.semanticHits());
+        m.put("hitRate", s.lookups() == 0 ? 0.0 : (double) s.hits() / s.lookups());
+        m.put("guardRefusals", s.guardRefusals());
+        m.put("stored", s.stored());
+        m.put("tooLarge", s.tooLarge());
+        m.put("errors", s.errors());
+        m.put("savedUsd", s.saved().toUsd().toPlainString());
+        return m;
+    }
+
+    /**
      * Spend of the chain's (and the global) windows with a hard limit: spent, reserved, limit, remaining, as exact
      * decimal strings in US dollars (JSON numbers would turn 0.000348 into 3.48E-4).
      */
