@@ -476,7 +476,10 @@ public final class CascadeBuilder<I, O> {
      *                                       model step that the budget can never price ({@code steps[n].modelName} or
      *                                       {@code steps[n].model}: no {@link ModelStepSpec#pricing() price} of its
      *                                       own, and no model name, or one the budget's catalogue does not know),
-     *                                       whose every call would be skipped
+     *                                       whose every call would be skipped; or has a {@link #cache cache} it
+     *                                       cannot key ({@code cache.inputText}: no model step to take the input's
+     *                                       text from) or store ({@code cache.store}: the default in-memory store
+     *                                       needs Caffeine on the classpath)
      */
     public Cascade<I, O> build() {
         String where = "chain '" + name + "'";

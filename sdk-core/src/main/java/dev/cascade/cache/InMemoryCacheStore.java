@@ -27,10 +27,27 @@ import java.util.function.Predicate;
 public final class InMemoryCacheStore<O> implements CacheStore<O> {
 
     /** An entry and its insertion number (newest first in the scope index). */
-    private record Slot<O>(CacheEntry<O> entry, long seq) {
+    record Slot<O>(CacheEntry<O> entry, long seq) {
     }
 
-    private final com.github.benmanes.caffeine.cache.Cache<CacheKey, Slot<O>> cache;
+    /**
+     * The size- and time-bounded map under the store. Caffeine's types appear only in its implementation
+     * ({@link CaffeineSlots}), which is loaded after the check that Caffeine is there: a missing Caffeine is a clear
+     * error, not a {@code NoClassDefFoundError} while this class loads.
+     */
+    interface Slots<O> {
+        Slot<O> get(CacheKey key);
+
+        void put(CacheKey key, Slot<O> slot);
+
+        boolean remove(CacheKey key);
+
+        List<CacheKey> keys();
+
+        long size();
+    }
+
+    private final Slots<O> cache;
     private final Map<CacheScope, ConcurrentSkipListMap<Long, CacheKey>> byScope = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final TimeSource time;
@@ -43,31 +60,7 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
         requireCaffeine();
         this.maxEntries = maxEntries;
         this.time = Objects.requireNonNull(time, "time");
-        this.cache = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .ticker(time::nanoTime)
-                .executor(Runnable::run) // the scope index follows evictions at once, on the thread that caused them
-                .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<CacheKey, Slot<O>>() {
-                    @Override
-                    public long expireAfterCreate(CacheKey key, Slot<O> slot, long currentTime) {
-                        return untilExpiry(slot);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(CacheKey key, Slot<O> slot, long currentTime,
-                                                  long currentDuration) {
-                        return untilExpiry(slot);
-                    }
-
-                    @Override
-                    public long expireAfterRead(CacheKey key, Slot<O> slot, long currentTime,
-                                                long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .removalListener((CacheKey key, Slot<O> slot, com.github.benmanes.caffeine.cache.RemovalCause cause)
-                        -> unindex(key, slot))
-                .build();
+        this.cache = new CaffeineSlots<>(maxEntries, time, this::untilExpiry, this::unindex);
     }
 
     /** A store of at most {@code maxEntries} entries on real time. */
@@ -92,7 +85,7 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
         }
     }
 
-    private long untilExpiry(Slot<O> slot) {
+    long untilExpiry(Slot<O> slot) {
         long nanos;
         try {
             nanos = Duration.between(time.now(), slot.entry().expiresAt()).toNanos();
@@ -102,7 +95,7 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
         return Math.max(0, nanos);
     }
 
-    private void unindex(CacheKey key, Slot<O> slot) {
+    void unindex(CacheKey key, Slot<O> slot) {
         if (key == null || slot == null) {
             return;
         }
@@ -114,7 +107,7 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
 
     @Override
     public Optional<CacheEntry<O>> get(CacheKey key, Instant now) {
-        Slot<O> slot = cache.getIfPresent(key);
+        Slot<O> slot = cache.get(key);
         if (slot == null || slot.entry().expiredAt(now)) {
             return Optional.empty();
         }
@@ -132,7 +125,7 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
             if (found.size() >= limit) {
                 break;
             }
-            Slot<O> slot = cache.getIfPresent(e.getValue());
+            Slot<O> slot = cache.get(e.getValue());
             if (slot != null && slot.seq() == e.getKey() && !slot.entry().expiredAt(now)
                     && embeddingModel.equals(slot.entry().embeddingModel())) {
                 found.add(slot.entry());
@@ -155,7 +148,7 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
 
     @Override
     public boolean invalidate(CacheKey key) {
-        return cache.asMap().remove(key) != null;
+        return cache.remove(key);
     }
 
     @Override
@@ -170,8 +163,8 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
 
     private long removeIf(Predicate<CacheKey> match) {
         long n = 0;
-        for (CacheKey key : List.copyOf(cache.asMap().keySet())) {
-            if (match.test(key) && cache.asMap().remove(key) != null) {
+        for (CacheKey key : cache.keys()) {
+            if (match.test(key) && cache.remove(key)) {
                 n++;
             }
         }
@@ -180,8 +173,7 @@ public final class InMemoryCacheStore<O> implements CacheStore<O> {
 
     /** Live entries now (approximate: expired ones not yet cleaned up may count). */
     public long size() {
-        cache.cleanUp();
-        return cache.estimatedSize();
+        return cache.size();
     }
 
     @Override
