@@ -38,6 +38,8 @@ public final class Outcome<O> {
     private final Route route;
     private final ReviewHandle<O> review;
     private final Duration elapsed;
+    /** The prompt template of the execution's last model request, or null. */
+    private final String templateId;
 
     Outcome(String chain, String idText, long idSeq, Status status, O answer, String answeredBy,
             List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed) {
@@ -51,6 +53,39 @@ public final class Outcome<O> {
         this.route = Objects.requireNonNull(route);
         this.review = review;
         this.elapsed = Objects.requireNonNull(elapsed);
+        this.templateId = null;
+    }
+
+    private Outcome(Outcome<O> o, String templateId) {
+        this.chain = o.chain;
+        this.idText = o.idText;
+        this.idSeq = o.idSeq;
+        this.executionId = o.executionId;
+        this.status = o.status;
+        this.answer = o.answer;
+        this.answeredBy = o.answeredBy;
+        this.attempts = o.attempts;
+        this.route = o.route;
+        this.review = o.review;
+        this.elapsed = o.elapsed;
+        this.templateId = templateId;
+    }
+
+    /**
+     * A copy naming the prompt template of the execution (see {@link #templateId()}). The engine sets it; public so
+     * users can stub outcomes.
+     */
+    public Outcome<O> withTemplateId(String templateId) {
+        return new Outcome<>(this, Objects.requireNonNull(templateId, "templateId"));
+    }
+
+    /**
+     * The prompt template ({@link ModelRequest#templateId()}) of the last model request this execution built: the
+     * answering step's when a model answered. Empty when no request named one. Telemetry reports the execution's
+     * completion, duration and quality score under it.
+     */
+    public Optional<String> templateId() {
+        return Optional.ofNullable(templateId);
     }
 
     /**

@@ -55,8 +55,16 @@ public final class ChainImpl<I, O> {
     private final AtomicLong ids = new AtomicLong();
     /** Whether the chain ends in a review step: only then are unused model answers kept (for the reviewer). */
     private final boolean hasReview;
+    /** Run after each outcome is built (shadow candidates), or null. */
+    private final AfterExecution<I, O> after;
 
     public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter) {
+        this(config, jitter, null);
+    }
+
+    /** @param after run after every execution's outcome is built and reported; {@code null} for nothing */
+    public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter, AfterExecution<I, O> after) {
+        this.after = after;
         this.config = config;
         this.defs = config.steps();
         this.lastResort = new LastResortRunner<>(config);
@@ -148,6 +156,11 @@ public final class ChainImpl<I, O> {
         return config.description();
     }
 
+    /** The chain's listeners, for events the front door fires (scores recorded later). */
+    public Events events() {
+        return config.events();
+    }
+
     public Outcome<O> execute(I input, CallContext context) {
         requireInput(input, context);
         return run(input, context, null, null, null);
@@ -218,8 +231,18 @@ public final class ChainImpl<I, O> {
         long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
         Outcome<O> outcome = Outcome.create(config.name(), idPrefix, seq, status, x.answer, x.answeredBy,
                 x.attempts(), route, x.review, Duration.ofNanos(end - start));
+        if (x.template != null) {
+            outcome = outcome.withTemplateId(x.template);
+        }
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
+        }
+        if (after != null) {
+            try {
+                after.finished(input, context, outcome, info);
+            } catch (Throwable t) {
+                Failures.rethrowFatal(t); // the outcome is the caller's, whatever the after-work does
+            }
         }
         return outcome;
     }

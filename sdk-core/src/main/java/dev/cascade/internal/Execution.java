@@ -43,6 +43,8 @@ final class Execution<I, O> {
     boolean cancelled;
     /** The review step's handle, once it queued the input. */
     dev.cascade.api.ReviewHandle<O> review;
+    /** The template id of the last model request built, or null (see Outcome.templateId). */
+    String template;
 
     /**
      * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages

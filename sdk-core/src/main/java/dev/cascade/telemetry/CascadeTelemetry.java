@@ -24,6 +24,8 @@ import dev.cascade.event.ExecutionStarted;
 import dev.cascade.event.LastResort;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.event.ReviewSubmitted;
+import dev.cascade.event.ScoreRecorded;
+import dev.cascade.event.ShadowCompared;
 import dev.cascade.event.StepSkipped;
 import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.AttemptResult;
@@ -93,6 +95,8 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
     public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.40.0";
 
     private static final Object ATTEMPT_SPAN = new Object();
+    /** {@code cascade.score.source} of the accept gate's verdicts. */
+    static final String SCORE_SOURCE_GATE = "accept_gate";
     /** A failed attempt whose retry was scheduled: its wait goes on the retry's span, or it is a fallback. */
     private static final Object RETRY_PENDING = new Object();
 
@@ -103,7 +107,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
     private static final Object LAST_RESORT_PENDING = new Object();
 
     /** What an attempt's end needs from its start; {@code lastResort}: the chain's last resort (never a fallback). */
-    private record Open(Span span, String provider, String requestModel, boolean lastResort) {
+    private record Open(Span span, String provider, String requestModel, boolean lastResort, String template) {
     }
     private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
         @Override
@@ -287,6 +291,10 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                 b.setAttribute(RETRY_DELAY_MS, last.delay().toMillis());
             }
         }
+        String template = r.templateId();
+        if (template != null) {
+            b.setAttribute(GEN_AI_PROMPT_NAME, template);
+        }
         if (captureContent) {
             if (r.system() != null) {
                 b.setAttribute(GEN_AI_SYSTEM_INSTRUCTIONS, ContentJson.systemInstructions(redactor.apply(r.system())));
@@ -294,7 +302,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
             b.setAttribute(GEN_AI_INPUT_MESSAGES, ContentJson.inputMessages(redactor.apply(r.user())));
         }
         Span span = b.startSpan();
-        Open open = new Open(span, provider, model, lastResort);
+        Open open = new Open(span, provider, model, lastResort, template);
         x.attach(ATTEMPT_SPAN, open);
         AttemptResult result;
         try (io.opentelemetry.context.Scope ignored = parent.with(span).makeCurrent()) {
@@ -339,7 +347,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                 .setAttribute(STEP, e.step())
                 .setAttribute(STEP_KIND, kindName(e.stepKind()))
                 .startSpan();
-        x.attach(ATTEMPT_SPAN, new Open(span, null, null, false));
+        x.attach(ATTEMPT_SPAN, new Open(span, null, null, false, null));
     }
 
     @Override
@@ -373,7 +381,13 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                 span.setAttribute(GEN_AI_OUTPUT_MESSAGES,
                         ContentJson.outputMessages(redactor.apply(r.text()), a.finishReason()));
             }
-            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), null);
+            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), null, open.template());
+            if (open.template() != null && (a.status() == Attempt.Status.ANSWERED
+                    || a.status() == Attempt.Status.REJECTED)) {
+                // The accept gate's verdict (a parser that failed is a reject too) is the template's quality score.
+                metrics.score(x.chain(), open.template(), SCORE_SOURCE_GATE,
+                        a.status() == Attempt.Status.ANSWERED ? 1.0 : 0.0);
+            }
         }
         if (a.status() == Attempt.Status.REJECTED || a.status() == Attempt.Status.PASSED) {
             if (a.failure() != null) {
@@ -424,7 +438,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         }
         span.setStatus(StatusCode.ERROR, reason == null ? kind : reason);
         if (open != null && a.stepKind() == StepKind.MODEL) {
-            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind);
+            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind, open.template());
         }
         span.end();
         if (!e.retrying() && !lastResort) {
@@ -482,6 +496,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         root.setAttribute(OUTCOME, outcome);
         root.setAttribute(ROUTED, o.route().routed());
         o.answeredBy().ifPresent(s -> root.setAttribute(ANSWERED_BY, s));
+        o.templateId().ifPresent(t -> root.setAttribute(GEN_AI_PROMPT_NAME, t));
         Money cost = o.cost(); // summed over the attempts: once
         if (cost.isPositive()) {
             root.setAttribute(COST_USD, cost.toUsd().doubleValue());
@@ -491,6 +506,58 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         }
         root.end();
         metrics.execution(x.chain(), o);
+    }
+
+    /**
+     * Records a shadow sample: the counter {@code cascade.shadow.samples} by result, and for a call that was made, a
+     * span {@code shadow {candidate}} (CLIENT, no parent) <em>linked</em> to the live execution's root span (it ran
+     * after the caller had its answer, so it is not part of that trace's critical path), with the call's start and
+     * duration, {@code cascade.shadow.result} and {@code cascade.shadow.score}; plus {@code cascade.shadow.score},
+     * {@code cascade.shadow.cost} and {@code cascade.shadow.duration}.
+     */
+    @Override
+    public void onShadowCompared(ShadowCompared e) {
+        metrics.shadow(e);
+        if (!e.called()) {
+            return;
+        }
+        SpanBuilder b = tracer.spanBuilder("shadow " + e.candidate())
+                .setNoParent()
+                .setSpanKind(SpanKind.CLIENT)
+                .setStartTimestamp(e.started())
+                .setAttribute(GEN_AI_OPERATION_NAME, OPERATION_CHAT)
+                .setAttribute(CHAIN, e.chain())
+                .setAttribute(EXECUTION_ID, e.executionId())
+                .setAttribute(SHADOW_CANDIDATE, e.candidate())
+                .setAttribute(SHADOW_RESULT, e.result().name().toLowerCase(Locale.ROOT))
+                .setAttribute(GEN_AI_USAGE_INPUT_TOKENS, e.usage().inputTokens())
+                .setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, e.usage().outputTokens());
+        if (!Double.isNaN(e.score())) {
+            b.setAttribute(SHADOW_SCORE, e.score());
+        }
+        if (e.cost().isPositive()) {
+            b.setAttribute(COST_USD, e.cost().toUsd().doubleValue());
+        }
+        ExecutionInfo x = e.execution();
+        if (x != null && x.executionContext() != null) {
+            SpanContext origin = Span.fromContext(x.executionContext()).getSpanContext();
+            if (origin.isValid()) {
+                b.addLink(origin);
+            }
+        }
+        Span span = b.startSpan();
+        if (e.result() == ShadowCompared.Result.FAILED) {
+            String reason = redactor.apply(String.valueOf(e.reason()));
+            span.setAttribute(REASON, reason);
+            span.setStatus(StatusCode.ERROR, reason);
+        }
+        span.end(e.started().plus(e.latency()));
+    }
+
+    /** Records a score given to an execution after the fact as {@code cascade.quality.score}. */
+    @Override
+    public void onScoreRecorded(ScoreRecorded e) {
+        metrics.score(e.chain(), e.templateId(), e.source(), e.score());
     }
 
     private void fallback(ExecutionInfo x, Attempt a) {
