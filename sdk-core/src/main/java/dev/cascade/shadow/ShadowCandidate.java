@@ -56,6 +56,8 @@ public final class ShadowCandidate<I, O> {
     private final Pricing pricing;
     private final ThreadPoolExecutor workers;
     private final long ratePeriodNanos;
+    /** The chain name the candidate's budget sees: apart from the chain's own accounts, even on a shared ledger. */
+    private final String account;
 
     private final AtomicLong executions = new AtomicLong();
     private final AtomicLong sampled = new AtomicLong();
@@ -96,6 +98,7 @@ public final class ShadowCandidate<I, O> {
         this.model = spec.modelName() != null ? spec.modelName() : client.model();
         this.pricing = spec.pricing() != null ? spec.pricing()
                 : spec.budget() instanceof Budget b && model != null ? b.price(model).orElse(null) : null;
+        this.account = chain + "/shadow/" + name;
         this.ratePeriodNanos = spec.ratePeriod() == null ? 0 : spec.ratePeriod().toNanos();
         BlockingQueue<Runnable> queue = spec.queueCapacity() == 0 ? new SynchronousQueue<>()
                 : new ArrayBlockingQueue<>(spec.queueCapacity());
@@ -205,7 +208,7 @@ public final class ShadowCandidate<I, O> {
         StepAdmission.Ticket ticket = null;
         if (spec.budget() != null) {
             try {
-                ticket = spec.budget().admit(new StepAdmission.Request(chain, "shadow:" + name,
+                ticket = spec.budget().admit(new StepAdmission.Request(account, name,
                         outcome.executionId(), 1, client, request, context, Money.ZERO, model, pricing));
             } catch (VirtualMachineError e) {
                 throw e;

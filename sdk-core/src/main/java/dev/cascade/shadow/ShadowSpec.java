@@ -209,7 +209,9 @@ public final class ShadowSpec<I, O> {
         /**
          * The candidate's own budget, separate from the chain's: every candidate call reserves its worst case on it
          * first and is not made when refused (counted as over budget). A {@link dev.cascade.budget.Budget} is one,
-         * e.g. {@code Budget.builder().perDay("5.00").build()}. Default: none.
+         * e.g. {@code Budget.builder().perDay("5.00").build()}; it sees the candidate's calls as chain
+         * {@code <chain>/shadow/<candidate>} and step {@code <candidate>}, so its accounts stay apart from the chain's
+         * even on a shared ledger. Default: none.
          */
         public Builder<I, O> budget(StepAdmission budget) {
             this.budget = Objects.requireNonNull(budget, "budget");
