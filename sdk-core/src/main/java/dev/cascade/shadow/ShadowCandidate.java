@@ -55,6 +55,8 @@ public final class ShadowCandidate<I, O> {
     private final String model;
     private final Pricing pricing;
     private final ThreadPoolExecutor workers;
+    /** Where a call with a timeout runs while its worker waits; null without a timeout. */
+    private final ThreadPoolExecutor callers;
     private final long ratePeriodNanos;
     /** The chain name the candidate's budget sees: apart from the chain's own accounts, even on a shared ledger. */
     private final String account;
@@ -110,6 +112,14 @@ public final class ShadowCandidate<I, O> {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         workers.allowCoreThreadTimeOut(true);
+        // A call left behind at its timeout keeps its thread until it ends: at most twice the workers, then refused.
+        this.callers = spec.timeout() == null ? null : new ThreadPoolExecutor(0, 2 * spec.concurrency(), 30,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "cascade-shadow-call-" + chain + "-" + name + "-"
+                            + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The candidate's name. */
@@ -227,7 +237,8 @@ public final class ShadowCandidate<I, O> {
         long start = time.nanoTime();
         ModelResponse response;
         try {
-            response = client.call(request);
+            response = callers == null ? client.call(request)
+                    : time.callWithTimeout(() -> client.call(request), spec.timeout().toNanos(), callers);
             if (response == null) {
                 throw new IllegalStateException("model client returned null");
             }

@@ -18,7 +18,7 @@ import java.util.function.Function;
  *
  * <p>Defaults: share 5% ({@link #DEFAULT_SHARE}), a random sampler, equality as the comparator, agreement at a score
  * of 0.5 or more, the chain's prompt mapper and parser, no budget, no price, no rate limit, one worker thread and a
- * queue of 100 ({@link #DEFAULT_QUEUE_CAPACITY}).
+ * queue of 100 ({@link #DEFAULT_QUEUE_CAPACITY}), no call timeout.
  *
  * @param <I> the chain's input type
  * @param <O> the chain's output type
@@ -44,6 +44,7 @@ public final class ShadowSpec<I, O> {
     private final Duration ratePeriod;
     private final int queueCapacity;
     private final int concurrency;
+    private final Duration timeout;
 
     private ShadowSpec(Builder<I, O> b) {
         this.share = b.share;
@@ -59,6 +60,7 @@ public final class ShadowSpec<I, O> {
         this.ratePeriod = b.ratePeriod;
         this.queueCapacity = b.queueCapacity;
         this.concurrency = b.concurrency;
+        this.timeout = b.timeout;
     }
 
     public static <I, O> Builder<I, O> builder() {
@@ -128,11 +130,17 @@ public final class ShadowSpec<I, O> {
         return concurrency;
     }
 
+    /** How long one candidate call may take, or {@code null} for no limit. */
+    public Duration timeout() {
+        return timeout;
+    }
+
     @Override
     public String toString() {
         return "shadow(share=" + share + ", agreementThreshold=" + agreementThreshold
                 + (budget == null ? "" : ", budget") + (pricing == null ? "" : ", pricing=" + pricing)
                 + (ratePermits == 0 ? "" : ", rateLimit=" + ratePermits + "/" + ratePeriod)
+                + (timeout == null ? "" : ", timeout=" + timeout)
                 + ", queueCapacity=" + queueCapacity + ", concurrency=" + concurrency + ")";
     }
 
@@ -154,6 +162,7 @@ public final class ShadowSpec<I, O> {
         private Duration ratePeriod;
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private int concurrency = 1;
+        private Duration timeout;
 
         private Builder() {
         }
@@ -271,6 +280,22 @@ public final class ShadowSpec<I, O> {
                         "use a small number, e.g. 1 or 4: shadow traffic is a sample");
             }
             this.concurrency = threads;
+            return this;
+        }
+
+        /**
+         * Bounds each candidate call, on the chain's time source: a call still running then is interrupted, left
+         * behind and counted as an error, and the worker takes the next sample. Without it, a candidate that never
+         * returns holds its worker, and once every worker is held the queue fills and further samples are dropped
+         * (the caller is never affected either way). Default: none. Must be > 0.
+         */
+        public Builder<I, O> timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new CascadeConfigurationException("timeout", timeout, "must be > 0, was " + timeout,
+                        "use a positive duration, e.g. Duration.ofSeconds(30), or leave it unset for none");
+            }
+            this.timeout = timeout;
             return this;
         }
 

@@ -235,6 +235,37 @@ class ShadowCandidateTest {
     }
 
     @Test
+    void aCandidateCallPastItsTimeoutIsAnErrorAndFreesTheWorker() {
+        ModelClient slow = r -> {
+            if (r.user().startsWith("slow")) {
+                time.sleep(Duration.ofSeconds(5).toNanos()); // virtual: past the 1 s timeout
+            }
+            return ModelResponse.of(r.user().toUpperCase(), Usage.of(1, 1));
+        };
+        List<ShadowCompared> events = new CopyOnWriteArrayList<>();
+        Cascade<String, String> c = chain("timeout")
+                .listener(new CascadeListener() {
+                    @Override
+                    public void onShadowCompared(ShadowCompared e) {
+                        events.add(e);
+                    }
+                })
+                .shadow("slow", slow, s -> s.share(1).sampler(() -> 0.0).timeout(Duration.ofSeconds(1)))
+                .build();
+        c.execute("slow one");
+        await(() -> only(c).pending() == 0);
+        c.execute("quick one");
+        await(() -> only(c).pending() == 0);
+        ShadowReport r = only(c);
+        assertThat(r.errors()).isEqualTo(1);
+        assertThat(r.compared()).isEqualTo(1);
+        assertThat(events.get(0).result()).isEqualTo(ShadowCompared.Result.FAILED);
+        assertThat(events.get(0).reason()).contains("TimeoutException");
+        assertThatThrownBy(() -> chain("bad").shadow("c", slow, s -> s.timeout(Duration.ZERO)))
+                .hasMessageContaining("shadows[0].timeout");
+    }
+
+    @Test
     void agreementIsCountedAndOnlyAnsweredExecutionsAreCompared() {
         // Agrees on inputs starting with "a", half-agrees (0.5) on "h", disagrees otherwise.
         ModelClient candidate = r -> ModelResponse.of(r.user().startsWith("a") ? r.user().toUpperCase()

@@ -300,6 +300,20 @@ public class CascadeProperties {
         /** Worker threads calling the candidate at once. Unset: 1. */
         private Integer concurrency;
 
+        /**
+         * How long one candidate call may take, e.g. 30s; a call past it counts as an error and frees its worker.
+         * Unset: no limit.
+         */
+        private Duration timeout;
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
         public String getModel() {
             return model;
         }

@@ -456,6 +456,7 @@ final class ChainFactory {
             }
             set(p.getQueueCapacity(), s::queueCapacity);
             set(p.getConcurrency(), s::concurrency);
+            set(p.getTimeout(), s::timeout);
         });
     }
 

@@ -74,7 +74,8 @@ class ShadowAndTemplatePropertiesTest {
                 "cascade.chains.triage.shadow.rate-limit.permits=100",
                 "cascade.chains.triage.shadow.rate-limit.period=1s",
                 "cascade.chains.triage.shadow.queue-capacity=10",
-                "cascade.chains.triage.shadow.concurrency=2").run(ctx -> {
+                "cascade.chains.triage.shadow.concurrency=2",
+                "cascade.chains.triage.shadow.timeout=30s").run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     Cascade<String, String> chain = ctx.getBean(CascadeChains.class).get("triage");
                     assertThat(chain.describe().steps().get(0).policies()).containsEntry("template", "triage-v3");
@@ -134,6 +135,9 @@ class ShadowAndTemplatePropertiesTest {
         failsNaming("cascade.chains.triage.shadow.queue-capacity", "-1",
                 "cascade.chains.triage.steps[0].model=gpt", "cascade.chains.triage.shadow.model=mini",
                 "cascade.chains.triage.shadow.queue-capacity=-1");
+        failsNaming("cascade.chains.triage.shadow.timeout", "PT0S",
+                "cascade.chains.triage.steps[0].model=gpt", "cascade.chains.triage.shadow.model=mini",
+                "cascade.chains.triage.shadow.timeout=0s");
         failsNaming("cascade.chains.triage.shadow.per-day", "more than zero",
                 "cascade.chains.triage.steps[0].model=gpt", "cascade.chains.triage.shadow.model=mini",
                 "cascade.chains.triage.shadow.per-day=0");
