@@ -231,8 +231,9 @@ public final class ChainImpl<I, O> {
         long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
         Outcome<O> outcome = Outcome.create(config.name(), idPrefix, seq, status, x.answer, x.answeredBy,
                 x.attempts(), route, x.review, Duration.ofNanos(end - start));
-        if (x.template != null) {
-            outcome = outcome.withTemplateId(x.template);
+        Execution.Rare<I, O> rare = x.rareOrNull();
+        if (rare != null && rare.template != null) {
+            outcome = outcome.withTemplateId(rare.template);
         }
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));

@@ -43,8 +43,6 @@ final class Execution<I, O> {
     boolean cancelled;
     /** The review step's handle, once it queued the input. */
     dev.cascade.api.ReviewHandle<O> review;
-    /** The template id of the last model request built, or null (see Outcome.templateId). */
-    String template;
 
     /**
      * The running model attempt, written by its stages (see {@code ModelStepRunner}): the clock reading the stages
@@ -93,6 +91,11 @@ final class Execution<I, O> {
          * where model and custom steps are skipped ({@code BULKHEAD_FULL}) with this reason; rules and review run.
          */
         String noThread;
+        /**
+         * The template id of the last model request built (see Outcome.templateId): here, not on the execution, so
+         * a chain without templates allocates nothing more per execution.
+         */
+        String template;
     }
 
     Rare<I, O> rare() {

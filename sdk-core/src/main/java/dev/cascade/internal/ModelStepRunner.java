@@ -354,7 +354,7 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
             request = request.withMaxOutputTokens(step.maxOutputTokens());
         }
         if (request.templateId() != null) {
-            x.template = request.templateId(); // once per step run, not per attempt: the outcome names it
+            x.rare().template = request.templateId(); // once per step run, not per attempt: the outcome names it
         }
         return request;
     }

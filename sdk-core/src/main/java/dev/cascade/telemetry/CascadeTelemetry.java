@@ -495,8 +495,14 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         String outcome = o.status().name().toLowerCase(Locale.ROOT);
         root.setAttribute(OUTCOME, outcome);
         root.setAttribute(ROUTED, o.route().routed());
-        o.answeredBy().ifPresent(s -> root.setAttribute(ANSWERED_BY, s));
-        o.templateId().ifPresent(t -> root.setAttribute(GEN_AI_PROMPT_NAME, t));
+        String answeredBy = o.answeredBy().orElse(null); // no capturing lambdas on this per-execution path
+        if (answeredBy != null) {
+            root.setAttribute(ANSWERED_BY, answeredBy);
+        }
+        String template = o.templateId().orElse(null);
+        if (template != null) {
+            root.setAttribute(GEN_AI_PROMPT_NAME, template);
+        }
         Money cost = o.cost(); // summed over the attempts: once
         if (cost.isPositive()) {
             root.setAttribute(COST_USD, cost.toUsd().doubleValue());

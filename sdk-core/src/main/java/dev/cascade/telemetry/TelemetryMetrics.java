@@ -181,8 +181,14 @@ final class TelemetryMetrics {
 
     /** The attribute sets of one kind of model call: built once, reused (building Attributes is not free). */
     private record CallKey(String chain, String step, String provider, String requestModel, String responseModel,
-                           String errorType, String template) {
+                           String errorType) {
     }
+
+    /** A model call that named a prompt template: its own map, so calls without one build the same key as ever. */
+    private record TemplateCallKey(CallKey call, String template) {
+    }
+
+    private final Map<TemplateCallKey, CallAttributes> templateCallAttributes = new ConcurrentHashMap<>();
 
     private record CallAttributes(Attributes common, Attributes input, Attributes output) {
     }
@@ -201,9 +207,11 @@ final class TelemetryMetrics {
     /** @param template the request's prompt template, or null */
     void recordModelCall(String chain, Attempt a, String provider, String requestModel, String errorType,
                          String template) {
-        CallAttributes attrs = callAttributes.computeIfAbsent(
-                new CallKey(chain, a.step(), provider, requestModel, a.model(), errorType, template),
-                TelemetryMetrics::build);
+        CallAttributes attrs = template == null
+                ? callAttributes.computeIfAbsent(new CallKey(chain, a.step(), provider, requestModel, a.model(),
+                        errorType), TelemetryMetrics::build)
+                : templateCallAttributes.computeIfAbsent(new TemplateCallKey(new CallKey(chain, a.step(), provider,
+                        requestModel, a.model(), errorType), template), TelemetryMetrics::build);
         operationDuration.record(a.latency().toNanos() / 1e9, attrs.common());
         if (a.cost().isPositive()) {
             cost.add(a.cost().toUsd().doubleValue(), attrs.common());
@@ -212,6 +220,13 @@ final class TelemetryMetrics {
             tokenUsage.record(a.usage().inputTokens(), attrs.input());
             tokenUsage.record(a.usage().outputTokens(), attrs.output());
         }
+    }
+
+    private static CallAttributes build(TemplateCallKey k) {
+        CallAttributes plain = build(k.call());
+        return new CallAttributes(plain.common().toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build(),
+                plain.input().toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build(),
+                plain.output().toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build());
     }
 
     private static CallAttributes build(CallKey k) {
@@ -230,9 +245,6 @@ final class TelemetryMetrics {
         }
         if (k.errorType() != null) {
             b.put(ERROR_TYPE, k.errorType());
-        }
-        if (k.template() != null) {
-            b.put(GEN_AI_PROMPT_NAME, k.template());
         }
         Attributes common = b.build();
         return new CallAttributes(common, common.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build(),
@@ -311,10 +323,13 @@ final class TelemetryMetrics {
     }
 
     void execution(String chain, Outcome<?> o) {
-        CountKey key = new CountKey(chain, o.answeredBy().orElse("none"), o.status().name());
         String template = o.templateId().orElse(null);
-        Attributes attrs = template == null ? executionAttributes.computeIfAbsent(key, TelemetryMetrics::executionAttrs)
-                : templateAttributes.computeIfAbsent(new TemplateKey(key, template),
+        Attributes attrs = template == null
+                ? executionAttributes.computeIfAbsent(
+                        new CountKey(chain, o.answeredBy().orElse("none"), o.status().name()),
+                        TelemetryMetrics::executionAttrs)
+                : templateAttributes.computeIfAbsent(new TemplateKey(new CountKey(chain,
+                                o.answeredBy().orElse("none"), o.status().name()), template),
                         k -> executionAttrs(k.count()).toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build());
         executions.add(1, attrs);
         executionDuration.record(o.elapsed().toNanos() / 1e9, attrs);
