@@ -103,4 +103,26 @@ public interface Cascade<I, O> {
     default Optional<CircuitBreaker> circuitBreaker(String step) {
         return Optional.empty();
     }
+
+    /**
+     * A live summary of each {@link CascadeBuilder#shadow shadow candidate}, in the order they were added: samples,
+     * agreements, agreement rate, candidate cost and latency, errors, drops. Empty when the chain has none.
+     */
+    default java.util.List<dev.cascade.shadow.ShadowReport> shadows() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Records a quality score in [0, 1] for an execution of this chain after the fact (an evaluation scorer, a user's
+     * feedback, a judge): the chain's listeners get a {@link dev.cascade.event.ScoreRecorded}, and telemetry reports it
+     * as {@code cascade.quality.score} under the execution's prompt template ({@link Outcome#templateId()}) with
+     * {@code cascade.score.source = source}. The accept gate's verdicts are recorded the same way by telemetry, as
+     * source {@code accept_gate} (pass 1, reject 0). Default: checks the arguments and records nothing.
+     *
+     * @throws IllegalArgumentException if {@code score} is outside [0, 1], {@code source} is blank, or
+     *                                  {@code outcome} is of another chain
+     */
+    default void recordScore(Outcome<O> outcome, double score, String source) {
+        ScoreEvents.of(this, outcome, score, source);
+    }
 }

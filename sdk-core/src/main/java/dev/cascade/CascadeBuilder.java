@@ -26,6 +26,8 @@ import dev.cascade.internal.StepDef;
 import dev.cascade.review.DurableReviewQueue;
 import dev.cascade.review.InMemoryReviewQueue;
 import dev.cascade.rules.RuleSet;
+import dev.cascade.shadow.ShadowCandidate;
+import dev.cascade.shadow.ShadowSpec;
 import dev.cascade.spi.AdmissionInterceptor;
 import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.CascadeListener;
@@ -96,8 +98,12 @@ public final class CascadeBuilder<I, O> {
     private record PendingReview<I, O>(String name, ReviewQueue<I, O> queue) implements Pending<I, O> {
     }
 
+    private record PendingShadow<I, O>(String name, ModelClient client, ShadowSpec<I, O> spec) {
+    }
+
     private final String name;
     private final List<Pending<I, O>> steps = new ArrayList<>();
+    private final List<PendingShadow<I, O>> shadows = new ArrayList<>();
     private Function<? super I, ModelRequest> prompt;
     private Function<? super ModelResponse, ? extends O> parse;
     private Predicate<? super O> accept;
@@ -221,6 +227,43 @@ public final class CascadeBuilder<I, O> {
     public CascadeBuilder<I, O> humanReview(String name, ReviewQueue<I, O> queue) {
         steps.add(new PendingReview<>(stepName(name),
                 Objects.requireNonNull(queue, () -> "review step '" + name + "': queue must not be null")));
+        return this;
+    }
+
+    /**
+     * Adds a shadow candidate: a sampled share of live executions (default 5%) is sent, after the caller has its
+     * outcome, to {@code client} on the candidate's own worker threads, with the chain's prompt mapper and parser
+     * (unless the spec gives its own), under its own budget, rate limit and bounded queue; its parsed answer is scored
+     * against the answer the chain returned. A full queue drops the sample (counted); nothing the candidate does
+     * changes or delays the caller's outcome. Only answered executions are compared. Read the agreement with
+     * {@link Cascade#shadows()}; listeners get a {@link dev.cascade.event.ShadowCompared} per sample, e.g.
+     * {@code .shadow("mini", miniClient, s -> s.share(0.05).pricing(price).budget(Budget.builder().perDay("2.00")
+     * .build()))}. See {@link ShadowSpec} for the defaults.
+     *
+     * @throws CascadeConfigurationException if an option is out of range; its path starts at {@code shadows[n]}
+     */
+    public CascadeBuilder<I, O> shadow(String name, ModelClient client, Consumer<ShadowSpec.Builder<I, O>> configure) {
+        Objects.requireNonNull(client, () -> "shadow '" + name + "': client must not be null");
+        Objects.requireNonNull(configure, "configure");
+        String at = "shadows[" + shadows.size() + "]";
+        String checked;
+        ShadowSpec<I, O> spec;
+        try {
+            checked = Specs.name("name", name);
+            ShadowSpec.Builder<I, O> b = ShadowSpec.builder();
+            configure.accept(b);
+            spec = b.build();
+        } catch (CascadeConfigurationException e) {
+            throw e.within("chain '" + this.name + "', shadow '" + name + "'", at);
+        }
+        for (PendingShadow<I, O> other : shadows) {
+            if (other.name().equals(checked)) {
+                throw new CascadeConfigurationException("name", checked, "duplicate shadow candidate name '"
+                        + checked + "'", "give each shadow candidate of the chain a distinct name")
+                        .within("chain '" + this.name + "'", at);
+            }
+        }
+        shadows.add(new PendingShadow<>(checked, client, spec));
         return this;
     }
 
@@ -571,7 +614,16 @@ public final class CascadeBuilder<I, O> {
                 events, List.copyOf(seam), clock,
                 executor != null ? executor : CascadeThreads.defaultExecutor(virtualThreads), description,
                 lateCompletionGrace.toNanos(), lastResort);
-        return new CascadeChain<>(new ChainImpl<>(config, jitter, responseCache(defs, clock, where)));
+        ResponseCache<I, O> responseCache = responseCache(defs, clock, where);
+        List<ShadowCandidate<I, O>> candidates = shadowCandidates(where, events, clock);
+        if (candidates.isEmpty()) {
+            return new CascadeChain<>(new ChainImpl<>(config, jitter, responseCache, null));
+        }
+        return new CascadeChain<>(new ChainImpl<>(config, jitter, responseCache, (input, context, outcome, info) -> {
+            for (ShadowCandidate<I, O> c : candidates) {
+                c.offer(input, context, outcome, info);
+            }
+        }), candidates);
     }
 
     /** The chain's cache, keyed on what its steps are and what its prompts build; null when it has none. */
@@ -597,6 +649,38 @@ public final class CascadeBuilder<I, O> {
         } catch (CascadeConfigurationException e) {
             throw e.within(where, "");
         }
+    }
+
+    /** Checks the shadow candidates against the chain (prompt, parse, price) and starts them. */
+    private List<ShadowCandidate<I, O>> shadowCandidates(String where, Events events, TimeSource clock) {
+        List<ShadowCandidate<I, O>> out = new ArrayList<>();
+        for (int i = 0; i < shadows.size(); i++) {
+            PendingShadow<I, O> p = shadows.get(i);
+            ShadowSpec<I, O> s = p.spec();
+            String at = "shadows[" + i + "]";
+            String ctx = where + ", shadow '" + p.name() + "'";
+            Function<? super I, ModelRequest> pr = s.prompt() != null ? s.prompt() : prompt;
+            Function<? super ModelResponse, ? extends O> pa = s.parse() != null ? s.parse() : parse;
+            if (pr == null) {
+                throw new CascadeConfigurationException(at + ".prompt", null, "no prompt mapper for the shadow"
+                        + " candidate", "set prompt(...) on the chain or on the shadow's spec").within(ctx, "");
+            }
+            if (pa == null) {
+                throw new CascadeConfigurationException(at + ".parse", null, "no parser for the shadow candidate",
+                        "set parse(...) on the chain or on the shadow's spec").within(ctx, "");
+            }
+            String model = s.modelName() != null ? s.modelName() : p.client().model();
+            if (s.budget() instanceof Budget budget && s.pricing() == null
+                    && (model == null || budget.price(model).isEmpty())) {
+                throw new CascadeConfigurationException(at + ".pricing", model, "the shadow candidate has a budget"
+                        + " but no price: " + (model == null ? "its client reports no model name" : "the budget's"
+                        + " catalogue has no price for model '" + model + "'") + ", so the budget would refuse"
+                        + " every call", "give the shadow its price, s -> s.pricing(Pricing.perMillionTokens(\"0.15\","
+                        + " \"0.60\")), or a model name the budget knows").within(ctx, "");
+            }
+            out.add(new ShadowCandidate<>(name, p.name(), p.client(), s, pr, pa, events, clock));
+        }
+        return List.copyOf(out);
     }
 
     /** What the chain's listeners may observe of its parts: its breakers, its review queue's depth. */
@@ -717,13 +801,31 @@ public final class CascadeBuilder<I, O> {
         }
     }
 
+    /**
+     * The step's prompt mapper, naming {@code template} on the requests that name none; the mapper itself when the
+     * step has no template, so a chain without templates pays nothing.
+     */
+    private static <I> Function<? super I, ModelRequest> withTemplate(Function<? super I, ModelRequest> mapper,
+                                                                     String template) {
+        if (template == null) {
+            return mapper;
+        }
+        return input -> {
+            ModelRequest r = mapper.apply(input);
+            return r == null || r.templateId() != null ? r : r.withTemplateId(template);
+        };
+    }
+
     private StepDef.Model<I, O> modelStep(PendingModel<I, O> m, CascadeRegistries regs) {
         String where = where(m);
         ModelStepSpec<I, O> s = m.spec();
-        Function<? super I, ModelRequest> p = s.prompt() != null ? s.prompt() : prompt;
+        Function<? super I, ModelRequest> p = withTemplate(s.prompt() != null ? s.prompt() : prompt, s.template());
         Function<? super ModelResponse, ? extends O> q = s.parse() != null ? s.parse() : parse;
         String resource = resourceOf(m);
         Map<String, String> policies = new LinkedHashMap<>();
+        if (s.template() != null) {
+            policies.put("template", s.template());
+        }
         policies.put("provider", m.client().provider());
         String model = modelOf(m);
         if (model != null) {

@@ -3,7 +3,12 @@ package dev.cascade;
 import dev.cascade.api.CallContext;
 import dev.cascade.api.Description;
 import dev.cascade.api.Outcome;
+import dev.cascade.event.ScoreRecorded;
 import dev.cascade.internal.ChainImpl;
+import dev.cascade.shadow.ShadowCandidate;
+import dev.cascade.shadow.ShadowReport;
+import dev.cascade.spi.CascadeListener;
+import dev.cascade.spi.Events;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.util.List;
@@ -17,9 +22,36 @@ import java.util.concurrent.CompletableFuture;
  */
 final class CascadeChain<I, O> implements Cascade<I, O> {
     private final ChainImpl<I, O> engine;
+    private final List<ShadowCandidate<I, O>> shadows;
 
     CascadeChain(ChainImpl<I, O> engine) {
+        this(engine, List.of());
+    }
+
+    CascadeChain(ChainImpl<I, O> engine, List<ShadowCandidate<I, O>> shadows) {
         this.engine = engine;
+        this.shadows = shadows;
+    }
+
+    @Override
+    public List<ShadowReport> shadows() {
+        if (shadows.isEmpty()) {
+            return List.of();
+        }
+        List<ShadowReport> reports = new java.util.ArrayList<>(shadows.size());
+        for (ShadowCandidate<I, O> s : shadows) {
+            reports.add(s.report());
+        }
+        return List.copyOf(reports);
+    }
+
+    @Override
+    public void recordScore(Outcome<O> outcome, double score, String source) {
+        ScoreRecorded event = ScoreEvents.of(this, outcome, score, source);
+        Events events = engine.events();
+        if (events.enabled()) {
+            events.fire(CascadeListener::onScoreRecorded, event);
+        }
     }
 
     @Override

@@ -90,7 +90,7 @@ class PackageDependenciesTest {
                 .layer("Engine").definedBy("dev.cascade.internal..")
                 .layer("Features").definedBy("dev.cascade.budget..", "dev.cascade.review..", "dev.cascade.watch..",
                         "dev.cascade.rules..", "dev.cascade.adapter..", "dev.cascade.jdbc..", "dev.cascade.testing..",
-                        "dev.cascade.cache..")
+                        "dev.cascade.cache..", "dev.cascade.shadow..")
                 .layer("SPI").definedBy("dev.cascade.spi..")
                 .layer("Events").definedBy("dev.cascade.event..")
                 .layer("Config").definedBy("dev.cascade.config..")

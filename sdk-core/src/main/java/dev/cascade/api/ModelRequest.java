@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * What a model step sends to its {@link dev.cascade.spi.ModelClient}: an optional system prompt, the user text, and
- * an optional cap on output tokens. Immutable and thread-safe.
+ * What a model step sends to its {@link dev.cascade.spi.ModelClient}: an optional system prompt, the user text, an
+ * optional cap on output tokens, and an optional prompt template id (for per-template metrics, never sent to the
+ * provider). Immutable and thread-safe.
  *
  * <p>Prompt text is never put in logs, events or spans by Cascade unless the user opts in.
  */
@@ -15,8 +16,14 @@ public final class ModelRequest {
     private final String user;
     private final int maxOutputTokens;
     private final Map<String, String> options;
+    private final String templateId;
 
     private ModelRequest(String system, String user, int maxOutputTokens, Map<String, String> options) {
+        this(system, user, maxOutputTokens, options, null);
+    }
+
+    private ModelRequest(String system, String user, int maxOutputTokens, Map<String, String> options,
+                         String templateId) {
         this.system = system;
         this.user = Objects.requireNonNull(user, "user text must not be null");
         if (maxOutputTokens < 0) {
@@ -24,6 +31,7 @@ public final class ModelRequest {
         }
         this.maxOutputTokens = maxOutputTokens;
         this.options = Map.copyOf(options);
+        this.templateId = templateId;
     }
 
     /** A request with a system prompt (may be {@code null}) and user text. */
@@ -41,12 +49,33 @@ public final class ModelRequest {
         if (tokens <= 0) {
             throw new IllegalArgumentException("maxOutputTokens must be > 0, was " + tokens);
         }
-        return new ModelRequest(system, user, tokens, options);
+        return new ModelRequest(system, user, tokens, options, templateId);
     }
 
     /** A copy with provider-specific options (e.g. temperature) that adapters may read. */
     public ModelRequest withOptions(Map<String, String> options) {
-        return new ModelRequest(system, user, maxOutputTokens, Objects.requireNonNull(options, "options"));
+        return new ModelRequest(system, user, maxOutputTokens, Objects.requireNonNull(options, "options"), templateId);
+    }
+
+    /**
+     * A copy that names the prompt template it was made from, e.g. {@code "triage-v3"}. Telemetry breaks tokens, cost,
+     * latency, quality score and completion rate down by it (attribute {@code gen_ai.prompt.name}); it is never sent
+     * to the provider. A model step's {@code template(...)} sets it on requests that name none. Default: none.
+     *
+     * @throws IllegalArgumentException if {@code templateId} is blank or longer than 128 characters
+     */
+    public ModelRequest withTemplateId(String templateId) {
+        Objects.requireNonNull(templateId, "templateId");
+        if (templateId.isBlank() || templateId.length() > 128) {
+            throw new IllegalArgumentException("templateId must be 1 to 128 non-blank characters (it becomes a metric"
+                    + " attribute), was '" + templateId + "'; use a short stable id such as \"triage-v3\"");
+        }
+        return new ModelRequest(system, user, maxOutputTokens, options, templateId);
+    }
+
+    /** The prompt template this request was made from, or {@code null} when none was named. */
+    public String templateId() {
+        return templateId;
     }
 
     /** The system prompt, or {@code null}. */
@@ -71,6 +100,6 @@ public final class ModelRequest {
     @Override
     public String toString() {
         return "ModelRequest[systemChars=" + (system == null ? 0 : system.length()) + ", userChars=" + user.length()
-                + ", maxOutputTokens=" + maxOutputTokens + "]";
+                + ", maxOutputTokens=" + maxOutputTokens + (templateId == null ? "" : ", templateId=" + templateId) + "]";
     }
 }

@@ -48,6 +48,8 @@ public final class Outcome<O> {
     private final long elapsedNanos;
     /** What the chain's response cache did; null on a chain without one. */
     private final CacheLookup cache;
+    /** The prompt template of the execution's last model request, or null. */
+    private final String templateId;
 
     Outcome(String chain, String idText, long idSeq, Status status, O answer, String answeredBy,
             List<Attempt> attempts, Route route, ReviewHandle<O> review, Duration elapsed) {
@@ -71,6 +73,49 @@ public final class Outcome<O> {
         this.route = Objects.requireNonNull(route);
         this.review = review;
         this.elapsed = elapsed;
+        this.templateId = null;
+    }
+
+    /** A copy of {@code o} with the given cache lookup and template id; it has {@code o}'s execution id. */
+    private Outcome(Outcome<O> o, CacheLookup cache, String templateId) {
+        this.chain = o.chain;
+        if (o.idSource != null) {
+            // Draw the id now, so that the copy and the original never name the execution differently.
+            this.idText = o.executionId();
+            this.idSeq = -1;
+        } else {
+            this.idText = o.idText;
+            this.idSeq = o.idSeq;
+        }
+        this.idSource = null;
+        this.executionId = o.executionId;
+        this.status = o.status;
+        this.answer = o.answer;
+        this.answeredBy = o.answeredBy;
+        this.attempts = o.attempts;
+        this.route = o.route;
+        this.review = o.review;
+        this.elapsed = o.elapsed;
+        this.elapsedNanos = o.elapsedNanos;
+        this.cache = cache;
+        this.templateId = templateId;
+    }
+
+    /**
+     * A copy naming the prompt template of the execution (see {@link #templateId()}). The engine sets it; public so
+     * users can stub outcomes.
+     */
+    public Outcome<O> withTemplateId(String templateId) {
+        return new Outcome<>(this, cache, Objects.requireNonNull(templateId, "templateId"));
+    }
+
+    /**
+     * The prompt template ({@link ModelRequest#templateId()}) of the last model request this execution built: the
+     * answering step's when a model answered. Empty when no request named one. Telemetry reports the execution's
+     * completion, duration and quality score under it.
+     */
+    public Optional<String> templateId() {
+        return Optional.ofNullable(templateId);
     }
 
     /**
@@ -122,14 +167,7 @@ public final class Outcome<O> {
      * copy has the same execution id as this outcome.
      */
     public Outcome<O> withCacheLookup(CacheLookup lookup) {
-        Objects.requireNonNull(lookup, "lookup");
-        if (idSource != null) {
-            String id = executionId();
-            return new Outcome<>(chain, id, -1, null, status, answer, answeredBy, attempts, route, review, elapsed,
-                    elapsedNanos, lookup);
-        }
-        return new Outcome<>(chain, idText, idSeq, null, status, answer, answeredBy, attempts, route, review, elapsed,
-                elapsedNanos, lookup);
+        return new Outcome<>(this, Objects.requireNonNull(lookup, "lookup"), templateId);
     }
 
     public String chain() {

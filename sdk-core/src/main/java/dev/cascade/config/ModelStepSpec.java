@@ -53,6 +53,7 @@ public final class ModelStepSpec<I, O> {
     private final String resourceName;
     private final String modelName;
     private final Pricing pricing;
+    private final String template;
 
     private ModelStepSpec(Builder<I, O> b) {
         this.timeout = b.timeout;
@@ -68,6 +69,7 @@ public final class ModelStepSpec<I, O> {
         this.resourceName = b.resourceName;
         this.modelName = b.modelName;
         this.pricing = b.pricing;
+        this.template = b.template;
     }
 
     /** A spec with no option set. */
@@ -150,6 +152,11 @@ public final class ModelStepSpec<I, O> {
         return pricing;
     }
 
+    /** The prompt template id given to this step's requests that name none, or {@code null}. */
+    public String template() {
+        return template;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelStepSpec<?, ?> s && Objects.equals(s.timeout, timeout)
@@ -158,7 +165,7 @@ public final class ModelStepSpec<I, O> {
                 && s.ownBulkhead == ownBulkhead && s.prompt == prompt && s.parse == parse
                 && s.accept == accept && s.maxOutputTokens == maxOutputTokens
                 && Objects.equals(s.resourceName, resourceName) && Objects.equals(s.modelName, modelName)
-                && Objects.equals(s.pricing, pricing);
+                && Objects.equals(s.pricing, pricing) && Objects.equals(s.template, template);
     }
 
     @Override
@@ -166,7 +173,7 @@ public final class ModelStepSpec<I, O> {
         return Objects.hash(timeout, retry, circuitBreaker, rateLimit, bulkhead, System.identityHashCode(ownBulkhead),
                 System.identityHashCode(prompt),
                 System.identityHashCode(parse), System.identityHashCode(accept), maxOutputTokens, resourceName,
-                modelName, pricing);
+                modelName, pricing, template);
     }
 
     @Override
@@ -198,6 +205,10 @@ public final class ModelStepSpec<I, O> {
         }
         if (pricing != null) {
             s.append(sep).append("pricing=").append(pricing);
+            sep = ", ";
+        }
+        if (template != null) {
+            s.append(sep).append("template=").append(template);
         }
         return s.append(')').toString();
     }
@@ -224,6 +235,7 @@ public final class ModelStepSpec<I, O> {
         private String resourceName;
         private String modelName;
         private Pricing pricing;
+        private String template;
 
         Builder() {
         }
@@ -242,6 +254,7 @@ public final class ModelStepSpec<I, O> {
             this.resourceName = base.resourceName;
             this.modelName = base.modelName;
             this.pricing = base.pricing;
+            this.template = base.template;
         }
 
         /**
@@ -384,6 +397,22 @@ public final class ModelStepSpec<I, O> {
          */
         public Builder<I, O> pricing(Pricing pricing) {
             this.pricing = Objects.requireNonNull(pricing, "pricing");
+            return this;
+        }
+
+        /**
+         * The prompt template id of this step's requests, e.g. {@code "triage-v3"}: set on every request the prompt
+         * mapper builds that names no template of its own ({@link ModelRequest#withTemplateId}), so telemetry reports
+         * tokens, cost, latency, quality score and completion rate per template. Default: none (no per-template
+         * attribute, and no cost on the call path).
+         */
+        public Builder<I, O> template(String templateId) {
+            Objects.requireNonNull(templateId, "template");
+            if (templateId.isBlank() || templateId.length() > 128) {
+                throw new CascadeConfigurationException("template", templateId, "must be 1 to 128 non-blank"
+                        + " characters (it becomes a metric attribute)", "use a short stable id, e.g. \"triage-v3\"");
+            }
+            this.template = templateId;
             return this;
         }
 

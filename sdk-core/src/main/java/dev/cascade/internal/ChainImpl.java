@@ -52,14 +52,21 @@ public final class ChainImpl<I, O> {
     private final ExecutionIds ids = new ExecutionIds();
     /** The response cache in front of the steps; null when the chain has none. */
     private final ResponseCache<I, O> cache;
+    /** Run after each outcome is built (shadow candidates), or null. */
+    private final AfterExecution<I, O> after;
 
     public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter) {
-        this(config, jitter, null);
+        this(config, jitter, null, null);
     }
 
-    /** @param cache the response cache in front of the steps, or {@code null} */
-    public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter, ResponseCache<I, O> cache) {
+    /**
+     * @param cache the response cache in front of the steps, or {@code null}
+     * @param after run after every execution's outcome is built and reported; {@code null} for nothing
+     */
+    public ChainImpl(ChainConfig<I, O> config, DoubleSupplier jitter, ResponseCache<I, O> cache,
+                     AfterExecution<I, O> after) {
         this.cache = cache;
+        this.after = after;
         this.config = config;
         this.defs = config.steps();
         this.lastResort = new LastResortRunner<>(config);
@@ -152,6 +159,11 @@ public final class ChainImpl<I, O> {
         return config.description();
     }
 
+    /** The chain's listeners, for events the front door fires (scores recorded later). */
+    public Events events() {
+        return config.events();
+    }
+
     public Outcome<O> execute(I input, CallContext context) {
         requireInput(input, context);
         return run(input, context, null, null, null);
@@ -231,11 +243,22 @@ public final class ChainImpl<I, O> {
         long end = x.lastNanos != 0 ? x.lastNanos : config.time().nanoTime();
         Outcome<O> outcome = Outcome.create(config.name(), ids.prefix, x.idSeqOrZero(), ids, status, x.answer,
                 x.answeredBy, x.attempts(), route, x.review(), end - start);
+        Execution.Rare<I, O> rare = x.rareOrNull();
+        if (rare != null && rare.template != null) {
+            outcome = outcome.withTemplateId(rare.template);
+        }
         if (lookup != null) {
             outcome = outcome.withCacheLookup(lookup.report(lookup.hit() ? null : store(x, status, lookup, outcome)));
         }
         if (info != null) {
             events.fire(CascadeListener::onExecutionFinished, new ExecutionFinished(info, outcome));
+        }
+        if (after != null) {
+            try {
+                after.finished(input, context, outcome, info);
+            } catch (Throwable t) {
+                Failures.rethrowFatal(t); // the outcome is the caller's, whatever the after-work does
+            }
         }
         return outcome;
     }

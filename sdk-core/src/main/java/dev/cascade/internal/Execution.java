@@ -103,6 +103,11 @@ final class Execution<I, O> {
          * goes to the review queue only, never to events, spans or logs.
          */
         Map<Integer, String> unusedAnswers;
+        /**
+         * The template id of the last model request built (see Outcome.templateId): here, not on the execution, so
+         * a chain without templates allocates nothing more per execution.
+         */
+        String template;
     }
 
     Rare<I, O> rare() {

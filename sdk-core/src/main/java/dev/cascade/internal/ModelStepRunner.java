@@ -353,6 +353,9 @@ final class ModelStepRunner<I, O> implements StepRunner<I, O> {
         if (step.maxOutputTokens() > 0 && request.maxOutputTokens().isEmpty()) {
             request = request.withMaxOutputTokens(step.maxOutputTokens());
         }
+        if (request.templateId() != null) {
+            x.rare().template = request.templateId(); // once per step run, not per attempt: the outcome names it
+        }
         return request;
     }
 

@@ -80,4 +80,15 @@ public interface CascadeListener {
      */
     default void onLateCompletion(LateCompletion event) {
     }
+
+    /**
+     * A shadow candidate compared (or could not compare) its answer for a sampled execution with the chain's answer.
+     * Called from the candidate's worker thread, after the caller's outcome was complete.
+     */
+    default void onShadowCompared(dev.cascade.event.ShadowCompared event) {
+    }
+
+    /** A quality score was recorded for an execution ({@link dev.cascade.Cascade#recordScore}). */
+    default void onScoreRecorded(dev.cascade.event.ScoreRecorded event) {
+    }
 }

@@ -35,6 +35,11 @@ public final class CascadeAttributes {
     public static final AttributeKey<String> GEN_AI_INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
     public static final AttributeKey<String> GEN_AI_OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    /**
+     * The prompt template a request was made from ({@code ModelRequest.templateId()}): on attempt and execution spans
+     * and on the model-call, execution and quality-score metrics, only when a template is named.
+     */
+    public static final AttributeKey<String> GEN_AI_PROMPT_NAME = AttributeKey.stringKey("gen_ai.prompt.name");
 
     /** The value of {@code gen_ai.operation.name} for a model step. */
     public static final String OPERATION_CHAT = "chat";
@@ -79,6 +84,14 @@ public final class CascadeAttributes {
     public static final AttributeKey<String> SUBJECT = AttributeKey.stringKey("cascade.subject");
     /** How a call the chain gave up on ended: {@code answered}, {@code failed}, {@code grace_expired}, ... */
     public static final AttributeKey<String> LATE_RESULT = AttributeKey.stringKey("cascade.late.result");
+    /** Who scored an execution: {@code accept_gate}, or the source given to {@code Cascade.recordScore}. */
+    public static final AttributeKey<String> SCORE_SOURCE = AttributeKey.stringKey("cascade.score.source");
+    /** A shadow candidate's name. */
+    public static final AttributeKey<String> SHADOW_CANDIDATE = AttributeKey.stringKey("cascade.shadow.candidate");
+    /** What became of a sampled execution: {@code agreed}, {@code disagreed}, {@code failed}, {@code dropped}, ... */
+    public static final AttributeKey<String> SHADOW_RESULT = AttributeKey.stringKey("cascade.shadow.result");
+    /** The comparator's score of a shadow comparison. */
+    public static final AttributeKey<Double> SHADOW_SCORE = AttributeKey.doubleKey("cascade.shadow.score");
 
     // ---- span event names
     public static final String EVENT_STEP_SKIPPED = "cascade.step.skipped";
@@ -105,6 +118,18 @@ public final class CascadeAttributes {
     public static final String METRIC_BUDGET_ALERTS = "cascade.budget.alerts";
     public static final String METRIC_ANOMALIES = "cascade.anomalies";
     public static final String METRIC_LATE_COMPLETIONS = "cascade.late_completions";
+    /** Quality scores in [0, 1] (accept gate verdicts, recorded scores), by chain, template and source. */
+    public static final String METRIC_QUALITY_SCORE = "cascade.quality.score";
+    /** Sampled executions per shadow candidate, by result. */
+    public static final String METRIC_SHADOW_SAMPLES = "cascade.shadow.samples";
+    /** Comparator scores of shadow comparisons. */
+    public static final String METRIC_SHADOW_SCORE = "cascade.shadow.score";
+    /** What shadow candidates' calls cost (USD), apart from {@code cascade.cost}. */
+    public static final String METRIC_SHADOW_COST = "cascade.shadow.cost";
+    /** Duration of shadow candidates' calls. */
+    public static final String METRIC_SHADOW_DURATION = "cascade.shadow.duration";
+    /** Bucket boundaries of the score histograms: tenths. */
+    public static final List<Double> SCORE_BUCKETS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
 
     /** Bucket boundaries of {@code gen_ai.client.token.usage}, from the semantic conventions. */
     public static final List<Long> TOKEN_USAGE_BUCKETS = List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L,
@@ -114,7 +139,8 @@ public final class CascadeAttributes {
             1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
 
     private static final List<AttributeKey<?>> MODEL_CALL_KEYS = List.of(GEN_AI_OPERATION_NAME, CHAIN, STEP,
-            GEN_AI_PROVIDER_NAME, GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, ERROR_TYPE);
+            GEN_AI_PROVIDER_NAME, GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, ERROR_TYPE, GEN_AI_PROMPT_NAME);
+    private static final List<AttributeKey<?>> SHADOW_KEYS = List.of(CHAIN, SHADOW_CANDIDATE);
 
     /**
      * Per metric name, every attribute key Cascade's telemetry may write on it. Some are written only when known
@@ -124,11 +150,16 @@ public final class CascadeAttributes {
      */
     public static final Map<String, List<AttributeKey<?>>> METRIC_ATTRIBUTE_KEYS = Map.ofEntries(
             Map.entry(METRIC_TOKEN_USAGE, List.of(GEN_AI_OPERATION_NAME, CHAIN, STEP, GEN_AI_PROVIDER_NAME,
-                    GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, GEN_AI_TOKEN_TYPE)),
+                    GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, GEN_AI_TOKEN_TYPE, GEN_AI_PROMPT_NAME)),
             Map.entry(METRIC_OPERATION_DURATION, MODEL_CALL_KEYS),
             Map.entry(METRIC_COST, MODEL_CALL_KEYS),
-            Map.entry(METRIC_EXECUTIONS, List.of(CHAIN, ANSWERED_BY, OUTCOME)),
-            Map.entry(METRIC_EXECUTION_DURATION, List.of(CHAIN, ANSWERED_BY, OUTCOME)),
+            Map.entry(METRIC_EXECUTIONS, List.of(CHAIN, ANSWERED_BY, OUTCOME, GEN_AI_PROMPT_NAME)),
+            Map.entry(METRIC_EXECUTION_DURATION, List.of(CHAIN, ANSWERED_BY, OUTCOME, GEN_AI_PROMPT_NAME)),
+            Map.entry(METRIC_QUALITY_SCORE, List.of(CHAIN, GEN_AI_PROMPT_NAME, SCORE_SOURCE)),
+            Map.entry(METRIC_SHADOW_SAMPLES, List.of(CHAIN, SHADOW_CANDIDATE, SHADOW_RESULT)),
+            Map.entry(METRIC_SHADOW_SCORE, SHADOW_KEYS),
+            Map.entry(METRIC_SHADOW_COST, SHADOW_KEYS),
+            Map.entry(METRIC_SHADOW_DURATION, SHADOW_KEYS),
             Map.entry(METRIC_FALLBACKS, List.of(CHAIN, STEP, FAILURE_KIND)),
             Map.entry(METRIC_SKIPS, List.of(CHAIN, STEP, FAILURE_KIND)),
             Map.entry(METRIC_LAST_RESORTS, List.of(CHAIN, STEP, LAST_RESORT)),

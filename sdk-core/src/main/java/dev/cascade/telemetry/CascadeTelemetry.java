@@ -24,6 +24,8 @@ import dev.cascade.event.ExecutionStarted;
 import dev.cascade.event.LastResort;
 import dev.cascade.event.LateCompletion;
 import dev.cascade.event.ReviewSubmitted;
+import dev.cascade.event.ScoreRecorded;
+import dev.cascade.event.ShadowCompared;
 import dev.cascade.event.StepSkipped;
 import dev.cascade.spi.AttemptInterceptor;
 import dev.cascade.spi.AttemptResult;
@@ -94,6 +96,8 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
 
     /** The attachment key of an execution's {@link Trace}. */
     private static final Object TRACE = new Object();
+    /** {@code cascade.score.source} of the accept gate's verdicts. */
+    static final String SCORE_SOURCE_GATE = "accept_gate";
 
     /**
      * What telemetry keeps for one execution, in one attachment (one lookup per event rather than one per item: each
@@ -127,7 +131,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
     }
 
     /** What an attempt's end needs from its start; {@code lastResort}: the chain's last resort (never a fallback). */
-    private record Open(Span span, String provider, String requestModel, boolean lastResort) {
+    private record Open(Span span, String provider, String requestModel, boolean lastResort, String template) {
     }
     private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
         @Override
@@ -310,6 +314,10 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                 b.setAttribute(RETRY_DELAY_MS, last.delay().toMillis());
             }
         }
+        String template = r.templateId();
+        if (template != null) {
+            b.setAttribute(GEN_AI_PROMPT_NAME, template);
+        }
         if (captureContent) {
             if (r.system() != null) {
                 b.setAttribute(GEN_AI_SYSTEM_INSTRUCTIONS, ContentJson.systemInstructions(redactor.apply(r.system())));
@@ -317,7 +325,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
             b.setAttribute(GEN_AI_INPUT_MESSAGES, ContentJson.inputMessages(redactor.apply(r.user())));
         }
         Span span = b.startSpan();
-        Open open = new Open(span, provider, model, lastResort);
+        Open open = new Open(span, provider, model, lastResort, template);
         trace.attempt = open;
         AttemptResult result;
         try (io.opentelemetry.context.Scope ignored = parent.with(span).makeCurrent()) {
@@ -362,7 +370,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                 .setAttribute(STEP, e.step())
                 .setAttribute(STEP_KIND, kindName(e.stepKind()))
                 .startSpan();
-        trace.attempt = new Open(span, null, null, false);
+        trace.attempt = new Open(span, null, null, false, null);
     }
 
     @Override
@@ -397,7 +405,13 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
                 span.setAttribute(GEN_AI_OUTPUT_MESSAGES,
                         ContentJson.outputMessages(redactor.apply(r.text()), a.finishReason()));
             }
-            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), null);
+            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), null, open.template());
+            if (open.template() != null && (a.status() == Attempt.Status.ANSWERED
+                    || a.status() == Attempt.Status.REJECTED)) {
+                // The accept gate's verdict (a parser that failed is a reject too) is the template's quality score.
+                metrics.score(x.chain(), open.template(), SCORE_SOURCE_GATE,
+                        a.status() == Attempt.Status.ANSWERED ? 1.0 : 0.0);
+            }
         }
         if (a.status() == Attempt.Status.REJECTED || a.status() == Attempt.Status.PASSED) {
             if (a.failure() != null) {
@@ -450,7 +464,7 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         }
         span.setStatus(StatusCode.ERROR, reason == null ? kind : reason);
         if (open != null && a.stepKind() == StepKind.MODEL) {
-            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind);
+            metrics.recordModelCall(x.chain(), a, open.provider(), open.requestModel(), kind, open.template());
         }
         span.end();
         if (!e.retrying() && !lastResort) {
@@ -504,7 +518,14 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         String outcome = o.status().name().toLowerCase(Locale.ROOT);
         root.setAttribute(OUTCOME, outcome);
         root.setAttribute(ROUTED, o.route().routed());
-        o.answeredBy().ifPresent(s -> root.setAttribute(ANSWERED_BY, s));
+        String answeredBy = o.answeredBy().orElse(null); // no capturing lambdas on this per-execution path
+        if (answeredBy != null) {
+            root.setAttribute(ANSWERED_BY, answeredBy);
+        }
+        String template = o.templateId().orElse(null);
+        if (template != null) {
+            root.setAttribute(GEN_AI_PROMPT_NAME, template);
+        }
         Money cost = o.cost(); // summed over the attempts: once
         if (cost.isPositive()) {
             root.setAttribute(COST_USD, cost.toUsd().doubleValue());
@@ -537,6 +558,58 @@ public final class CascadeTelemetry implements CascadeListener, AttemptIntercept
         }
         metrics.cacheLookup(x.chain(), hit == null ? "miss" : hit.exact() ? "exact" : "semantic",
                 hit == null ? Money.ZERO : hit.savedCost());
+    }
+
+    /**
+     * Records a shadow sample: the counter {@code cascade.shadow.samples} by result, and for a call that was made, a
+     * span {@code shadow {candidate}} (CLIENT, no parent) <em>linked</em> to the live execution's root span (it ran
+     * after the caller had its answer, so it is not part of that trace's critical path), with the call's start and
+     * duration, {@code cascade.shadow.result} and {@code cascade.shadow.score}; plus {@code cascade.shadow.score},
+     * {@code cascade.shadow.cost} and {@code cascade.shadow.duration}.
+     */
+    @Override
+    public void onShadowCompared(ShadowCompared e) {
+        metrics.shadow(e);
+        if (!e.called()) {
+            return;
+        }
+        SpanBuilder b = tracer.spanBuilder("shadow " + e.candidate())
+                .setNoParent()
+                .setSpanKind(SpanKind.CLIENT)
+                .setStartTimestamp(e.started())
+                .setAttribute(GEN_AI_OPERATION_NAME, OPERATION_CHAT)
+                .setAttribute(CHAIN, e.chain())
+                .setAttribute(EXECUTION_ID, e.executionId())
+                .setAttribute(SHADOW_CANDIDATE, e.candidate())
+                .setAttribute(SHADOW_RESULT, e.result().name().toLowerCase(Locale.ROOT))
+                .setAttribute(GEN_AI_USAGE_INPUT_TOKENS, e.usage().inputTokens())
+                .setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, e.usage().outputTokens());
+        if (!Double.isNaN(e.score())) {
+            b.setAttribute(SHADOW_SCORE, e.score());
+        }
+        if (e.cost().isPositive()) {
+            b.setAttribute(COST_USD, e.cost().toUsd().doubleValue());
+        }
+        ExecutionInfo x = e.execution();
+        if (x != null && x.executionContext() != null) {
+            SpanContext origin = Span.fromContext(x.executionContext()).getSpanContext();
+            if (origin.isValid()) {
+                b.addLink(origin);
+            }
+        }
+        Span span = b.startSpan();
+        if (e.result() == ShadowCompared.Result.FAILED) {
+            String reason = redactor.apply(String.valueOf(e.reason()));
+            span.setAttribute(REASON, reason);
+            span.setStatus(StatusCode.ERROR, reason);
+        }
+        span.end(e.started().plus(e.latency()));
+    }
+
+    /** Records a score given to an execution after the fact as {@code cascade.quality.score}. */
+    @Override
+    public void onScoreRecorded(ScoreRecorded e) {
+        metrics.score(e.chain(), e.templateId(), e.source(), e.score());
     }
 
     private void fallback(ExecutionInfo x, Attempt a) {

@@ -17,6 +17,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,11 @@ final class TelemetryMetrics {
     private final LongCounter lateCompletions;
     private final LongCounter cacheLookups;
     private final DoubleCounter cacheSaved;
+    private final DoubleHistogram qualityScore;
+    private final LongCounter shadowSamples;
+    private final DoubleHistogram shadowScore;
+    private final DoubleCounter shadowCost;
+    private final DoubleHistogram shadowDuration;
     private final Map<Attributes, Supplier<Optional<Double>>> budgets = new ConcurrentHashMap<>();
 
     void observeBudget(Budget budget, Scope scope, String subject, Window window) {
@@ -137,6 +143,30 @@ final class TelemetryMetrics {
                 .setUnit("USD")
                 .setDescription("Money the response cache saved: the cost the answers it served had.")
                 .build();
+        this.qualityScore = meter.histogramBuilder(METRIC_QUALITY_SCORE)
+                .setUnit("1")
+                .setDescription("Quality scores in [0, 1]: accept gate verdicts (1 pass, 0 reject) and recorded scores.")
+                .setExplicitBucketBoundariesAdvice(SCORE_BUCKETS)
+                .build();
+        this.shadowSamples = meter.counterBuilder(METRIC_SHADOW_SAMPLES)
+                .setUnit("{execution}")
+                .setDescription("Executions sampled by shadow candidates, by what became of them.")
+                .build();
+        this.shadowScore = meter.histogramBuilder(METRIC_SHADOW_SCORE)
+                .setUnit("1")
+                .setDescription("Comparator scores of shadow candidates' answers against the chain's.")
+                .setExplicitBucketBoundariesAdvice(SCORE_BUCKETS)
+                .build();
+        this.shadowCost = meter.counterBuilder(METRIC_SHADOW_COST)
+                .ofDoubles()
+                .setUnit("USD")
+                .setDescription("Money spent on shadow candidates' calls, at their price.")
+                .build();
+        this.shadowDuration = meter.histogramBuilder(METRIC_SHADOW_DURATION)
+                .setUnit("s")
+                .setDescription("Duration of shadow candidates' calls.")
+                .setExplicitBucketBoundariesAdvice(OPERATION_DURATION_BUCKETS)
+                .build();
         meter.gaugeBuilder(METRIC_BUDGET_REMAINING)
                 .setUnit("USD")
                 .setDescription("What the hard limit leaves in the current window.")
@@ -165,6 +195,12 @@ final class TelemetryMetrics {
                            String errorType) {
     }
 
+    /** A model call that named a prompt template: its own map, so calls without one build the same key as ever. */
+    private record TemplateCallKey(CallKey call, String template) {
+    }
+
+    private final Map<TemplateCallKey, CallAttributes> templateCallAttributes = new ConcurrentHashMap<>();
+
     private record CallAttributes(Attributes common, Attributes input, Attributes output) {
     }
 
@@ -176,8 +212,17 @@ final class TelemetryMetrics {
     private final Map<CountKey, Attributes> executionAttributes = new ConcurrentHashMap<>();
 
     void recordModelCall(String chain, Attempt a, String provider, String requestModel, String errorType) {
-        CallAttributes attrs = callAttributes.computeIfAbsent(
-                new CallKey(chain, a.step(), provider, requestModel, a.model(), errorType), TelemetryMetrics::build);
+        recordModelCall(chain, a, provider, requestModel, errorType, null);
+    }
+
+    /** @param template the request's prompt template, or null */
+    void recordModelCall(String chain, Attempt a, String provider, String requestModel, String errorType,
+                         String template) {
+        CallAttributes attrs = template == null
+                ? callAttributes.computeIfAbsent(new CallKey(chain, a.step(), provider, requestModel, a.model(),
+                        errorType), TelemetryMetrics::build)
+                : templateCallAttributes.computeIfAbsent(new TemplateCallKey(new CallKey(chain, a.step(), provider,
+                        requestModel, a.model(), errorType), template), TelemetryMetrics::build);
         operationDuration.record(a.latency().toNanos() / 1e9, attrs.common());
         if (a.cost().isPositive()) {
             cost.add(a.cost().toUsd().doubleValue(), attrs.common());
@@ -186,6 +231,13 @@ final class TelemetryMetrics {
             tokenUsage.record(a.usage().inputTokens(), attrs.input());
             tokenUsage.record(a.usage().outputTokens(), attrs.output());
         }
+    }
+
+    private static CallAttributes build(TemplateCallKey k) {
+        CallAttributes plain = build(k.call());
+        return new CallAttributes(plain.common().toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build(),
+                plain.input().toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build(),
+                plain.output().toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build());
     }
 
     private static CallAttributes build(CallKey k) {
@@ -244,11 +296,52 @@ final class TelemetryMetrics {
         };
     }
 
+    /** Execution attributes of executions that named a prompt template, by (chain, answered by, status, template). */
+    private record TemplateKey(CountKey count, String template) {
+    }
+
+    private final Map<TemplateKey, Attributes> templateAttributes = new ConcurrentHashMap<>();
+    private final Map<List<String>, Attributes> scoreAttributes = new ConcurrentHashMap<>();
+    private final Map<List<String>, Attributes> shadowAttributes = new ConcurrentHashMap<>();
+
+    /** A quality score for {@code template} (null: none) from {@code source}. */
+    void score(String chain, String template, String source, double score) {
+        Attributes attrs = scoreAttributes.computeIfAbsent(java.util.Arrays.asList(chain, template, source), k -> {
+            AttributesBuilder b = Attributes.builder().put(CHAIN, chain).put(SCORE_SOURCE, source);
+            if (template != null) {
+                b.put(GEN_AI_PROMPT_NAME, template);
+            }
+            return b.build();
+        });
+        qualityScore.record(score, attrs);
+    }
+
+    /** A shadow sample's result; its score, cost and duration when it was compared or called. */
+    void shadow(dev.cascade.event.ShadowCompared e) {
+        Attributes common = shadowAttributes.computeIfAbsent(List.of(e.chain(), e.candidate()),
+                k -> Attributes.of(CHAIN, e.chain(), SHADOW_CANDIDATE, e.candidate()));
+        shadowSamples.add(1, common.toBuilder().put(SHADOW_RESULT, e.result().name().toLowerCase(Locale.ROOT))
+                .build());
+        if (!Double.isNaN(e.score())) {
+            shadowScore.record(e.score(), common);
+        }
+        if (e.cost().isPositive()) {
+            shadowCost.add(e.cost().toUsd().doubleValue(), common);
+        }
+        if (e.called()) {
+            shadowDuration.record(e.latency().toNanos() / 1e9, common);
+        }
+    }
+
     void execution(String chain, Outcome<?> o) {
-        Attributes attrs = executionAttributes.computeIfAbsent(
-                new CountKey(chain, o.answeredBy().orElse("none"), o.status().name()),
-                k -> Attributes.of(CHAIN, k.chain(), ANSWERED_BY, k.step(), OUTCOME,
-                        k.kind().toLowerCase(Locale.ROOT)));
+        String template = o.templateId().orElse(null);
+        Attributes attrs = template == null
+                ? executionAttributes.computeIfAbsent(
+                        new CountKey(chain, o.answeredBy().orElse("none"), o.status().name()),
+                        TelemetryMetrics::executionAttrs)
+                : templateAttributes.computeIfAbsent(new TemplateKey(new CountKey(chain,
+                                o.answeredBy().orElse("none"), o.status().name()), template),
+                        k -> executionAttrs(k.count()).toBuilder().put(GEN_AI_PROMPT_NAME, k.template()).build());
         executions.add(1, attrs);
         executionDuration.record(o.elapsed().toNanos() / 1e9, attrs);
     }
@@ -259,6 +352,10 @@ final class TelemetryMetrics {
         if (saved.isPositive()) {
             cacheSaved.add(saved.toUsd().doubleValue(), Attributes.of(CHAIN, chain));
         }
+    }
+
+    private static Attributes executionAttrs(CountKey k) {
+        return Attributes.of(CHAIN, k.chain(), ANSWERED_BY, k.step(), OUTCOME, k.kind().toLowerCase(Locale.ROOT));
     }
 
     void observeReviewQueue(String queue, LongSupplier depth) {

@@ -49,6 +49,7 @@ class SemconvNamesTest {
         assertThat(CascadeAttributes.GEN_AI_RESPONSE_FINISH_REASONS)
                 .isEqualTo(GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS);
         assertThat(CascadeAttributes.GEN_AI_TOKEN_TYPE).isEqualTo(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE);
+        assertThat(CascadeAttributes.GEN_AI_PROMPT_NAME).isEqualTo(GenAiIncubatingAttributes.GEN_AI_PROMPT_NAME);
         assertThat(CascadeAttributes.ERROR_TYPE).isEqualTo(ErrorAttributes.ERROR_TYPE);
 
         // AttributeKey equality is name + type; say both explicitly so a failure reads clearly
@@ -84,7 +85,7 @@ class SemconvNamesTest {
             assertThat(semconv).as("semconv has no attribute named %s", name).containsKey(name);
             assertThat(key).as("%s (name and type)", name).isEqualTo(semconv.get(name));
         }
-        assertThat(checked).isEqualTo(14);
+        assertThat(checked).isEqualTo(15);
     }
 
     @Test

@@ -399,6 +399,152 @@ public class CascadeProperties {
         }
     }
 
+    /** A chain's shadow candidate: a model tried on a sample of live traffic, in the background. */
+    public static class Shadow {
+
+        /** The candidate: the name of a Spring AI ChatModel bean or a Cascade ModelClient bean. Required. */
+        private String model;
+
+        /** The candidate's name in reports and telemetry. Default: the model bean's name. */
+        private String name;
+
+        /** The share of executions sampled, from 0 to 1. Unset: 0.05 (5%). */
+        private Double share;
+
+        /**
+         * Name of a ShadowComparator<String> bean scoring the candidate's answer against the chain's (0 to 1).
+         * Unset: equality.
+         */
+        private String comparator;
+
+        /** A comparison scoring at least this counts as agreement, in (0, 1]. Unset: 0.5. */
+        private Double agreementThreshold;
+
+        /** The model the candidate bean calls, for pricing and telemetry. Default: the bean's own model name. */
+        private String modelName;
+
+        /** The candidate's price in US dollars per million tokens (its cost in the report, its budget's price). */
+        private Price pricing;
+
+        /**
+         * The candidate's own daily spending limit in US dollars, apart from the chain's budget; calls it cannot
+         * cover are not made. Needs pricing or a model the built-in catalogue knows. Kept in memory, per instance.
+         * Unset: no limit.
+         */
+        private BigDecimal perDay;
+
+        /** At most this many candidate calls per period; samples over it are not called. Unset: no limit. */
+        private RateLimitProps rateLimit;
+
+        /** Samples that may wait for a worker; more are dropped and counted. Unset: 100. */
+        private Integer queueCapacity;
+
+        /** Worker threads calling the candidate at once. Unset: 1. */
+        private Integer concurrency;
+
+        /**
+         * How long one candidate call may take, e.g. 30s; a call past it counts as an error and frees its worker.
+         * Unset: no limit.
+         */
+        private Duration timeout;
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public String getModel() {
+            return model;
+        }
+
+        public void setModel(String model) {
+            this.model = model;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public Double getShare() {
+            return share;
+        }
+
+        public void setShare(Double share) {
+            this.share = share;
+        }
+
+        public String getComparator() {
+            return comparator;
+        }
+
+        public void setComparator(String comparator) {
+            this.comparator = comparator;
+        }
+
+        public Double getAgreementThreshold() {
+            return agreementThreshold;
+        }
+
+        public void setAgreementThreshold(Double agreementThreshold) {
+            this.agreementThreshold = agreementThreshold;
+        }
+
+        public String getModelName() {
+            return modelName;
+        }
+
+        public void setModelName(String modelName) {
+            this.modelName = modelName;
+        }
+
+        public Price getPricing() {
+            return pricing;
+        }
+
+        public void setPricing(Price pricing) {
+            this.pricing = pricing;
+        }
+
+        public BigDecimal getPerDay() {
+            return perDay;
+        }
+
+        public void setPerDay(BigDecimal perDay) {
+            this.perDay = perDay;
+        }
+
+        public RateLimitProps getRateLimit() {
+            return rateLimit;
+        }
+
+        public void setRateLimit(RateLimitProps rateLimit) {
+            this.rateLimit = rateLimit;
+        }
+
+        public Integer getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(Integer queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        public Integer getConcurrency() {
+            return concurrency;
+        }
+
+        public void setConcurrency(Integer concurrency) {
+            this.concurrency = concurrency;
+        }
+    }
+
     /** One chain. */
     public static class Chain {
 
@@ -434,6 +580,13 @@ public class CascadeProperties {
 
         /** Spending limits for the chain. */
         private ChainBudget budget;
+
+        /**
+         * A shadow candidate: a sampled share of the chain's answered executions is sent, after the caller has its
+         * answer, to another model in the background and its answer compared with the chain's (see the Actuator
+         * {@code cascade} endpoint's {@code shadows}). Unset: none.
+         */
+        private Shadow shadow;
 
         /**
          * What the chain does per failure kind (keys: rate-limited, unavailable, timeout, context-too-long, ...);
@@ -528,6 +681,14 @@ public class CascadeProperties {
 
         public void setSteps(List<Step> steps) {
             this.steps = steps;
+        }
+
+        public Shadow getShadow() {
+            return shadow;
+        }
+
+        public void setShadow(Shadow shadow) {
+            this.shadow = shadow;
         }
 
         public ChainBudget getBudget() {
@@ -761,6 +922,20 @@ public class CascadeProperties {
          * the price catalogue. Default: none (the catalogue's price for the step's model).
          */
         private Price pricing;
+
+        /**
+         * Model steps: the prompt template id of the step's requests, e.g. triage-v3. Telemetry reports tokens, cost,
+         * latency, quality score and completion rate per template (attribute gen_ai.prompt.name). Unset: none.
+         */
+        private String template;
+
+        public String getTemplate() {
+            return template;
+        }
+
+        public void setTemplate(String template) {
+            this.template = template;
+        }
 
         public String getName() {
             return name;

@@ -32,6 +32,7 @@ import dev.cascade.budget.Scope;
 import dev.cascade.budget.Window;
 import dev.cascade.review.ReviewPolicy;
 import dev.cascade.rules.RuleSet;
+import dev.cascade.shadow.ShadowComparator;
 import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spi.FailureClassifier;
@@ -173,6 +174,9 @@ final class ChainFactory {
         if (p.getCache() != null && !Boolean.FALSE.equals(p.getCache().getEnabled())) {
             cache(b, at + ".cache", p.getCache());
         }
+        if (p.getShadow() != null) {
+            shadow(b, at + ".shadow", p.getShadow());
+        }
         b.registries(registries);
         listeners.forEach(b::listener);
         classifiers.forEach(b::classifier);
@@ -239,6 +243,9 @@ final class ChainFactory {
             case "budget.softLimit.CHAIN.DAY": return "budget.soft-per-day";
             case "cache.maxEntryBytes": return "cache.max-entry-size";
             default: break;
+        }
+        if (path.startsWith("shadows[0]")) {
+            path = "shadow" + path.substring("shadows[0]".length()); // one shadow per chain in properties
         }
         if (path.startsWith("onFailure.")) {
             return "on-failure." + path.substring("onFailure.".length()).toLowerCase(Locale.ROOT).replace('_', '-');
@@ -319,7 +326,8 @@ final class ChainFactory {
             {"bulkhead", s.getBulkhead() == null ? null : "x"},
             {"max-output-tokens", s.getMaxOutputTokens() == null ? null : "x"},
             {"accept", s.getAccept()}, {"resource-name", s.getResourceName()},
-            {"model-name", s.getModelName()}, {"pricing", s.getPricing() == null ? null : "x"}};
+            {"model-name", s.getModelName()}, {"pricing", s.getPricing() == null ? null : "x"},
+            {"template", s.getTemplate()}};
         for (String[] o : options) {
             if (o[1] != null) {
                 throw new CascadeConfigurationException(at + "." + o[0], o[0] + " applies to model steps only",
@@ -375,6 +383,9 @@ final class ChainFactory {
                 if (pricing != null) {
                     spec.pricing(pricing);
                 }
+                if (s.getTemplate() != null) {
+                    spec.template(s.getTemplate().trim());
+                }
                 if (r != null) {
                     spec.retry(x -> {
                         set(r.getMaxAttempts(), x::maxAttempts);
@@ -406,6 +417,51 @@ final class ChainFactory {
                 }
             });
         return client;
+    }
+
+    /** A ShadowComparator<String>: how a shadow candidate's answer is scored. */
+    private static final ResolvableType COMPARATOR = ResolvableType.forClassWithGenerics(ShadowComparator.class,
+            String.class);
+
+    /** The chain's shadow candidate; the core checks the ranges (its paths become {@code <at>.share}, ...). */
+    private void shadow(CascadeBuilder<String, String> b, String at, CascadeProperties.Shadow p) {
+        if (p.getModel() == null || p.getModel().isBlank()) {
+            throw new CascadeConfigurationException(at + ".model", "a shadow candidate needs a model",
+                    "Set " + at + ".model to a ChatModel or ModelClient bean " + models.candidates() + ", or remove "
+                            + at + ".");
+        }
+        ModelClient client = models.resolve(p.getModel()).orElseThrow(() -> new CascadeConfigurationException(
+                at + ".model", "there is no ChatModel or ModelClient bean named '" + p.getModel() + "'",
+                "Set " + at + ".model to one of the model beans in the context " + models.candidates() + "."));
+        String name = p.getName() != null && !p.getName().isBlank() ? p.getName().trim() : p.getModel();
+        ShadowComparator<String> comparator = p.getComparator() == null ? null
+                : bean(at + ".comparator", p.getComparator(), COMPARATOR, "ShadowComparator<String>");
+        Pricing pricing = p.getPricing() == null ? null : pricing(at + ".pricing", p.getPricing());
+        CascadeProperties.RateLimitProps rl = p.getRateLimit();
+        if (rl != null && (rl.getPermits() == null || rl.getPeriod() == null)) {
+            throw new CascadeConfigurationException(at + ".rate-limit", "a rate limit needs permits and period",
+                    "Set " + at + ".rate-limit.permits (e.g. 10) and " + at + ".rate-limit.period (e.g. 1s).");
+        }
+        if (p.getModelName() != null && p.getModelName().isBlank()) {
+            throw new CascadeConfigurationException(at + ".model-name", "is blank",
+                    "Set " + at + ".model-name to the model the bean calls (e.g. gpt-4o-mini), or remove it.");
+        }
+        Budget budget = p.getPerDay() == null ? null
+                : Budget.builder().perDay(usd(at + ".per-day", p.getPerDay())).build();
+        b.shadow(name, client, s -> {
+            set(p.getShare(), s::share);
+            set(comparator, s::comparator);
+            set(p.getAgreementThreshold(), s::agreementThreshold);
+            set(p.getModelName() == null ? null : p.getModelName().trim(), s::modelName);
+            set(pricing, s::pricing);
+            set(budget, s::budget);
+            if (rl != null) {
+                s.rateLimit(rl.getPermits(), rl.getPeriod());
+            }
+            set(p.getQueueCapacity(), s::queueCapacity);
+            set(p.getConcurrency(), s::concurrency);
+            set(p.getTimeout(), s::timeout);
+        });
     }
 
     private static <T> void set(T value, java.util.function.Consumer<T> setter) {

@@ -135,7 +135,7 @@ class UnknownKeysTest {
         assertThat(a.getAction()).contains("Remove cascade.chains.triage.steps[0].banana, or use one of the settings."
                 + " The settings under cascade.chains.triage.steps[0] are: name, model, rules, bean, human-review,"
                 + " review, timeout, max-output-tokens, accept, resource-name, retry, circuit-breaker, rate-limit,"
-                + " bulkhead, model-name, pricing.");
+                + " bulkhead, model-name, pricing, template.");
     }
 
     @Test

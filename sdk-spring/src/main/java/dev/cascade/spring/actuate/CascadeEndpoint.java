@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
+import dev.cascade.shadow.ShadowReport;
 import dev.cascade.spring.CascadeChains;
 
 /**
@@ -47,6 +48,34 @@ public class CascadeEndpoint {
         return chains.find(chain).isPresent() ? describe(chains.entry(chain)) : null;
     }
 
+    /** Each shadow candidate's live summary, by name: samples, agreement, cost (USD), latency (ms), losses. */
+    static Map<String, Object> shadows(java.util.List<ShadowReport> reports) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (ShadowReport r : reports) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("share", r.share());
+            m.put("executions", r.executions());
+            m.put("sampled", r.sampled());
+            m.put("compared", r.compared());
+            m.put("agreements", r.agreements());
+            m.put("agreementRate", r.agreementRate());
+            m.put("meanScore", r.meanScore());
+            m.put("costUsd", r.cost().toUsd());
+            m.put("inputTokens", r.inputTokens());
+            m.put("outputTokens", r.outputTokens());
+            m.put("meanLatencyMs", r.meanLatency().toMillis());
+            m.put("maxLatencyMs", r.maxLatency().toMillis());
+            m.put("errors", r.errors());
+            m.put("notComparable", r.notComparable());
+            m.put("rateLimited", r.rateLimited());
+            m.put("dropped", r.dropped());
+            m.put("overBudget", r.overBudget());
+            m.put("pending", r.pending());
+            out.put(r.candidate(), m);
+        }
+        return out;
+    }
+
     static Map<String, Object> describe(CascadeChains.Entry e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", ChainStatus.level(e).name());
@@ -56,6 +85,9 @@ public class CascadeEndpoint {
         m.put("budget", ChainStatus.budget(e));
         e.chain().cache().ifPresent(c -> m.put("cache", ChainStatus.cache(c)));
         ChainStatus.reviewDepth(e).ifPresent(d -> m.put("reviewQueueDepth", d));
+        if (!e.chain().shadows().isEmpty()) {
+            m.put("shadows", shadows(e.chain().shadows()));
+        }
         return m;
     }
 }

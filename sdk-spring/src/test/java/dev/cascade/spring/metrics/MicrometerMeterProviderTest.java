@@ -141,7 +141,8 @@ class MicrometerMeterProviderTest {
                 .extracting(io.micrometer.core.instrument.Tag::getKey, io.micrometer.core.instrument.Tag::getValue)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("cascade.chain", "triage"),
                         org.assertj.core.groups.Tuple.tuple("cascade.answered_by", "none"),
-                        org.assertj.core.groups.Tuple.tuple("cascade.outcome", "none"));
+                        org.assertj.core.groups.Tuple.tuple("cascade.outcome", "none"),
+                        org.assertj.core.groups.Tuple.tuple("gen_ai.prompt.name", "none"));
         meter.counterBuilder("app.requests").build().add(1, Attributes.of(STEP, "x"));
         assertThat(registry.get("app.requests").counter().getId().getTags()).hasSize(1);
     }
