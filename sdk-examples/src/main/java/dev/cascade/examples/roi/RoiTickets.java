@@ -41,7 +41,7 @@ public final class RoiTickets {
     }
 
     /**
-     * One JSONL line: {@code {"id", "text", "expected", "tags": [...], "template"}}.
+     * One JSONL line: {@code {"id", "input", "expected", "tags": [...], "template"}}.
      *
      * @throws IllegalArgumentException naming the line and the field when one is missing
      */
@@ -57,7 +57,7 @@ public final class RoiTickets {
         for (int i = 0; i < t.size(); i++) {
             tags.add(t.get(i).asString());
         }
-        return new RoiTicket(text(n, "id", where), text(n, "text", where), text(n, "expected", where), tags,
+        return new RoiTicket(text(n, "id", where), text(n, "input", where), text(n, "expected", where), tags,
                 text(n, "template", where));
     }
 
