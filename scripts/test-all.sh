@@ -74,7 +74,7 @@ mvn -B -ntp -q -f consumers/plain-maven/pom.xml "$HELP_PLUGIN:effective-pom" -Do
 managed="$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' "$effective")"
 # Not vacuous: an empty (or unparsed) dependencyManagement would pass the check below, so first the BOM must manage
 # Cascade's own artifacts.
-for a in cascade-core cascade-test cascade-spring; do
+for a in cascade-core cascade-test cascade-eval cascade-spring; do
   if ! grep -q "<artifactId>$a</artifactId>" <<<"$managed"; then
     echo "test-all: importing cascade-bom $CASCADE_VERSION does not manage $a" >&2
     exit 1
