@@ -41,11 +41,11 @@ final class ValidationSettingsReader {
         for (int i = 0; i < variants.size(); i++) {
             String v = variants.get(i);
             if (chains.find(v).isEmpty()) {
-                throw new CascadeConfigurationException(P + "variants[" + i + "]", v, "is not a chain",
+                throw new CascadeConfigurationException(P + "variants[" + i + "]", v, "'" + v + "' is not a chain",
                         "Name a chain defined under cascade.chains: " + chainNames(chains) + ".", null);
             }
             if (variants.indexOf(v) != i) {
-                throw new CascadeConfigurationException(P + "variants[" + i + "]", v, "names a chain twice",
+                throw new CascadeConfigurationException(P + "variants[" + i + "]", v, "'" + v + "' names a chain twice",
                         "List each chain once.", null);
             }
         }
@@ -55,7 +55,7 @@ final class ValidationSettingsReader {
         }
         Resource dataset = resources.getResource(p.getDataset().trim());
         if (!dataset.exists()) {
-            throw new CascadeConfigurationException(P + "dataset", p.getDataset(), "does not exist",
+            throw new CascadeConfigurationException(P + "dataset", p.getDataset(), "'" + p.getDataset() + "' does not exist",
                     "Point it at an existing resource (classpath:... or file:...).", null);
         }
         CronExpression cron = null;
@@ -63,33 +63,33 @@ final class ValidationSettingsReader {
             try {
                 cron = CronExpression.parse(p.getCron().trim());
             } catch (IllegalArgumentException e) {
-                throw new CascadeConfigurationException(P + "cron", p.getCron(), "is not a cron expression ("
+                throw new CascadeConfigurationException(P + "cron", p.getCron(), "'" + p.getCron() + "' is not a cron expression ("
                         + e.getMessage() + ")", "Use Spring's six fields, e.g. '0 0 3 * * *' for 03:00 every day,"
                         + " or remove it and set " + P + "interval.", e);
             }
         }
         positive("interval", p.getInterval());
         if (p.getInitialDelay() == null || p.getInitialDelay().isNegative()) {
-            throw new CascadeConfigurationException(P + "initial-delay", p.getInitialDelay(), "must be >= 0",
+            throw new CascadeConfigurationException(P + "initial-delay", p.getInitialDelay(), "must be >= 0, was " + p.getInitialDelay(),
                     "Set it to a duration such as 1m.", null);
         }
         positive("reference-period", p.getReferencePeriod());
         share("max-error-rate", p.getMaxErrorRate());
         share("max-accuracy-drop", p.getMaxAccuracyDrop());
         if (!(p.getMaxCostIncrease() >= 0) || Double.isInfinite(p.getMaxCostIncrease())) {
-            throw new CascadeConfigurationException(P + "max-cost-increase", p.getMaxCostIncrease(), "must be >= 0",
+            throw new CascadeConfigurationException(P + "max-cost-increase", p.getMaxCostIncrease(), "must be >= 0, was " + p.getMaxCostIncrease(),
                     "Set it to a share such as 0.15 (15%).", null);
         }
         if (p.getConcurrency() < 1 || p.getConcurrency() > 64) {
-            throw new CascadeConfigurationException(P + "concurrency", p.getConcurrency(), "must be in [1, 64]",
+            throw new CascadeConfigurationException(P + "concurrency", p.getConcurrency(), "must be in [1, 64], was " + p.getConcurrency(),
                     "Set it to the cases a variant may run at once, e.g. 4.", null);
         }
         if (p.getHistory() < 2) {
             throw new CascadeConfigurationException(P + "history", p.getHistory(), "must be >= 2 (a run is compared"
-                    + " with earlier ones)", "Set it to the runs to keep, e.g. 30.", null);
+                    + " with earlier ones), was " + p.getHistory(), "Set it to the runs to keep, e.g. 30.", null);
         }
         if (p.getMonthlyVolume() < 0) {
-            throw new CascadeConfigurationException(P + "monthly-volume", p.getMonthlyVolume(), "must be >= 0",
+            throw new CascadeConfigurationException(P + "monthly-volume", p.getMonthlyVolume(), "must be >= 0, was " + p.getMonthlyVolume(),
                     "Set it to your transactions a month, e.g. 100000.", null);
         }
         Money cap = null;
@@ -97,11 +97,11 @@ final class ValidationSettingsReader {
             try {
                 cap = Money.usd(p.getMoneyCap().trim());
             } catch (RuntimeException e) {
-                throw new CascadeConfigurationException(P + "money-cap", p.getMoneyCap(), "is not an amount of US"
+                throw new CascadeConfigurationException(P + "money-cap", p.getMoneyCap(), "'" + p.getMoneyCap() + "' is not an amount of US"
                         + " dollars", "Write it as a decimal such as \"2.00\".", e);
             }
             if (!cap.isPositive()) {
-                throw new CascadeConfigurationException(P + "money-cap", p.getMoneyCap(), "must be > 0",
+                throw new CascadeConfigurationException(P + "money-cap", p.getMoneyCap(), "must be > 0, was " + p.getMoneyCap(),
                         "Write it as a decimal such as \"2.00\", or remove it for no cap.", null);
             }
         }
@@ -116,7 +116,7 @@ final class ValidationSettingsReader {
                 throw e;
             } catch (RuntimeException e) {
                 throw new CascadeConfigurationException(P + "counterfactual", cf.getInputPerMillion() + " / "
-                        + cf.getOutputPerMillion(), "is not a price (" + e.getMessage() + ")",
+                        + cf.getOutputPerMillion(), "'" + cf.getInputPerMillion() + " / " + cf.getOutputPerMillion() + "' is not a price (" + e.getMessage() + ")",
                         "Write USD per 1M tokens as decimals such as \"2.50\" and \"10.00\".", e);
             }
         }
@@ -132,7 +132,7 @@ final class ValidationSettingsReader {
         try {
             CascadeValidation.loadDataset(s);
         } catch (DatasetException | IllegalStateException e) {
-            throw new CascadeConfigurationException(P + "dataset", p.getDataset(), "cannot be read: "
+            throw new CascadeConfigurationException(P + "dataset", p.getDataset(), "'" + p.getDataset() + "' cannot be read: "
                     + e.getMessage(), "Fix the file (JSONL: one object a line with 'input' and 'expected'; CSV: a"
                     + " header row) or point the property at another.", e);
         }
@@ -151,7 +151,7 @@ final class ValidationSettingsReader {
         if (lower.startsWith("json-field:") && s.length() > "json-field:".length()) {
             return Scorers.jsonField(s.substring("json-field:".length()).trim());
         }
-        throw new CascadeConfigurationException(P + "scorer", spec, "is not a scorer",
+        throw new CascadeConfigurationException(P + "scorer", spec, "'" + spec + "' is not a scorer",
                 "Use exact, normalized or json-field:<path> (e.g. json-field:category).", null);
     }
 
@@ -165,14 +165,14 @@ final class ValidationSettingsReader {
 
     private static void positive(String property, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new CascadeConfigurationException(P + property, d, "must be longer than zero",
+            throw new CascadeConfigurationException(P + property, d, "must be longer than zero, was " + d,
                     "Set it to a duration such as 24h.", null);
         }
     }
 
     private static void share(String property, double v) {
         if (!(v >= 0 && v <= 1)) {
-            throw new CascadeConfigurationException(P + property, v, "must be in [0, 1]",
+            throw new CascadeConfigurationException(P + property, v, "must be in [0, 1], was " + v,
                     "Set it to a share such as 0.05 (5%).", null);
         }
     }
