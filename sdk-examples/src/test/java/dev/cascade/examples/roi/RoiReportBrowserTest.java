@@ -141,6 +141,25 @@ class RoiReportBrowserTest {
         assertThat(png.length).isGreaterThan(10_000);
     }
 
+    @Test
+    void theChecksCatchAPageThatFetchesAndLogs() throws Exception {
+        // The same report with one external image and one console error: both checks above must see them.
+        Path tampered = OUT.resolve("tampered.html");
+        Files.writeString(tampered, Files.readString(OUT.resolve(RoiReportWriter.HTML)).replace("</body>",
+                "<img src=\"http://example.invalid/pixel.png\" alt=\"\"><script>console.error('boom')</script></body>"));
+        String report = driver.getCurrentUrl();
+        try {
+            driver.get(tampered.toAbsolutePath().toUri().toString());
+            assertThat((List<?>) driver.executeScript("return performance.getEntriesByType('resource')"
+                    + ".map(e => e.name)")).hasSize(1);
+            assertThat(driver.manage().logs().get(LogType.BROWSER).getAll())
+                    .anySatisfy(e -> assertThat(e.getMessage()).contains("boom"));
+        } finally {
+            driver.get(report);
+            driver.manage().logs().get(LogType.BROWSER); // drains the tampered page's messages
+        }
+    }
+
     /** The number in a shown figure such as {@code $0.000125} or {@code 95.2%}. */
     private static BigDecimal number(String shown) {
         return new BigDecimal(shown.replaceAll("[^0-9.\\-]", ""));
