@@ -9,7 +9,8 @@ import dev.cascade.api.StepKind;
  * counterfactual cost (the most expensive model answering it, see {@link Counterfactual}) minus what it really cost;
  * the whole saving goes to the case's lever, chosen in this order:
  * <ol>
- *   <li>{@value #REVIEW}: the human review step took it (no saving is credited: people's time is not priced here);</li>
+ *   <li>{@value #REVIEW}: the human review step took it; its figure is the model spend avoided only (people's time is
+ *       not priced here, so read it as an upper bound);</li>
  *   <li>{@value #NONE}: nothing answered it;</li>
  *   <li>{@value #CACHE}: the answering step is named {@code cache};</li>
  *   <li>{@value #RULES}: a rules or custom step answered (no model call);</li>

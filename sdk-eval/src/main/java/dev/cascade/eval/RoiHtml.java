@@ -66,8 +66,8 @@ public final class RoiHtml {
         kpi(h, "Cost per transaction", b.costPerTransaction().toString(), a.costPerTransaction().toString(),
                 RoiReport.pct(r.costShare()) + " of before");
         kpi(h, "Monthly cost at " + String.format(Locale.ROOT, "%,d", r.monthlyVolume()) + " transactions",
-                b.monthlyCost().toString(), a.monthlyCost().toString(), (r.monthlySavings().isNegative()
-                        ? r.monthlySavings().toString().substring(1) + " more" : r.monthlySavings() + " saved"));
+                cents(b.monthlyCost()), cents(a.monthlyCost()), (r.monthlySavings().isNegative()
+                        ? cents(r.monthlySavings()).substring(1) + " more" : cents(r.monthlySavings()) + " saved"));
         kpi(h, "Response time (median)", ms(b.latencyP50Ms()), ms(a.latencyP50Ms()),
                 a.latencyP90Ms() == null ? "" : "90% within " + ms(a.latencyP90Ms()));
         kpi(h, "Answered without people", share(b.answeredShare()), share(a.answeredShare()), "");
@@ -89,9 +89,9 @@ public final class RoiHtml {
 
     private static void costChart(StringBuilder h, RoiReport r) {
         List<Bar> bars = List.of(
-                new Bar(r.before().label(), r.before().monthlyCost().micros(), r.before().monthlyCost().toString(),
+                new Bar(r.before().label(), r.before().monthlyCost().micros(), cents(r.before().monthlyCost()),
                         BEFORE),
-                new Bar(r.after().label(), r.after().monthlyCost().micros(), r.after().monthlyCost().toString(),
+                new Bar(r.after().label(), r.after().monthlyCost().micros(), cents(r.after().monthlyCost()),
                         AFTER));
         barChart(h, "Monthly cost, before and after", bars);
     }
@@ -101,7 +101,7 @@ public final class RoiHtml {
         for (RoiReport.LeverSaving l : r.savingsByLever()) {
             Money m = l.monthlySavings();
             bars.add(new Bar(l.lever() + (l.transactions() >= 0 ? " (" + l.transactions() + ")" : ""), m.micros(),
-                    m + " a month", m.isNegative() ? NEGATIVE : AFTER));
+                    cents(m) + " a month", m.isNegative() ? NEGATIVE : AFTER));
         }
         barChart(h, "Savings a month by lever", bars);
     }
@@ -222,10 +222,14 @@ public final class RoiHtml {
     private static void row(StringBuilder h, String which, RoiReport.Side s) {
         h.append("<tr><th scope=\"row\">").append(which).append(": ").append(esc(s.label())).append("</th><td>")
                 .append(s.transactions()).append("</td><td>").append(esc(s.costPerTransaction().toString()))
-                .append("</td><td>").append(esc(s.monthlyCost().toString())).append("</td><td>")
+                .append("</td><td>").append(esc(cents(s.monthlyCost()))).append("</td><td>")
                 .append(esc(ms(s.latencyP50Ms()))).append("</td><td>").append(esc(share(s.answeredShare())))
                 .append("</td><td>").append(esc(share(s.accuracy()))).append("</td><td>")
                 .append(esc(share(s.manualShare()))).append("</td></tr>\n");
+    }
+
+    private static String cents(Money m) {
+        return RoiReport.cents(m);
     }
 
     private static String ms(Double v) {

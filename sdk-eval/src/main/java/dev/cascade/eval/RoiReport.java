@@ -236,10 +236,16 @@ public record RoiReport(String title, Instant generatedAt, String source, String
         if (after.answeredShare() != null) {
             h.append(", answering ").append(pct(after.answeredShare())).append(" without people");
         }
-        h.append(savings.isNegative() ? ": " + savings.toString().substring(1) + " a month more" : ": " + savings
+        h.append(savings.isNegative() ? ": " + cents(savings).substring(1) + " a month more" : ": " + cents(savings)
                 + " a month saved").append(" at ").append(String.format(Locale.ROOT, "%,d", volume))
                 .append(" transactions a month.");
         return h.toString();
+    }
+
+    /** Dollars to the cent, half up, with thousands separators, for monthly figures read by people. */
+    static String cents(Money m) {
+        BigDecimal d = m.toUsd().setScale(2, RoundingMode.HALF_UP);
+        return (d.signum() < 0 ? "-$" : "$") + String.format(Locale.ROOT, "%,.2f", d.abs());
     }
 
     static String pct(double share) {

@@ -143,7 +143,10 @@ public final class Scorers {
      */
     @SafeVarargs
     public static <O> Scorer<O> allOf(Scorer<O>... scorers) {
-        List<Scorer<O>> list = List.of(scorers);
+        List<Scorer<O>> list = new java.util.ArrayList<>(scorers.length);
+        for (Scorer<O> s : scorers) {
+            list.add(Objects.requireNonNull(s, "scorer"));
+        }
         if (list.isEmpty()) {
             throw new IllegalArgumentException("allOf needs at least one scorer");
         }
@@ -198,6 +201,11 @@ public final class Scorers {
             double g = grade.doubleValue();
             return new Score(g, g >= passAt, g >= passAt ? null : "judge grade " + grade.toPlainString());
         });
+    }
+
+    /** {@link #llmJudge(ModelClient, Function, double)} on {@code String.valueOf(answer)}. */
+    public static <O> Scorer<O> llmJudge(ModelClient judge, double passAt) {
+        return llmJudge(judge, String::valueOf, passAt);
     }
 
     static final String JUDGE_SYSTEM = "You grade answers. Compare the answer to grade with the expected answer for the"
