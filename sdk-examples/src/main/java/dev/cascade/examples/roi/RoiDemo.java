@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * mvn -B -q -Proi -DskipTests package            # writes sdk-examples/target/roi/, prints the headline line
- * java ... dev.cascade.examples.roi.RoiDemo [DIR] [FIRST_SEED]
+ * java ... dev.cascade.examples.roi.RoiDemo [DIR] [FIRST_SEED] [RUNS]
  * </pre>
  */
 public final class RoiDemo {
@@ -58,7 +58,8 @@ public final class RoiDemo {
     public static void main(String[] args) {
         Path dir = args.length > 0 ? Path.of(args[0]) : Path.of("target", "roi");
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        RoiDemoResult result = run(dataset(), seed, RUNS, dir);
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : RUNS;
+        RoiDemoResult result = run(dataset(), seed, runs, dir);
         System.out.println(result.headline());
         System.out.println("wrote " + dir.resolve(RoiReportWriter.JSON) + " and " + dir.resolve(RoiReportWriter.HTML));
     }

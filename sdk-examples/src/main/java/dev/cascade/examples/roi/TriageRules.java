@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * <p>They are deliberately timid, because a rule has no confidence to fall back on: a rule answers only a short ticket
  * (at most {@value #MAX_CHARS} characters) that names exactly one FAQ topic, has no negation ("not", "n't", "no need",
  * "none") and no sign of instructions aimed at a model ("ignore", "instruction", "system", "output", "category",
- * "pretend", "override", "respond"). Anything else passes to the models. Stateless, thread-safe.
+ * "pretend", "override", "respond", "classif", "authori", "assistant", ...). Anything else passes to the models.
+ * Stateless, thread-safe.
  */
 public final class TriageRules {
     /** Longer tickets go to the models: they tend to mix topics. */
@@ -22,7 +23,8 @@ public final class TriageRules {
 
     private static final List<String> NEGATIONS = List.of(" not ", "n't", "no need", "none", " never ");
     private static final List<String> INSTRUCTIONS = List.of("ignore", "instruction", "system", "output", "category",
-            "pretend", "override", "respond", "repeat after", "disregard", "forget");
+            "pretend", "override", "respond", "repeat after", "disregard", "forget", "classif", "authori",
+            "assistant");
 
     private record Topic(String rule, String category, Predicate<String> matches) {
     }
