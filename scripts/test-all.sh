@@ -11,7 +11,7 @@
 #    are skipped with a warning, except under CI=true, where the run stops.
 # 3. mvn -B -ntp install: the full test suite, then the artifacts (cascade-bom, cascade-core, cascade-test, cascade-spring, ...) go
 #    to the local Maven repository, so the consumers below resolve them as a user's build does.
-# 4. Compiles cascade-core and cascade-spring against the OpenTelemetry API that Spring Boot 4.0.x manages (1.55.0),
+# 4. Compiles cascade-core, cascade-eval and cascade-spring against the OpenTelemetry API that Spring Boot 4.0.x manages (1.55.0),
 #    so no newer OpenTelemetry method creeps in (an application on Boot's parent gets that version at run time).
 # 5. Checks that importing cascade-bom manages Cascade's artifacts and nothing else.
 # 6. mvn -B -ntp -f consumers/<x>/pom.xml verify -Dcascade.version=<this build's version> for each consumer project
@@ -63,8 +63,8 @@ if ! [[ "$CASCADE_VERSION" =~ ^[0-9][0-9A-Za-z.+_-]*$ ]]; then
 fi
 step "cascade.version=$CASCADE_VERSION"
 
-step "cascade-core and cascade-spring compile against opentelemetry-api $OTEL_API_FLOOR (Spring Boot 4.0.x)"
-mvn -B -ntp -q -pl sdk-core,sdk-spring -am compile -Dopentelemetry.version="$OTEL_API_FLOOR" \
+step "cascade-core, cascade-eval and cascade-spring compile against opentelemetry-api $OTEL_API_FLOOR (Spring Boot 4.0.x)"
+mvn -B -ntp -q -pl sdk-core,sdk-eval,sdk-spring -am compile -Dopentelemetry.version="$OTEL_API_FLOOR" \
     -Dcascade.target=target-otel-floor
 
 step "cascade-bom manages Cascade's artifacts only"

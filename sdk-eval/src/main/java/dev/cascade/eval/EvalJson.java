@@ -93,7 +93,7 @@ public final class EvalJson {
 
         @Override
         public void serialize(Money value, JsonGenerator gen, SerializationContext ctxt) throws JacksonException {
-            gen.writeNumber(value.toUsd().toPlainString());
+            gen.writeNumber(value.toUsd().stripTrailingZeros().toPlainString());
         }
     }
 

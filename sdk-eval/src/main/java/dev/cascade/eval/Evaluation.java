@@ -106,7 +106,7 @@ public final class Evaluation<I, O> {
         Instant started = time.now();
         AtomicLong spent = new AtomicLong();
         List<List<CaseRun>> perVariant = new ArrayList<>();
-        ExecutorService pool = concurrency > 1 ? Executors.newFixedThreadPool(concurrency, threads(runId)) : null;
+        ExecutorService pool = concurrency > 1 ? Executors.newFixedThreadPool(concurrency, threads()) : null;
         try {
             for (Variant<I, O> v : variants) {
                 perVariant.add(runVariant(v, dataset, spent, pool));
@@ -196,7 +196,7 @@ public final class Evaluation<I, O> {
         return CaseRun.of(c, outcome, score, firstStep);
     }
 
-    private static ThreadFactory threads(String runId) {
+    private static ThreadFactory threads() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, "cascade-eval-" + n.incrementAndGet());

@@ -31,8 +31,8 @@ public record PeriodFigures(Instant from, Instant to, long executions, Money cos
                             Money counterfactualCost, Map<String, Money> savingsByLever) {
 
     public PeriodFigures {
-        answeredBy = Map.copyOf(answeredBy);
-        savingsByLever = Map.copyOf(savingsByLever);
+        answeredBy = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(answeredBy));
+        savingsByLever = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(savingsByLever));
     }
 
     /** Answered without humans, share of executions. */

@@ -147,7 +147,7 @@ public record RoiReport(String title, Instant generatedAt, String source, String
             notes.add("No counterfactual price was given, so savings are not split by lever.");
         }
         Map<String, Long> answeredBy = new LinkedHashMap<>();
-        chosen.byStep().entrySet().stream()
+        chosen.byStep().entrySet().stream()       // most first; ties by name (byStep is sorted, the sort is stable)
                 .sorted(Map.Entry.<String, Metrics>comparingByValue(Comparator.comparingInt(Metrics::casesRun))
                         .reversed())
                 .forEach(e -> answeredBy.put(e.getKey(), (long) e.getValue().casesRun()));

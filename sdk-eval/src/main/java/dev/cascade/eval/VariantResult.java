@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One variant's results. Immutable.
+ * One variant's results. Immutable; every map is sorted by key, so the JSON is stable from run to run.
  *
  * @param name            the variant's name
  * @param chain           the chain's name
@@ -24,10 +24,15 @@ public record VariantResult(String name, String chain, Metrics overall, Map<Stri
                             Map<String, Money> savingsByLever, List<CaseResult> cases) {
 
     public VariantResult {
-        byStep = Map.copyOf(byStep);
-        byTag = Map.copyOf(byTag);
-        byTemplate = Map.copyOf(byTemplate);
-        savingsByLever = Map.copyOf(savingsByLever);
+        byStep = sorted(byStep);
+        byTag = sorted(byTag);
+        byTemplate = sorted(byTemplate);
+        savingsByLever = sorted(savingsByLever);
         cases = List.copyOf(cases);
+    }
+
+    /** Sorted by key, so JSON output is stable from run to run. */
+    private static <V> Map<String, V> sorted(Map<String, V> m) {
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
     }
 }

@@ -86,9 +86,10 @@ public final class EvaluationSnippets {
     public static ContinuousValidation continuous(Evaluation<String, String> evaluation, CascadeListener alerts,
                                                   OpenTelemetry otel) {
         // tag::eval-continuous[]
+        ValidationHistory history = ValidationHistory.directory(Path.of("validation-history"));
         ContinuousValidation validation = ContinuousValidation
                 .builder(() -> evaluation.run(Dataset.load(Path.of("samples.jsonl"))))
-                .history(ValidationHistory.directory(Path.of("validation-history")))
+                .history(history)
                 .driftCheck(DriftCheck.builder()
                         .maxErrorRate(0.05)                   // error rate above 5%
                         .maxCostIncrease(0.15)                // cost per transaction up more than 15% ...
@@ -98,7 +99,7 @@ public final class EvaluationSnippets {
                 .openTelemetry(otel)                          // cascade.evaluation.* metrics
                 .interval(Duration.ofHours(24))
                 .onRun(run -> RoiReportWriter.write(RoiReport.fromEvaluation(run.result(), RoiOptions.defaults()
-                        .withTrend(run.summaries())), Path.of("roi")))
+                        .withTrend(history.all())), Path.of("roi")))   // a fresh report after every run
                 .build();
         validation.start();                                   // close() at shutdown
         // end::eval-continuous[]
