@@ -61,7 +61,8 @@ public final class CascadeValidation implements SmartLifecycle {
     private boolean running;
 
     CascadeValidation(ValidationSettings settings, CascadeChains chains, List<CascadeListener> listeners,
-                      OpenTelemetry openTelemetry, Consumer<Anomaly> publisher, Clock clock) {
+                      OpenTelemetry openTelemetry, Consumer<Anomaly> publisher, Consumer<ValidationRun> onRun,
+                      Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,7 +77,8 @@ public final class CascadeValidation implements SmartLifecycle {
                 .driftCheck(settings.driftCheck())
                 .openTelemetry(openTelemetry)
                 .scheduler(scheduler)
-                .onRun(this::report);
+                .onRun(this::report)
+                .onRun(onRun);
         if (settings.cron() == null) {
             b.interval(settings.interval()).initialDelay(settings.initialDelay());
         }

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 
+import dev.cascade.eval.ValidationRun;
 import dev.cascade.spi.CascadeListener;
 import dev.cascade.spring.CascadeAutoConfiguration;
 import dev.cascade.spring.CascadeChains;
@@ -59,7 +60,7 @@ public class CascadeValidationAutoConfiguration {
             OpenTelemetry otel = meters != null ? meters.openTelemetry()
                     : openTelemetry.getIfUnique(OpenTelemetry::noop);
             return new CascadeValidation(settings, chains, listeners.orderedStream().toList(), otel,
-                    events::publishEvent, Clock.systemUTC());
+                    events::publishEvent, meters == null ? run -> { } : meters.gauges(), Clock.systemUTC());
         }
 
         /**
@@ -74,7 +75,7 @@ public class CascadeValidationAutoConfiguration {
 
             @Bean
             ValidationMeters cascadeValidationMeters(io.micrometer.core.instrument.MeterRegistry registry) {
-                return new ValidationMeters(new MicrometerMeterProvider(registry));
+                return new ValidationMeters(new MicrometerMeterProvider(registry), new ValidationGauges(registry));
             }
         }
 
@@ -106,8 +107,11 @@ public class CascadeValidationAutoConfiguration {
         }
     }
 
-    /** Where the validation's metrics go when Micrometer records them: its own type, so no one else picks it up. */
-    record ValidationMeters(MeterProvider meterProvider) {
+    /**
+     * Where the validation's metrics go when Micrometer records them: its own type, so no one else picks it up. The
+     * counters go through the meter provider; the last run's gauges are set by {@code gauges}.
+     */
+    record ValidationMeters(MeterProvider meterProvider, java.util.function.Consumer<ValidationRun> gauges) {
 
         /** An OpenTelemetry that has only these meters (the validation records no spans). */
         OpenTelemetry openTelemetry() {

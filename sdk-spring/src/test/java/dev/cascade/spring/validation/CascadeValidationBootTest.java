@@ -153,6 +153,13 @@ class CascadeValidationBootTest {
                 .extracting(c -> c.count()).contains(1.0);
         JsonNode after = EvalJson.mapper().readTree(get("/actuator/cascaderoi").body());
         assertThat(after.path("after").path("accuracy").asDouble()).isLessThan(0.5);
+        // The last run's figures as gauges, per variant.
+        assertThat(meters.get("cascade.evaluation.accuracy").tag("cascade.evaluation.variant", "triage").gauge()
+                .value()).isEqualTo(after.path("after").path("accuracy").asDouble());
+        assertThat(meters.get("cascade.evaluation.accuracy").tag("cascade.evaluation.variant", "advanced-only")
+                .gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("cascade.evaluation.cost_per_transaction").tag("cascade.evaluation.variant", "triage")
+                .gauge().value()).isEqualTo(after.path("after").path("costPerTransaction").asDouble());
         assertThat(after.path("trend")).hasSize(2);
     }
 
