@@ -41,6 +41,8 @@ import org.springframework.core.io.ByteArrayResource;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Usage;
 import dev.cascade.spi.ModelClient;
+import dev.cascade.spring.validation.CascadeValidationAutoConfiguration;
+import dev.cascade.spring.validation.CascadeValidationProperties;
 import dev.cascade.spring.CascadeAutoConfiguration;
 import dev.cascade.spring.CascadeProperties;
 import dev.cascade.spring.review.CascadeReviewWebProperties;
@@ -56,6 +58,7 @@ final class DocsYaml {
 
     private static final ConfigurationPropertyName CASCADE = ConfigurationPropertyName.of("cascade");
     private static final ConfigurationPropertyName REVIEW_WEB = ConfigurationPropertyName.of("cascade.review.web");
+    private static final ConfigurationPropertyName VALIDATION = ConfigurationPropertyName.of("cascade.validation");
 
     private static final Pattern MODEL = Pattern.compile("cascade\\.chains\\.[^.]+\\.steps\\[\\d+]\\.model");
     private static final Pattern GATE = Pattern.compile("cascade\\.chains\\.[^.]+(\\.steps\\[\\d+])?\\.accept");
@@ -113,11 +116,12 @@ final class DocsYaml {
         for (ConfigurationPropertySource source : ConfigurationPropertySources.from(sources)) {
             all.add(source);
             outsideWeb.add(((IterableConfigurationPropertySource) source)
-                    .filter(name -> !REVIEW_WEB.isAncestorOf(name)));
+                    .filter(name -> !REVIEW_WEB.isAncestorOf(name) && !VALIDATION.isAncestorOf(name)));
         }
         List<String> problems = new ArrayList<>();
         bind(binder(outsideWeb), CASCADE, Bindable.of(CascadeProperties.class), where, fenceLine, problems);
         bind(binder(all), REVIEW_WEB, Bindable.of(CascadeReviewWebProperties.class), where, fenceLine, problems);
+        bind(binder(all), VALIDATION, Bindable.of(CascadeValidationProperties.class), where, fenceLine, problems);
         return problems;
     }
 
@@ -149,7 +153,8 @@ final class DocsYaml {
     private static List<String> start(String where, List<PropertySource<?>> sources, TreeMap<String, String> keys) {
         List<String> problems = new ArrayList<>();
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(CascadeAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(CascadeAutoConfiguration.class,
+                        CascadeValidationAutoConfiguration.class))
                 .withInitializer(context -> {
                     for (int i = sources.size() - 1; i >= 0; i--) {
                         context.getEnvironment().getPropertySources().addFirst(sources.get(i));
