@@ -9,6 +9,9 @@ import java.util.Objects;
  * One stored answer. Immutable (the vector is not copied: do not change it).
  *
  * @param key            the scope and normalised input it was stored for
+ * @param inputText      the input it was stored for, normalised with its case kept
+ *                       ({@link ResponseCache#normaliseKeepingCase}): what a {@link MatchGuard} compares a new input
+ *                       with. Lower-cased, it must equal {@code key.input()}
  * @param answer         the answer
  * @param vector         the input's embedding, or {@code null} when the chain has no embedding model (exact only)
  * @param embeddingModel the {@link EmbeddingModel#id()} that made {@code vector}, or {@code null}
@@ -18,11 +21,17 @@ import java.util.Objects;
  * @param expiresAt      when it stops being served
  * @param <O>            the chain's output type
  */
-public record CacheEntry<O>(CacheKey key, O answer, float[] vector, String embeddingModel, Money cost, String step,
-                            Instant storedAt, Instant expiresAt) {
+public record CacheEntry<O>(CacheKey key, String inputText, O answer, float[] vector, String embeddingModel,
+                            Money cost, String step, Instant storedAt, Instant expiresAt) {
 
     public CacheEntry {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(inputText, "inputText");
+        if (!ResponseCache.lowerCase(inputText).equals(key.input())) {
+            // A guard must judge the very text the key stands for; never say which texts (entries end up in logs).
+            throw new IllegalArgumentException("inputText must be the key's input with its case kept (lower-cased,"
+                    + " it must equal key.input())");
+        }
         Objects.requireNonNull(answer, "answer");
         Objects.requireNonNull(cost, "cost");
         Objects.requireNonNull(step, "step");

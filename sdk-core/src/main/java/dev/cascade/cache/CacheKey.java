@@ -3,8 +3,10 @@ package dev.cascade.cache;
 import java.util.Objects;
 
 /**
- * One exact cache key: a {@link CacheScope} and the normalised input text (NFKC, lower case, whitespace collapsed).
- * Immutable. In-memory stores use it as it is; stores that persist it use {@link #hash()}.
+ * One exact cache key: a {@link CacheScope} and the normalised input text (NFKC, lower case, whitespace collapsed),
+ * so case never splits an exact hit. The input with its case kept, which a {@link MatchGuard} compares, travels beside
+ * it ({@link CacheEntry#inputText()}). Immutable. In-memory stores use it as it is; stores that persist it use
+ * {@link #hash()}.
  *
  * @param scope the scope no lookup may cross
  * @param input the normalised input text

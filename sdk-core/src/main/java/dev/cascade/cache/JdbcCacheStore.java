@@ -22,7 +22,9 @@ import javax.sql.DataSource;
  * instance stored is a hit for the others. Exact lookups read one row by its indexed key hash (SHA-256 of the scope
  * and the normalised input) and check the stored scope and input against the key, so a hash collision could never
  * serve another scope's answer. Semantic lookups read the newest live rows of one scope and embedding model (a
- * bounded scan on an index) with their vectors. Every statement uses bound parameters.
+ * bounded scan on an index) with their vectors. The input is kept with its case ({@link CacheEntry#inputText()},
+ * column {@code input_text}), so a {@link MatchGuard} on a shared cache sees names as the asker typed them; the key's
+ * lower-cased text is derived from it. Every statement uses bound parameters.
  *
  * <p>Answers are kept as text through a {@link CacheCodec} ({@link CacheCodec#strings()} for {@code String}
  * answers). Expired rows are never returned; {@link #purgeExpired(Instant)} deletes them. Apply the schema with
@@ -148,7 +150,7 @@ public final class JdbcCacheStore<O> implements CacheStore<O> {
                     ps.setString(4, s.tenant());
                     ps.setString(5, s.namespace());
                     ps.setString(6, s.configuration());
-                    ps.setString(7, key.input());
+                    ps.setString(7, entry.inputText());
                     ps.setString(8, answer);
                     ps.setString(9, entry.embeddingModel());
                     if (entry.vector() == null) {
@@ -235,7 +237,8 @@ public final class JdbcCacheStore<O> implements CacheStore<O> {
                 rs.getString("configuration"));
         byte[] v = rs.getBytes("vector");
         String model = rs.getString("embedding_model");
-        return new CacheEntry<>(new CacheKey(scope, rs.getString("input_text")), answer,
+        String text = rs.getString("input_text");
+        return new CacheEntry<>(new CacheKey(scope, ResponseCache.lowerCase(text)), text, answer,
                 v == null || model == null ? null : floats(v), v == null || model == null ? null : model,
                 Money.ofMicros(rs.getLong("cost_micros")), rs.getString("step"), instant(rs.getLong("stored_at_us")),
                 instant(rs.getLong("expires_at_us")));

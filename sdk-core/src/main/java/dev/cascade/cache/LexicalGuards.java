@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *   <li><b>identifier</b> ({@value #IDENTIFIER}): the identifiers differ: tokens mixing letters and digits (order
  *       ids, SKUs, {@code v2}), e-mail addresses, URLs, version numbers, {@code #1234};</li>
  *   <li><b>entity</b> ({@value #ENTITY}): the capitalised words not at the start of a sentence, or the quoted
- *       phrases, differ (product and place names a lexical check can see; inert on lower-cased text);</li>
+ *       phrases, differ (product and place names a lexical check can see). It relies on case, which the response
+ *       cache keeps for its guard; given lower-cased text, only quoted phrases count;</li>
  *   <li><b>term</b> ({@value #TERM}): the texts name different members of a term group — words that are alike for an
  *       embedding but not for the answer, such as {iphone, android}, months, weekdays, monthly/annual. Naming a
  *       member in one text and none in the other also refuses: the answer may be specific to it.</li>

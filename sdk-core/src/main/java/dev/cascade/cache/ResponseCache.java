@@ -31,9 +31,11 @@ import java.util.function.Function;
  * scope of its own), the namespace, and a hash of the answering configuration &mdash; the chain's steps (names,
  * kinds, models, providers, output caps) and what the prompt builds for this input besides the user's text (system
  * prompt, request options such as temperature, tools or response format, output cap). The exact key adds the
- * normalised input text (NFKC, lower case, whitespace collapsed). A semantic lookup compares the input's embedding
- * with the newest entries of the same scope and embedding model only; the best candidate at or above the threshold
- * that the {@link MatchGuard} allows is the hit.
+ * normalised input text ({@link #normalise}: NFKC, lower case, whitespace collapsed), so case never splits an exact
+ * hit. A semantic lookup compares the input's embedding (of that same normalised text) with the newest entries of the
+ * same scope and embedding model only; the best candidate at or above the threshold that the {@link MatchGuard}
+ * allows is the hit. The guard is given both inputs with their case ({@link #normaliseKeepingCase}), kept beside the
+ * key and in every {@link CacheEntry#inputText()}, because case is what tells a name ("Dropbox") from a word.
  *
  * <p><b>What is stored.</b> Only an execution's complete answer from a model step (it passed the parser and the
  * accept gate); never a failure, a {@code REJECTED} answer, an unanswered or cancelled execution, a pending review,
@@ -166,25 +168,30 @@ public final class ResponseCache<I, O> {
     public Lookup<O> lookup(I input, CallContext context) {
         lookups.increment();
         CacheKey key;
+        String text;
         try {
-            key = key(input, context);
+            Keyed keyed = keyed(input, context);
+            key = keyed.key;
+            text = keyed.text;
         } catch (RuntimeException e) {
             errors.increment();
-            return new Lookup<>(null, null, null, Double.NaN, null, "not keyed: " + e.getClass().getSimpleName());
+            return new Lookup<>(null, null, null, null, Double.NaN, null,
+                    "not keyed: " + e.getClass().getSimpleName());
         }
         Instant now = time.now();
         try {
             Optional<CacheEntry<O>> exact = store.get(key, now);
             if (exact.isPresent() && exact.get().key().equals(key)) {
                 exactHits.increment();
-                return hit(key, exact.get(), true, 1.0, null);
+                return hit(key, text, exact.get(), true, 1.0, null);
             }
         } catch (RuntimeException e) {
             errors.increment();
-            return new Lookup<>(key, null, null, Double.NaN, null, "store failed: " + e.getClass().getSimpleName());
+            return new Lookup<>(key, text, null, null, Double.NaN, null,
+                    "store failed: " + e.getClass().getSimpleName());
         }
         if (embeddings == null) {
-            return new Lookup<>(key, null, null, Double.NaN, null, null);
+            return new Lookup<>(key, text, null, null, Double.NaN, null, null);
         }
         float[] vector;
         List<CacheEntry<O>> candidates;
@@ -193,7 +200,7 @@ public final class ResponseCache<I, O> {
             candidates = store.candidates(key.scope(), embeddings.id(), spec.semanticScanLimit(), now);
         } catch (RuntimeException e) {
             errors.increment();
-            return new Lookup<>(key, null, null, Double.NaN, null, null);
+            return new Lookup<>(key, text, null, null, Double.NaN, null, null);
         }
         List<Scored<O>> above = new ArrayList<>();
         double best = candidates.isEmpty() ? Double.NaN : -1;
@@ -213,28 +220,29 @@ public final class ResponseCache<I, O> {
         for (Scored<O> s : above) {
             Optional<String> no;
             try {
-                no = spec.guard().refuse(key.input(), s.entry.key().input());
+                no = spec.guard().refuse(text, s.entry.inputText());
             } catch (RuntimeException e) {
                 no = Optional.of("guard failed: " + e.getClass().getSimpleName());
             }
             if (no.isEmpty()) {
                 semanticHits.increment();
-                return hit(key, s.entry, false, s.similarity, vector);
+                return hit(key, text, s.entry, false, s.similarity, vector);
             }
             refusals.increment();
             if (refused == null) {
                 refused = no.get();
             }
         }
-        return new Lookup<>(key, vector, null, best, refused, null);
+        return new Lookup<>(key, text, vector, null, best, refused, null);
     }
 
     private record Scored<O>(CacheEntry<O> entry, double similarity) {
     }
 
-    private Lookup<O> hit(CacheKey key, CacheEntry<O> entry, boolean exact, double similarity, float[] vector) {
+    private Lookup<O> hit(CacheKey key, String text, CacheEntry<O> entry, boolean exact, double similarity,
+                          float[] vector) {
         savedMicros.add(entry.cost().micros());
-        Lookup<O> l = new Lookup<>(key, vector, entry, similarity, null, null);
+        Lookup<O> l = new Lookup<>(key, text, vector, entry, similarity, null, null);
         l.exact = exact;
         return l;
     }
@@ -264,7 +272,9 @@ public final class ResponseCache<I, O> {
                 errors.increment(); // stored for exact lookups only
             }
         }
-        long size = (long) lookup.key.input().getBytes(StandardCharsets.UTF_8).length
+        // The input counts once: the case-kept text is what a persistent store keeps, and the key's lower-cased
+        // text is derived from it (the in-memory entry shares the one string when the input has no capitals).
+        long size = (long) lookup.text.getBytes(StandardCharsets.UTF_8).length
                 + String.valueOf(answer).getBytes(StandardCharsets.UTF_8).length
                 + (vector == null ? 0 : 4L * vector.length);
         if (size > spec.maxEntryBytes()) {
@@ -279,8 +289,8 @@ public final class ResponseCache<I, O> {
             expires = Instant.MAX;
         }
         try {
-            store.put(new CacheEntry<>(lookup.key, answer, vector, vector == null ? null : embeddings.id(), cost,
-                    step, now, expires));
+            store.put(new CacheEntry<>(lookup.key, lookup.text, answer, vector,
+                    vector == null ? null : embeddings.id(), cost, step, now, expires));
         } catch (RuntimeException e) {
             errors.increment();
             return "store failed: " + e.getClass().getSimpleName();
@@ -289,7 +299,15 @@ public final class ResponseCache<I, O> {
         return "stored";
     }
 
+    /** An input's exact key, and its normalised text with case kept (what the guard compares). */
+    private record Keyed(CacheKey key, String text) {
+    }
+
     private CacheKey key(I input, CallContext context) {
+        return keyed(input, context).key;
+    }
+
+    private Keyed keyed(I input, CallContext context) {
         String text;
         String config;
         if (prompts.isEmpty()) {
@@ -314,8 +332,9 @@ public final class ResponseCache<I, O> {
             config = CacheScope.sha256(parts.toArray(new String[0]));
         }
         Objects.requireNonNull(text, "the cache's input text is null");
-        return new CacheKey(new CacheScope(chain, context.tenant().orElse(null), spec.namespace(), config),
-                normalise(text));
+        String kept = normaliseKeepingCase(text);
+        return new Keyed(new CacheKey(new CacheScope(chain, context.tenant().orElse(null), spec.namespace(), config),
+                lowerCase(kept)), kept);
     }
 
     private String configOf(ModelRequest r) {
@@ -330,11 +349,21 @@ public final class ResponseCache<I, O> {
         return hash;
     }
 
-    /** NFKC, lower case (root locale), runs of whitespace as one space, trimmed: the text exact keys are made of. */
+    /**
+     * NFKC, lower case (root locale), runs of whitespace as one space, trimmed: the text exact keys are made of, and
+     * what the embedding model is given. Equal to {@code normaliseKeepingCase(text).toLowerCase(Locale.ROOT)}.
+     */
     public static String normalise(String text) {
+        return lowerCase(normaliseKeepingCase(text));
+    }
+
+    /**
+     * NFKC, runs of whitespace as one space, trimmed, case kept: the text a {@link MatchGuard} compares and a
+     * {@link CacheEntry} keeps as its {@link CacheEntry#inputText()}. {@link #normalise} is this, lower-cased.
+     */
+    public static String normaliseKeepingCase(String text) {
         String n = Normalizer.isNormalized(text, Normalizer.Form.NFKC) ? text
                 : Normalizer.normalize(text, Normalizer.Form.NFKC);
-        n = n.toLowerCase(Locale.ROOT);
         int len = n.length();
         boolean clean = len == 0 || (n.charAt(0) != ' ' && n.charAt(len - 1) != ' ');
         for (int i = 0; clean && i < len; i++) {
@@ -365,6 +394,15 @@ public final class ResponseCache<I, O> {
         return b.toString();
     }
 
+    /**
+     * The key text of a case-kept normalised text. Lower-casing after collapsing whitespace gives what lower-casing
+     * before it gave: case mapping neither makes nor removes whitespace. Returns {@code kept} itself when it has no
+     * capitals, so the common input is held once.
+     */
+    static String lowerCase(String kept) {
+        return kept.toLowerCase(Locale.ROOT);
+    }
+
     static double cosine(float[] a, float[] b) {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
@@ -383,6 +421,8 @@ public final class ResponseCache<I, O> {
      */
     public static final class Lookup<O> {
         private final CacheKey key;
+        /** The input normalised with its case kept: what the guard sees and the stored entry keeps. */
+        private final String text;
         private final float[] vector;
         private final CacheEntry<O> entry;
         private final double similarity;
@@ -390,9 +430,10 @@ public final class ResponseCache<I, O> {
         private final String notKeyed;
         private boolean exact;
 
-        private Lookup(CacheKey key, float[] vector, CacheEntry<O> entry, double similarity, String refusedBy,
-                       String notKeyed) {
+        private Lookup(CacheKey key, String text, float[] vector, CacheEntry<O> entry, double similarity,
+                       String refusedBy, String notKeyed) {
             this.key = key;
+            this.text = text;
             this.vector = vector;
             this.entry = entry;
             this.similarity = similarity;

@@ -4,7 +4,8 @@
 -- editing this file. Statements are separated by a semicolon at the end of a line; no semicolon inside a statement.
 
 -- One row per exact key: the SHA-256 of the scope (chain, tenant, namespace, configuration hash) and the normalised
--- input. Times are microseconds since the epoch, on the chain's TimeSource.
+-- input (lower case). input_text keeps that input with its case (NFKC, whitespace collapsed): the match guard compares
+-- it, and lower-cased it is the key's input. Times are microseconds since the epoch, on the chain's TimeSource.
 CREATE TABLE IF NOT EXISTS cascade_cache_entry (
     key_hash        VARCHAR(64)      NOT NULL,
     scope_hash      VARCHAR(64)      NOT NULL,

@@ -172,10 +172,10 @@ class JdbcCacheStoreTest {
         CacheKey key = new CacheKey(new CacheScope("c", "tenant 'x'; DROP TABLE cascade_cache_entry; --", "ns",
                 "cfg"), "ünïcödé ☃ 'quoted' \"double\"");
         Instant now = time.now();
-        store.put(new CacheEntry<>(key, "first", new float[] {0.5f, -1f}, "e", Money.ofMicros(7), "m", now,
-                now.plusSeconds(60)));
-        store.put(new CacheEntry<>(key, "second ☃", new float[] {0.25f, 2f}, "e", Money.ofMicros(9), "m", now,
-                now.plusSeconds(60)));
+        store.put(new CacheEntry<>(key, key.input(), "first", new float[] {0.5f, -1f}, "e", Money.ofMicros(7), "m",
+                now, now.plusSeconds(60)));
+        store.put(new CacheEntry<>(key, key.input(), "second ☃", new float[] {0.25f, 2f}, "e", Money.ofMicros(9),
+                "m", now, now.plusSeconds(60)));
         CacheEntry<String> got = store.get(key, now).orElseThrow();
         assertThat(got.answer()).isEqualTo("second ☃");
         assertThat(got.vector()).containsExactly(0.25f, 2f);
@@ -185,5 +185,39 @@ class JdbcCacheStoreTest {
         assertThat(store.candidates(key.scope(), "other-model", 10, now)).isEmpty();
         assertThat(store.candidates(new CacheScope("c", null, "ns", "cfg"), "e", 10, now)).isEmpty();
         assertThat(store.get(key, now.plusSeconds(60))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void theInputKeepsItsCaseSoAGuardOnASharedCacheSeesNames(Db db) throws Exception {
+        JdbcConnectionPool pool = freshDatabase(db);
+        JdbcCacheStore<String> store = JdbcCacheStore.create(pool, CacheCodec.strings());
+        store.createSchema();
+        CacheKey key = new CacheKey(new CacheScope("c", "acme", "ns", "cfg"), "export to dropbox: «ünïcödé»");
+        Instant now = time.now();
+        store.put(new CacheEntry<>(key, "Export to Dropbox: «Ünïcödé»", "answer", new float[] {1f}, "e",
+                Money.ofMicros(1), "m", now, now.plusSeconds(60)));
+        CacheEntry<String> got = store.get(key, now).orElseThrow();
+        assertThat(got.inputText()).isEqualTo("Export to Dropbox: «Ünïcödé»");
+        assertThat(got.key()).isEqualTo(key);
+        assertThat(got.key().hash()).isEqualTo(key.hash());
+        assertThat(store.candidates(key.scope(), "e", 10, now)).singleElement()
+                .satisfies(e -> assertThat(e.inputText()).isEqualTo("Export to Dropbox: «Ünïcödé»"));
+
+        // Two instances: B's guard compares its input with the text A stored, case and all.
+        ScriptedModel modelA = ScriptedModel.answering("gpt-4o-mini", "Evernote: File > Export.");
+        ScriptedModel modelB = ScriptedModel.answering("gpt-4o-mini", "Notion: Settings > Export.");
+        Cascade<String, String> a = instance(pool, modelA, "You help.", budget());
+        Cascade<String, String> b = instance(pool, modelB, "You help.", budget());
+        CallContext acme = CallContext.empty().withTenant("acme");
+        a.execute("Can I export my notes from Evernote?", acme);
+        Outcome<String> other = b.execute("Can I export my notes from Notion?", acme);
+        assertThat(other.answer()).contains("Notion: Settings > Export.");
+        assertThat(other.cacheLookup().orElseThrow().refusedBy()).isEqualTo(LexicalGuards.ENTITY);
+        Outcome<String> same = b.execute("can I export all my notes from Evernote", acme);
+        assertThat(same.answer()).contains("Evernote: File > Export.");
+        assertThat(same.cacheHit()).get().satisfies(h -> assertThat(h.exact()).isFalse());
+        assertThat(b.execute("CAN I EXPORT MY NOTES FROM EVERNOTE?", acme).cacheHit()).get()
+                .satisfies(h -> assertThat(h.exact()).isTrue());
     }
 }

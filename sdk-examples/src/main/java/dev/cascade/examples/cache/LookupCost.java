@@ -121,12 +121,13 @@ final class LookupCost {
         return m;
     }
 
-    /** The guard's cost per call, over every same-scope pair of the set (normalised texts), after warm-up. */
+    /** The guard's cost per call, over every same-scope pair of the set (texts as the cache gives them), warmed up. */
     static Map<String, Object> guard(List<EvalPair> pairs, MatchGuard guard) {
         List<String[]> inputs = new ArrayList<>();
         for (EvalPair p : pairs) {
             if (!p.crossScope()) {
-                inputs.add(new String[] {ResponseCache.normalise(p.b()), ResponseCache.normalise(p.a())});
+                inputs.add(new String[] {ResponseCache.normaliseKeepingCase(p.b()),
+                        ResponseCache.normaliseKeepingCase(p.a())});
             }
         }
         int refused = 0;
@@ -172,7 +173,7 @@ final class LookupCost {
                 v[d] = rnd.nextFloat();
             }
             String input = "how do i get a refund for the order i placed last week number " + i;
-            store.put(new CacheEntry<>(new CacheKey(scope, input), answer + i, v, "all-minilm-l6-v2",
+            store.put(new CacheEntry<>(new CacheKey(scope, input), input, answer + i, v, "all-minilm-l6-v2",
                     Money.ofMicros(1000), "advanced", now, now.plusSeconds(3600)));
         }
         long after = usedHeap();

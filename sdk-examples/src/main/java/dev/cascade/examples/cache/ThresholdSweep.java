@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * Scores every same-scope pair once (cosine of the two normalised inputs' embeddings, and the guard's verdict with b
- * as the new input and a as the cached one), then counts, per threshold, what a semantic lookup would serve.
+ * as the new input and a as the cached one, on the texts with their case kept as the cache gives them), then counts,
+ * per threshold, what a semantic lookup would serve.
  */
 final class ThresholdSweep {
     /** One scored pair. */
@@ -65,7 +66,9 @@ final class ThresholdSweep {
             String b = ResponseCache.normalise(p.b());
             float[] va = vectors.computeIfAbsent(a, model::embed);
             float[] vb = vectors.computeIfAbsent(b, model::embed);
-            out.add(new Scored(p, cosine(va, vb), guard.refuse(b, a).orElse(null)));
+            String verdict = guard.refuse(ResponseCache.normaliseKeepingCase(p.b()),
+                    ResponseCache.normaliseKeepingCase(p.a())).orElse(null);
+            out.add(new Scored(p, cosine(va, vb), verdict));
         }
         return new ThresholdSweep(out);
     }
