@@ -18,7 +18,7 @@ public final class CacheSemanticSnippets {
 
     /** Semantic lookup with the default model and guards, at the default threshold. */
     public static Cascade<String, String> semantic(ModelClient gpt4o) {
-        // tag::cache-semantic[]
+        // tag::cache-semantic-minilm[]
         Cascade<String, String> faq = Cascade.<String, String>builder("support-faq")
                 .prompt(question -> ModelRequest.of("Answer the customer's question.", question))
                 .parse(ModelResponse::text)
@@ -28,7 +28,7 @@ public final class CacheSemanticSnippets {
                         .embeddingModel(MiniLmEmbeddingModel.get())   // all-MiniLM-L6-v2, in process, offline
                         .guard(LexicalGuards.defaults()))             // refuse "enable" vs "disable", 1234 vs 5678, ...
                 .build();
-        // end::cache-semantic[]
+        // end::cache-semantic-minilm[]
         return faq;
     }
 
