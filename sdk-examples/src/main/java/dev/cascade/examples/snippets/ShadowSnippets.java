@@ -7,6 +7,10 @@ import dev.cascade.api.Outcome;
 import dev.cascade.api.Pricing;
 import dev.cascade.api.Usage;
 import dev.cascade.budget.Budget;
+import dev.cascade.eval.EvalCase;
+import dev.cascade.eval.Scorer;
+import dev.cascade.eval.Scorers;
+import dev.cascade.shadow.ShadowComparator;
 import dev.cascade.shadow.ShadowReport;
 import dev.cascade.spi.ModelClient;
 
@@ -37,6 +41,22 @@ public final class ShadowSnippets {
                 .build();
         // end::shadow-candidate[]
         return triage;
+    }
+
+    /** An evaluation scorer adapted into a shadow comparator: the chain's answer plays the expected answer. */
+    public static Cascade<String, String> shadowWithScorer(ModelClient advanced, ModelClient nano) {
+        // tag::shadow-scorer[]
+        Scorer<String> label = Scorers.normalisedText();
+        ShadowComparator<String> sameLabel = (chainAnswer, candidateAnswer) ->   // the chain's answer as expected
+                label.score(EvalCase.of("shadow", "", chainAnswer), candidateAnswer).value();
+        // .shadow("nano", nano, s -> s.comparator(sameLabel)): "Billing." agrees with "billing"
+        // end::shadow-scorer[]
+        return Cascade.<String, String>builder("support-triage")
+                .prompt(ticket -> ModelRequest.of("Classify the support ticket.", ticket))
+                .parse(ModelResponse::text)
+                .model("advanced", advanced, s -> s.modelName("gpt-4o"))
+                .shadow("nano", nano, s -> s.comparator(sameLabel))
+                .build();
     }
 
     /** What a shadow candidate has shown so far. */

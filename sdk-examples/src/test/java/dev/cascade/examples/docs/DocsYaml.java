@@ -51,7 +51,7 @@ import dev.cascade.spring.review.CascadeReviewWebProperties;
  * Loads the {@code ```yaml} blocks of the documentation. Every block must parse. A block with keys under
  * {@code cascade} is also bound to {@link CascadeProperties} and {@link CascadeReviewWebProperties} so that a key
  * neither knows fails, and then starts {@link CascadeAutoConfiguration} on it, with a stand-in bean for every bean the
- * block names (model, accept, router, custom step) and an H2 {@code DataSource}, so every check Cascade makes at
+ * block names (models, accept, router, custom step) and an H2 {@code DataSource}, so every check Cascade makes at
  * startup runs on the block. Messages name the page, the line and the property.
  */
 final class DocsYaml {
@@ -60,7 +60,7 @@ final class DocsYaml {
     private static final ConfigurationPropertyName REVIEW_WEB = ConfigurationPropertyName.of("cascade.review.web");
     private static final ConfigurationPropertyName VALIDATION = ConfigurationPropertyName.of("cascade.validation");
 
-    private static final Pattern MODEL = Pattern.compile("cascade\\.chains\\.[^.]+\\.steps\\[\\d+]\\.model");
+    private static final Pattern MODEL = Pattern.compile("cascade\\.chains\\.[^.]+\\.(steps\\[\\d+]|shadow)\\.model");
     private static final Pattern GATE = Pattern.compile("cascade\\.chains\\.[^.]+(\\.steps\\[\\d+])?\\.accept");
     private static final Pattern ROUTER = Pattern.compile("cascade\\.chains\\.[^.]+\\.router");
     private static final Pattern CUSTOM = Pattern.compile("cascade\\.chains\\.[^.]+\\.steps\\[\\d+]\\.bean");

@@ -35,4 +35,26 @@ class ShadowSnippetsTest {
                 ShadowSnippets.answering("billing"));
         assertThat(out.templateId()).contains("triage-mini-v2");
     }
+
+    @Test
+    void aScorerAdaptedAsComparatorAgreesOnNormalisedLabelsOnly() {
+        Cascade<String, String> agreeing = ShadowSnippets.shadowWithScorer(ShadowSnippets.answering("Billing."),
+                ShadowSnippets.answering("billing"));
+        Cascade<String, String> disagreeing = ShadowSnippets.shadowWithScorer(ShadowSnippets.answering("Billing."),
+                ShadowSnippets.answering("refund"));
+        for (int i = 0; i < 400; i++) {
+            assertThat(agreeing.execute("ticket " + i).answer()).contains("Billing.");
+            assertThat(disagreeing.execute("ticket " + i).answer()).contains("Billing.");
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while ((agreeing.shadows().get(0).pending() > 0 || disagreeing.shadows().get(0).pending() > 0)
+                && System.nanoTime() < until) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(agreeing.shadows().get(0).compared()).as("5% of 400 executions").isPositive();
+        assertThat(agreeing.shadows().get(0).agreementRate()).isEqualTo(1.0);
+        assertThat(disagreeing.shadows().get(0).compared()).isPositive();
+        assertThat(disagreeing.shadows().get(0).agreements()).isZero();
+        assertThat(disagreeing.shadows().get(0).errors()).isZero();
+    }
 }
