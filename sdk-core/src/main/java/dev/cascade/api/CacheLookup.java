@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param refusedBy      on a miss, why the best candidate above the threshold was refused by the match guard (e.g.
  *                       {@code "negation differs"}), or {@code null}
  * @param stored         what became of the execution's own answer: {@code "stored"}, or why it was not stored (e.g.
- *                       {@code "not answered by a model step"}, {@code "too large"}); {@code null} on a hit and when
- *                       the decision is deferred to a review decision ({@code "on review decision"})
+ *                       {@code "not answered by a model step"}, {@code "too large"}, {@code "on review decision"} when a reviewer's answer may be stored later); {@code null}
+ *                       on a hit
  */
 public record CacheLookup(CacheHit hit, double bestSimilarity, String refusedBy, String stored) {
 

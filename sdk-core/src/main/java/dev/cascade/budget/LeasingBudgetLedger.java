@@ -93,8 +93,8 @@ import javax.sql.DataSource;
  *
  * <p>Metrics (with {@link Builder#meter}): {@value #METRIC_ACQUISITIONS} (leases taken), {@value #METRIC_SLICE} (size
  * of each slice leased, USD), {@value #METRIC_HELD} (money held in slices and not used, USD), {@value #METRIC_FLUSH_LAG}
- * (seconds since the last successful flush), {@value #METRIC_ALLOWANCE} (spend reserved under the outage allowance,
- * USD), each with attribute {@code cascade.ledger.instance}.
+ * (seconds since the last successful flush), {@value #METRIC_ALLOWANCE} (reservations admitted under the outage
+ * allowance, a count), each with attribute {@code cascade.ledger.instance}.
  *
  * <p>Thread-safe. One background thread per ledger ({@code cascade-lease-<instance>}, a daemon) flushes; call
  * {@link #close()} when done.

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Scores a shadow candidate's answer against the answer the chain returned: 1 for full agreement, 0 for none, or
- * anything between. An evaluation scorer fits by method reference, e.g.
- * {@code .comparator(labelScorer::score)}. Must be thread-safe (it runs on the candidate's worker threads) and must
+ * anything between. An evaluation {@code Scorer} (cascade-eval) scores an output against a labelled
+ * case, so it is adapted with a lambda that makes the chain's answer the expected one (see the evaluation docs). Must be thread-safe (it runs on the candidate's worker threads) and must
  * not return {@code NaN} or a value outside [0, 1] (such a comparison is counted as an error).
  *
  * @param <O> the chain's output type

@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p><b>Rules</b> (each gives at most one anomaly; subject {@code dataset/variant}):
  * <ul>
  *   <li>{@value #ERROR_RATE}: the run's error rate ({@code 1 - accuracy}) is above {@link Builder#maxErrorRate}
- *       (default 0.05, the 5% the issue's guidance sets); {@code value} the rate, {@code baseline} the threshold.</li>
+ *       (default 0.05); {@code value} the rate, {@code baseline} the threshold.</li>
  *   <li>{@value #ACCURACY}: accuracy fell by more than {@link Builder#maxAccuracyDrop} (default 0.02, two percentage
  *       points) below the reference; {@code value} the accuracy, {@code baseline} the reference's.</li>
  *   <li>{@value #COST}: cost per transaction rose by more than {@link Builder#maxCostIncrease} (default 0.15, i.e.

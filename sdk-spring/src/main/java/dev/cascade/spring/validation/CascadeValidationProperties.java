@@ -84,8 +84,8 @@ public class CascadeValidationProperties {
     private double maxErrorRate = DEFAULT_MAX_ERROR_RATE;
 
     /**
-     * A variant whose cost per transaction rose by more than this share over the previous run's (0.15 = 15%) raises an
-     * anomaly. Must be >= 0. Default 0.15.
+     * A variant whose cost per transaction rose by more than this share over the reference (the mean of the runs of
+     * the last 30 days, see DriftCheck; 0.15 = 15%) raises an anomaly. Must be >= 0. Default 0.15.
      */
     private double maxCostIncrease = DEFAULT_MAX_COST_INCREASE;
 
