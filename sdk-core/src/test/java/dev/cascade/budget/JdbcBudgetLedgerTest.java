@@ -7,11 +7,9 @@ import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Money;
 import dev.cascade.api.Outcome;
-import dev.cascade.api.Usage;
 import dev.cascade.spi.BudgetLedger;
 import dev.cascade.spi.BudgetLedger.Balance;
 import dev.cascade.spi.BudgetLedger.Hold;
-import dev.cascade.spi.ModelClient;
 import dev.cascade.testing.VirtualTime;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -327,8 +325,8 @@ class JdbcBudgetLedgerTest {
         Cascade<String, String> chain = Cascade.<String, String>builder("triage")
                 .prompt(t -> ModelRequest.of(t).withMaxOutputTokens(1000))
                 .parse(ModelResponse::text)
-                .model("advanced", fixedModel("gpt-4o"))
-                .model("cheap", fixedModel("gpt-4o-mini"))
+                .model("advanced", FixedModel.of("gpt-4o"))
+                .model("cheap", FixedModel.of("gpt-4o-mini"))
                 .budget(budget)
                 .build();
 
@@ -344,25 +342,6 @@ class JdbcBudgetLedgerTest {
         assertThat(spend.reserved()).isEqualTo(Money.ZERO);
         assertThat(budget.spend(Scope.TENANT, "acme", Window.DAY).spent()).isEqualTo(Money.usd("0.003"));
         assertThat(ledger.openReservations()).isZero();
-    }
-
-    private static ModelClient fixedModel(String model) {
-        return new ModelClient() {
-            @Override
-            public ModelResponse call(ModelRequest request) {
-                return new ModelResponse(model + " answer", Usage.of(400, 200), "stop", model);
-            }
-
-            @Override
-            public String provider() {
-                return "openai";
-            }
-
-            @Override
-            public String model() {
-                return model;
-            }
-        };
     }
 
     @ParameterizedTest

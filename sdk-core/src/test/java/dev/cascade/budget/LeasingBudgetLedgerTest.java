@@ -6,7 +6,6 @@ import dev.cascade.api.ModelRequest;
 import dev.cascade.api.ModelResponse;
 import dev.cascade.api.Money;
 import dev.cascade.api.Outcome;
-import dev.cascade.api.Usage;
 import dev.cascade.event.BudgetAlert;
 import dev.cascade.rules.RuleSet;
 import dev.cascade.spi.BudgetLedger;
@@ -14,7 +13,6 @@ import dev.cascade.spi.BudgetLedger.Balance;
 import dev.cascade.spi.BudgetLedger.Hold;
 import dev.cascade.spi.BudgetLedgerException;
 import dev.cascade.spi.CascadeListener;
-import dev.cascade.spi.ModelClient;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
@@ -206,7 +204,7 @@ class LeasingBudgetLedgerTest {
         Cascade<String, String> chain = Cascade.<String, String>builder("triage")
                 .prompt(t -> ModelRequest.of(t).withMaxOutputTokens(1000))
                 .parse(ModelResponse::text)
-                .model("advanced", fixedModel("gpt-4o"))
+                .model("advanced", FixedModel.of("gpt-4o"))
                 .rules("fallback", RuleSet.<String, String>firstMatch().rule("any", t -> true, t -> "rules").build())
                 .budget(budget)
                 .build();
@@ -362,25 +360,6 @@ class LeasingBudgetLedgerTest {
                 .hasMessage("leaseExpiry must be at least 4 flush intervals (PT4S), was PT2S");
         assertThatThrownBy(() -> LeasingBudgetLedger.OutagePolicy.allowance(Money.ZERO))
                 .hasMessageContaining("outage allowance must be > 0, was");
-    }
-
-    private static ModelClient fixedModel(String model) {
-        return new ModelClient() {
-            @Override
-            public ModelResponse call(ModelRequest request) {
-                return new ModelResponse(model + " answer", Usage.of(400, 200), "stop", model);
-            }
-
-            @Override
-            public String provider() {
-                return "openai";
-            }
-
-            @Override
-            public String model() {
-                return model;
-            }
-        };
     }
 
     private static void poll(String what, BooleanSupplier check) throws InterruptedException {
